@@ -1,0 +1,1 @@
+"""Benchmarks at the scale of a large rental house (``python -m benchmarks``)."""

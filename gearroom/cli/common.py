@@ -1,0 +1,129 @@
+"""What every subcommand shares: the database option, JSON output, progress."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any, TypeVar
+
+import click
+from sqlalchemy.orm import Session
+
+from gearroom.config import load_settings
+from gearroom.db import Database, open_database
+from gearroom.services.actor import Actor, local_actor
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class CliState:
+    """Per-invocation state: the database URL and the open database, opened on first use."""
+
+    def __init__(self) -> None:
+        self.url: str | None = None
+        self._db: Database | None = None
+        self.close_registered = False
+
+    def database(self) -> Database:
+        if self._db is None:
+            url = self.url or load_settings().effective_database_url()
+            self._db = open_database(url)
+        return self._db
+
+    def actor(self) -> Actor:
+        return local_actor()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.dispose()
+            self._db = None
+
+
+def _store_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        ctx.ensure_object(CliState).url = value
+        root = ctx.find_root()
+        root.ensure_object(CliState).url = value
+
+
+def db_option(func: F) -> F:
+    """``--db URL``: the database to use (overrides GEARROOM_DATABASE_URL and the config file)."""
+    return click.option(
+        "--db",
+        "db_url",
+        metavar="URL",
+        expose_value=False,
+        is_eager=True,
+        callback=_store_db,
+        envvar="GEARROOM_DATABASE_URL",
+        help="Database URL (sqlite:///PATH or postgresql+psycopg://…). "
+        "Default: GEARROOM_DATABASE_URL, the config file, then the embedded database.",
+    )(func)
+
+
+def json_option(func: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(func)
+
+
+def state() -> CliState:
+    ctx = click.get_current_context()
+    root = ctx.find_root()
+    st = root.ensure_object(CliState)
+    if not st.close_registered:
+        root.call_on_close(st.close)
+        st.close_registered = True
+    return st
+
+
+@contextmanager
+def reading() -> Iterator[Session]:
+    """A read session on the command's database."""
+    with state().database().read() as session:
+        yield session
+
+
+@contextmanager
+def writing() -> Iterator[tuple[Session, Actor]]:
+    """A write session (one transaction) and the acting operator."""
+    st = state()
+    with st.database().write() as session:
+        yield session, st.actor()
+
+
+def to_jsonable(value: Any) -> Any:
+    """Dataclasses, enums, dates and decimals as plain JSON values (stable field names)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+def emit_json(value: Any) -> None:
+    click.echo(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False))
+
+
+def table(rows: list[list[str]], headers: list[str]) -> str:
+    """A plain text table with columns padded to their widest cell."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], len(cell))
+    lines = ["  ".join(h.ljust(widths[i]) for i, h in enumerate(headers)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in rows:
+        lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+    return "\n".join(lines)

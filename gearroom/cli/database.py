@@ -1,0 +1,82 @@
+"""Database commands: init, db upgrade / check / backup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from gearroom.cli.common import db_option, emit_json, json_option, state, writing
+from gearroom.db import open_database
+from gearroom.services import demo
+from gearroom.services.setup import ensure_standard_categories
+
+
+@click.command()
+@click.option("--demo", "with_demo", is_flag=True, help="Load the demo rental house.")
+@json_option
+@db_option
+def init(with_demo: bool, as_json: bool) -> None:
+    """Create (or upgrade) the database and the standard categories."""
+    with writing() as (session, actor):
+        created = ensure_standard_categories(session, actor)
+        summary = demo.load_demo(session, actor) if with_demo else None
+    if as_json:
+        emit_json({"categories_created": len(created), "demo": summary})
+        return
+    click.echo(f"Database ready ({len(created)} categories created).")
+    if summary is not None:
+        click.echo(summary.describe())
+
+
+@click.group()
+def db() -> None:
+    """Upgrade, check and back up the database."""
+
+
+@db.command("upgrade")
+@db_option
+def db_upgrade() -> None:
+    """Bring the database to this version's schema (a backup is taken first)."""
+    st = state()
+    database = st.database()  # opening upgrades
+    info = database.state()
+    click.echo(f"Database at revision {info.current_revision} (head {info.head_revision}).")
+
+
+@db.command("check")
+@click.option("--full", is_flag=True, help="Run a full integrity check (slower).")
+@json_option
+@db_option
+def db_check(full: bool, as_json: bool) -> None:
+    """Report the schema revision and integrity; exits non-zero if anything is wrong."""
+    st = state()
+    url = st.url
+    from gearroom.config import load_settings
+
+    database = open_database(url or load_settings().effective_database_url(), upgrade=False)
+    try:
+        info = database.state(full_check=full)
+    finally:
+        database.dispose()
+    if as_json:
+        emit_json({**info.__dict__, "up_to_date": info.up_to_date})
+    else:
+        click.echo(f"Database:  {info.url}")
+        click.echo(f"Engine:    {info.backend}")
+        click.echo(f"Revision:  {info.current_revision} (this version: {info.head_revision})")
+        click.echo(f"Integrity: {info.integrity}")
+    if not info.up_to_date or info.integrity != "ok":
+        raise SystemExit(1)
+
+
+@db.command("backup")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+def db_backup(path: Path | None) -> None:
+    """Copy the embedded database (default: into the backups folder beside it)."""
+    target = state().database().backup(path)
+    click.echo(str(target))
+
+
+COMMANDS = [init, db]

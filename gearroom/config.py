@@ -1,0 +1,126 @@
+"""Settings: database URL, data folder, the rental house's details, label defaults.
+
+Settings come from, in order of precedence: command-line options (applied by the caller),
+environment variables, the config file (JSON) and built-in defaults.
+
+Environment variables:
+
+``GEARROOM_DATABASE_URL``
+    SQLAlchemy URL of the database (``sqlite:///…`` or ``postgresql+psycopg://…``).
+``GEARROOM_DATA_DIR``
+    Folder for the embedded database, backups and label settings.
+``GEARROOM_CONFIG``
+    Path of the config file (default: ``<user config dir>/config.json``).
+``GEARROOM_OPERATOR``
+    Name recorded as the operator in history when nobody has signed in.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from gearroom.errors import ValidationError
+
+APP_NAME = "gearroom"
+
+
+def default_data_dir() -> Path:
+    """The user's data folder for Gearroom (overridable with ``GEARROOM_DATA_DIR``)."""
+    env = os.environ.get("GEARROOM_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_path() -> Path:
+    """Path of the JSON config file (overridable with ``GEARROOM_CONFIG``)."""
+    env = os.environ.get("GEARROOM_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.json"
+
+
+def default_database_url(data_dir: Path | None = None) -> str:
+    """The embedded SQLite database in the data folder."""
+    folder = data_dir or default_data_dir()
+    return f"sqlite:///{folder / 'gearroom.sqlite3'}"
+
+
+def default_operator() -> str:
+    """Who history records when nobody signed in: ``GEARROOM_OPERATOR`` or the OS user."""
+    env = os.environ.get("GEARROOM_OPERATOR")
+    if env:
+        return env
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a user can set. Saved as JSON; unknown keys in the file are ignored."""
+
+    database_url: str = ""
+    house_name: str = "Gearroom Rentals"
+    house_address: str = ""
+    house_phone: str = ""
+    default_location: str = ""
+    label_template: str = "avery-l7163"
+    backup_keep: int = 7
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def effective_database_url(self) -> str:
+        """The URL to open: the environment, then the config file, then the embedded default."""
+        return (
+            os.environ.get("GEARROOM_DATABASE_URL") or self.database_url or default_database_url()
+        )
+
+    def with_changes(self, **changes: Any) -> Settings:
+        """A copy with ``changes`` applied, validated."""
+        known = {f.name for f in fields(self)}
+        unknown = set(changes) - known
+        if unknown:
+            raise ValidationError(f"Unknown setting(s): {', '.join(sorted(unknown))}.")
+        updated = replace(self, **changes)
+        if updated.backup_keep < 1:
+            raise ValidationError("Keep at least one backup.", field="backup_keep")
+        return updated
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read the config file; a missing file gives the defaults, a broken one a clear error."""
+    target = path or config_path()
+    if not target.exists():
+        return Settings()
+    try:
+        raw = json.loads(target.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ValidationError(
+            f"The config file {target} cannot be read ({exc}). Fix or delete it to start over."
+        ) from exc
+    if not isinstance(raw, dict):
+        raise ValidationError(f"The config file {target} must hold a JSON object.")
+    known = {f.name for f in fields(Settings)}
+    values = {k: v for k, v in raw.items() if k in known}
+    try:
+        return Settings(**values)
+    except TypeError as exc:  # pragma: no cover - defensive
+        raise ValidationError(f"The config file {target} has a bad value: {exc}") from exc
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> Path:
+    """Write the config file atomically (write a temporary file, then rename)."""
+    target = path or config_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(json.dumps(asdict(settings), indent=2, sort_keys=True), encoding="utf-8")
+    tmp.replace(target)
+    return target

@@ -1,0 +1,326 @@
+"""Engine and sessions, SQLite pragmas, migrate-on-open and backups.
+
+``open_database(url)`` is the one door to a database: it checks that an existing SQLite file is
+a Gearroom database this version understands (without writing to it), takes a backup with the
+sqlite3 backup API when a migration is due, runs Alembic ``upgrade head`` in code and returns a
+:class:`Database` that hands out one short session per operation.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import SQLAlchemyError as _SAError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from gearroom.config import default_database_url
+from gearroom.errors import DatabaseError
+from gearroom.paths import migrations_dir
+
+BUSY_TIMEOUT_MS = 15_000
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """An Alembic config pointing at the shipped migrations (no alembic.ini needed)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    if url:
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def head_revision() -> str:
+    """The newest migration this version of Gearroom knows."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revision(revision: str) -> bool:
+    """Whether ``revision`` is one of this version's migrations."""
+    script = ScriptDirectory.from_config(alembic_config())
+    try:
+        return script.get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for other engines and in-memory databases."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database or ""
+    if database in ("", ":memory:") or database.startswith("file::memory:"):
+        return None
+    return Path(database).expanduser()
+
+
+def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    # Let SQLAlchemy's "begin" event emit BEGIN itself (DEFERRED or IMMEDIATE).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    finally:
+        cursor.close()
+
+
+def _on_sqlite_begin(conn: Connection) -> None:
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def create_gearroom_engine(url: str) -> Engine:
+    """An engine with Gearroom's settings for its backend (pragmas and BEGIN for SQLite)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        kwargs: dict[str, Any] = {"connect_args": {"timeout": BUSY_TIMEOUT_MS / 1000}}
+        if sqlite_path(url) is None:
+            kwargs["poolclass"] = StaticPool
+            kwargs["connect_args"]["check_same_thread"] = False
+        engine = create_engine(url, **kwargs)
+        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "begin", _on_sqlite_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+@dataclass(frozen=True)
+class DatabaseState:
+    """What ``gearroom db check`` reports."""
+
+    url: str
+    backend: str
+    current_revision: str | None
+    head_revision: str
+    integrity: str
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current_revision == self.head_revision
+
+
+def _redacted(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _inspect_sqlite_file(path: Path, *, full_check: bool) -> tuple[str | None, str]:
+    """Read an existing SQLite file without changing it: (alembic revision, integrity result)."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"Cannot open {path}: {exc}.") from exc
+    try:
+        try:
+            tables = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            check = conn.execute(f"PRAGMA {'integrity_check' if full_check else 'quick_check'}(1)")
+            integrity = str(check.fetchone()[0])
+        except sqlite3.DatabaseError as exc:
+            raise DatabaseError(
+                f"{path} is not a Gearroom database or is damaged ({exc}). "
+                "Restore a backup or point Gearroom at another file with --db."
+            ) from exc
+        if integrity != "ok":
+            raise DatabaseError(
+                f"{path} is damaged (integrity check: {integrity}). Restore a backup with "
+                "'gearroom restore PATH'."
+            )
+        if not tables:
+            return None, integrity
+        if "alembic_version" not in tables:
+            raise DatabaseError(
+                f"{path} is an SQLite database but not a Gearroom one (no version table). "
+                "Point Gearroom at another file with --db."
+            )
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        return (str(row[0]) if row else None), integrity
+    finally:
+        conn.close()
+
+
+def _refuse_unknown(revision: str | None, where: str) -> None:
+    if revision is not None and not known_revision(revision):
+        raise DatabaseError(
+            f"{where} was written by a newer Gearroom (database revision {revision}; this version "
+            f"knows up to {head_revision()}). Install the newer Gearroom to open it; the database "
+            "was left untouched."
+        )
+
+
+def sqlite_backup(source: Path, target: Path) -> Path:
+    """Copy a live SQLite database consistently with the sqlite3 backup API."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def backup_dir_for(path: Path) -> Path:
+    """Where the backups of a SQLite database file go."""
+    return path.parent / "backups"
+
+
+def _timestamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+
+
+def _upgrade(engine: Engine) -> None:
+    cfg = alembic_config()
+    with engine.connect() as conn:
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
+            # Batch migrations copy tables; foreign keys are checked once at the end instead.
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            with conn.execution_options(sqlite_begin="IMMEDIATE").begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                if sqlite:
+                    bad = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if bad:
+                        raise DatabaseError(
+                            f"The upgrade would break {len(bad)} reference(s) (first: {bad[0]}); "
+                            "it was rolled back and the database is unchanged."
+                        )
+        finally:
+            if sqlite:
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+
+
+class Database:
+    """An open Gearroom database. Hands out one short session per operation."""
+
+    def __init__(self, url: str, engine: Engine) -> None:
+        self.url = url
+        self.engine = engine
+        self._read = sessionmaker(bind=engine, expire_on_commit=False)
+        writer = engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._write = sessionmaker(bind=writer, expire_on_commit=False)
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file, if this is an embedded database."""
+        return sqlite_path(self.url)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; rolled back at the end."""
+        with self._read() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session whose work commits as one transaction (BEGIN IMMEDIATE on SQLite)."""
+        with self._write() as session, session.begin():
+            yield session
+
+    def backup(self, target: Path | None = None, *, label: str = "manual") -> Path:
+        """Copy the embedded database to ``target`` (default: the backups folder)."""
+        path = self.path
+        if path is None:
+            raise DatabaseError(
+                "Backups from Gearroom are for the embedded SQLite database; back up a "
+                "PostgreSQL server with pg_dump."
+            )
+        if target is None:
+            target = backup_dir_for(path) / f"gearroom-{_timestamp()}-{label}.sqlite3"
+        if target.exists():
+            raise DatabaseError(f"{target} exists already; choose another file name.")
+        return sqlite_backup(path, target)
+
+    def state(self, *, full_check: bool = False) -> DatabaseState:
+        """Revision and integrity, for ``gearroom db check``."""
+        with self.engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+            if self.backend == "sqlite":
+                pragma = "integrity_check" if full_check else "quick_check"
+                integrity = str(conn.exec_driver_sql(f"PRAGMA {pragma}(1)").scalar())
+            else:
+                conn.exec_driver_sql("SELECT 1")
+                integrity = "ok"
+        return DatabaseState(_redacted(self.url), self.backend, current, head_revision(), integrity)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
+    """Open (and by default create or upgrade) the database at ``url``.
+
+    Refuses, without changing anything, a file that is not a Gearroom database, is damaged, or
+    comes from a newer Gearroom. Before upgrading an existing SQLite file, a backup is taken.
+    """
+    url = url or default_database_url()
+    path = sqlite_path(url)
+    needs_backup = False
+    if path is not None:
+        if path.is_dir():
+            raise DatabaseError(f"{path} is a folder; give the path of a database file.")
+        if path.exists() and path.stat().st_size > 0:
+            current, _ = _inspect_sqlite_file(path, full_check=False)
+            _refuse_unknown(current, str(path))
+            needs_backup = upgrade and current is not None and current != head_revision()
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        engine = create_gearroom_engine(url)
+    except (_SAError, ValueError, ImportError) as exc:
+        raise DatabaseError(f"Cannot use the database URL {_redacted(url)}: {exc}") from exc
+    try:
+        if path is None:
+            with engine.connect() as conn:
+                current = MigrationContext.configure(conn).get_current_revision()
+            _refuse_unknown(current, _redacted(url))
+        if upgrade:
+            if needs_backup and path is not None:
+                sqlite_backup(
+                    path, backup_dir_for(path) / f"gearroom-{_timestamp()}-pre-upgrade.sqlite3"
+                )
+            _upgrade(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        raise DatabaseError(f"Cannot reach the database {_redacted(url)}: {exc.orig}") from exc
+    except BaseException:
+        engine.dispose()
+        raise
+    return Database(url, engine)
+
+
+def table_names(db: Database) -> set[str]:
+    """The tables in the database (for checks and tests)."""
+    return set(inspect(db.engine).get_table_names())
