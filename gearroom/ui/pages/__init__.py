@@ -1,0 +1,1 @@
+"""The pages of the main window's navigation (inventory, check-out, labels…)."""

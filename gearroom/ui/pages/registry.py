@@ -1,0 +1,19 @@
+"""The pages of the main window, in navigation order. A new page is one line here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from gearroom.ui.context import AppContext
+from gearroom.ui.pages.base import Page
+
+PageFactory = Callable[[AppContext], Page]
+
+
+def page_factories() -> list[PageFactory]:
+    """Factories of the pages shown in the navigation, first one is the start page."""
+    from gearroom.ui.pages.inventory import InventoryPage
+
+    return [
+        InventoryPage,
+    ]
