@@ -25,6 +25,7 @@ def _isolated_home(
     monkeypatch.setenv("GEARROOM_DATA_DIR", str(home / "data"))
     monkeypatch.setenv("GEARROOM_CONFIG", str(home / "config.json"))
     monkeypatch.setenv("GEARROOM_OPERATOR", "tester")
+    monkeypatch.setenv("GEARROOM_SOUND", "off")
     monkeypatch.delenv("GEARROOM_DATABASE_URL", raising=False)
 
 
