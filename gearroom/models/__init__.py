@@ -17,6 +17,18 @@ from gearroom.models.catalog import (
     TagKind,
 )
 from gearroom.models.history import Event
+from gearroom.models.production import (
+    Checkout,
+    CheckoutLine,
+    Production,
+    Reservation,
+    ReturnCondition,
+    ServiceNote,
+    ServiceTicket,
+    Setting,
+    ShootDay,
+    ShootDayKind,
+)
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -24,6 +36,8 @@ __all__ = [
     "AssetStatus",
     "Base",
     "Category",
+    "Checkout",
+    "CheckoutLine",
     "Event",
     "Kit",
     "KitAsset",
@@ -32,6 +46,14 @@ __all__ = [
     "LocationKind",
     "Person",
     "PersonRole",
+    "Production",
+    "Reservation",
+    "ReturnCondition",
+    "ServiceNote",
+    "ServiceTicket",
+    "Setting",
+    "ShootDay",
+    "ShootDayKind",
     "StockItem",
     "Tag",
     "TagKind",

@@ -8,15 +8,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gearroom.errors import NotFoundError
-from gearroom.models import Asset, Kit, Location, Person, StockItem, Tag, TagKind
+from gearroom.models import Asset, Kit, Location, Person, Production, StockItem, Tag, TagKind
 from gearroom.services.tags import normalize_tag
 
-_MODELS: dict[TagKind, type[Asset | Kit | StockItem | Person | Location]] = {
+_MODELS: dict[TagKind, type[Asset | Kit | StockItem | Person | Location | Production]] = {
     TagKind.ASSET: Asset,
     TagKind.KIT: Kit,
     TagKind.STOCK: StockItem,
     TagKind.PERSON: Person,
     TagKind.LOCATION: Location,
+    TagKind.PRODUCTION: Production,
 }
 
 
