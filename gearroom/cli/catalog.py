@@ -6,10 +6,24 @@ from typing import Any
 
 import click
 
-from gearroom.cli.common import db_option, emit_json, json_option, reading, table, writing
-from gearroom.errors import ValidationError
+from gearroom.cli.common import (
+    DefaultGroup,
+    db_option,
+    emit_json,
+    json_option,
+    reading,
+    table,
+    writing,
+)
+from gearroom.errors import GearroomError, ValidationError
 from gearroom.models import AssetStatus, LocationKind, PersonRole
 from gearroom.services import catalog, history, kits, people, resolver, stock
+
+
+class HistoryTampered(GearroomError):
+    """The history chain does not verify."""
+
+    exit_code = 7
 
 
 def _parse_attrs(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -487,12 +501,17 @@ def find(text: str, as_json: bool) -> None:
         click.echo(f"{found.tag}  {found.kind.value}  {found.label}")
 
 
-@click.command("history")
+@click.group("history", cls=DefaultGroup, default_command="show")
+def history_group() -> None:
+    """History: `history TAG` shows an item's events; `history verify` checks the chain."""
+
+
+@history_group.command("show")
 @click.argument("tag")
 @click.option("--limit", type=int, default=200)
 @json_option
 @db_option
-def history_cmd(tag: str, limit: int, as_json: bool) -> None:
+def history_show(tag: str, limit: int, as_json: bool) -> None:
     """The history of an item, kit, person or place, newest first."""
     with reading() as session:
         events = history.events_for_tag(session, tag, limit)
@@ -503,4 +522,19 @@ def history_cmd(tag: str, limit: int, as_json: bool) -> None:
         click.echo(f"{e.at:%Y-%m-%d %H:%M}  {e.operator:<12}  {e.action:<10}  {e.summary}")
 
 
-COMMANDS = [asset, stock_group, kit, person, category, location, find, history_cmd]
+@history_group.command("verify")
+@json_option
+@db_option
+def history_verify(as_json: bool) -> None:
+    """Walk the whole history chain; name the first event edited, deleted or out of order."""
+    with reading() as session:
+        report = history.verify_chain(session)
+    if as_json:
+        emit_json(report)
+    elif report.ok:
+        click.echo(f"History verified: {report.checked} events, chain intact.")
+    if not report.ok:
+        raise HistoryTampered(report.problem)
+
+
+COMMANDS = [asset, stock_group, kit, person, category, location, find, history_group]

@@ -127,3 +127,20 @@ def table(rows: list[list[str]], headers: list[str]) -> str:
     for row in rows:
         lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
     return "\n".join(lines)
+
+
+class DefaultGroup(click.Group):
+    """A group whose arguments, when they name no subcommand, go to a default subcommand.
+
+    ``gearroom history CAM-0042`` runs ``history show CAM-0042`` while ``gearroom history
+    verify`` runs the ``verify`` subcommand.
+    """
+
+    def __init__(self, *args: Any, default_command: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.default_command = default_command
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)

@@ -15,11 +15,16 @@ EventId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class Event(Base):
-    """One change. Rows are never updated or deleted (the database refuses it)."""
+    """One change. Rows are never updated or deleted (the database refuses it).
+
+    Ids are consecutive and assigned by :func:`gearroom.services.history.record`; each event
+    carries the hash of its content chained to the previous event's hash, so an edited, deleted
+    or out-of-order event shows (``gearroom history verify``).
+    """
 
     __tablename__ = "events"
 
-    id: Mapped[int] = mapped_column(EventId, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(EventId, primary_key=True, autoincrement=False)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     operator: Mapped[str] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(40))
@@ -29,6 +34,8 @@ class Event(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     before: Mapped[dict[str, Any] | None] = mapped_column()
     after: Mapped[dict[str, Any] | None] = mapped_column()
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
     __table_args__ = (
         Index("ix_events_entity", "entity_kind", "entity_id", "id"),

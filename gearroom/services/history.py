@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from gearroom.errors import NotFoundError
-from gearroom.models import Event, Tag
+from gearroom.models import Event, Tag, utcnow
 from gearroom.services.actor import Actor
 from gearroom.services.tags import normalize_tag
 
@@ -46,6 +48,60 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+GENESIS_HASH = "0" * 64
+#: Key of the PostgreSQL advisory lock that serialises history appends (one chain, no forks).
+HISTORY_LOCK_KEY = 0x6765617272  # "gearr"
+_TAIL_KEY = "gearroom.history_tail"
+
+
+def content_hash(
+    prev_hash: str,
+    event_id: int,
+    at: datetime,
+    operator: str,
+    action: str,
+    entity_kind: str,
+    entity_id: int,
+    entity_tag: str,
+    summary: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> str:
+    """SHA-256 of an event's content and the previous event's hash."""
+    payload = json.dumps(
+        [
+            prev_hash,
+            event_id,
+            at.astimezone(UTC).isoformat(timespec="microseconds"),
+            operator,
+            action,
+            entity_kind,
+            entity_id,
+            entity_tag,
+            summary,
+            before,
+            after,
+        ],
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _tail(session: Session) -> tuple[int, str]:
+    """The last event's id and hash, as this transaction sees it (its own events included)."""
+    transaction = session.get_transaction()
+    cached = session.info.get(_TAIL_KEY)
+    if cached is not None and cached[0] is transaction:
+        return cached[1], cached[2]
+    if session.get_bind().dialect.name == "postgresql":
+        # Writers append one at a time; the lock is held until this transaction ends.
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": HISTORY_LOCK_KEY})
+    row = session.execute(select(Event.id, Event.hash).order_by(Event.id.desc()).limit(1)).first()
+    return (int(row[0]), str(row[1])) if row else (0, GENESIS_HASH)
+
+
 def record(
     session: Session,
     actor: Actor,
@@ -57,19 +113,116 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> Event:
-    """Append one event to the session's transaction (it commits with the change)."""
+    """Append one event to the session's transaction (it commits with the change).
+
+    The event gets the next id and the hash of its content chained to the previous event.
+    """
+    last_id, last_hash = _tail(session)
+    event_id = last_id + 1
+    at = utcnow()
+    before_json = jsonable(before) if before is not None else None
+    after_json = jsonable(after) if after is not None else None
+    digest = content_hash(
+        last_hash,
+        event_id,
+        at,
+        actor.name,
+        action,
+        entity_kind,
+        entity_id,
+        entity_tag,
+        summary,
+        before_json,
+        after_json,
+    )
     event = Event(
+        id=event_id,
+        at=at,
         operator=actor.name,
         action=action,
         entity_kind=entity_kind,
         entity_id=entity_id,
         entity_tag=entity_tag,
         summary=summary,
-        before=jsonable(before) if before is not None else None,
-        after=jsonable(after) if after is not None else None,
+        before=before_json,
+        after=after_json,
+        prev_hash=last_hash,
+        hash=digest,
     )
     session.add(event)
+    session.info[_TAIL_KEY] = (session.get_transaction(), event_id, digest)
     return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """What ``gearroom history verify`` found."""
+
+    checked: int
+    ok: bool
+    first_bad_id: int | None = None
+    problem: str = ""
+
+
+def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
+    """Walk the whole history in order; name the first event edited, deleted or out of order."""
+    expected_prev = GENESIS_HASH
+    expected_id = 1
+    checked = 0
+    last_id = 0
+    while True:
+        rows = session.scalars(
+            select(Event).where(Event.id > last_id).order_by(Event.id).limit(batch)
+        ).all()
+        if not rows:
+            return ChainReport(checked, True)
+        for e in rows:
+            if e.id != expected_id:
+                missing = (
+                    f"#{expected_id}"
+                    if e.id == expected_id + 1
+                    else (f"#{expected_id}–#{e.id - 1}")
+                )
+                return ChainReport(
+                    checked,
+                    False,
+                    e.id,
+                    f"Event {missing} is missing before event #{e.id}: history was deleted.",
+                )
+            if e.prev_hash != expected_prev:
+                return ChainReport(
+                    checked,
+                    False,
+                    e.id,
+                    f"Event #{e.id} does not follow event #{e.id - 1}: it was inserted out of "
+                    "order or the event before it was replaced.",
+                )
+            digest = content_hash(
+                e.prev_hash,
+                e.id,
+                e.at,
+                e.operator,
+                e.action,
+                e.entity_kind,
+                e.entity_id,
+                e.entity_tag,
+                e.summary,
+                e.before,
+                e.after,
+            )
+            if digest != e.hash:
+                return ChainReport(
+                    checked,
+                    False,
+                    e.id,
+                    f"Event #{e.id} ({e.at:%Y-%m-%d %H:%M} {e.action} {e.entity_tag}) was edited: "
+                    "its content no longer matches its hash.",
+                )
+            expected_prev = e.hash
+            expected_id += 1
+            checked += 1
+            last_id = e.id
+        session.expunge_all()
 
 
 def _view(event: Event) -> EventView:
@@ -116,6 +269,4 @@ def recent_events(session: Session, limit: int = 100) -> list[EventView]:
 
 def newest_event_id(session: Session) -> int:
     """The newest event id (0 if none): a cheap way to notice changes from elsewhere."""
-    from sqlalchemy import func
-
     return int(session.scalar(select(func.max(Event.id))) or 0)
