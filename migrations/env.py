@@ -7,14 +7,25 @@ Gearroom runs migrations in code (``gearroom.db.open_database``) and passes its 
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 
 from gearroom.db import create_gearroom_engine
 from gearroom.models import Base
+from gearroom.models.base import UTCDateTime
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | bool:
+    """Write Gearroom's column types as plain SQLAlchemy types: migrations never import the app."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime()"
+    return False
 
 
 def _configure(connection: Connection) -> None:
@@ -23,6 +34,7 @@ def _configure(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        render_item=_render_item,
     )
 
 

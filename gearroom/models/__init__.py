@@ -17,6 +17,7 @@ from gearroom.models.catalog import (
     TagKind,
 )
 from gearroom.models.history import Event
+from gearroom.models.operators import Operator, Role
 from gearroom.models.production import (
     Checkout,
     CheckoutLine,
@@ -44,11 +45,13 @@ __all__ = [
     "KitStock",
     "Location",
     "LocationKind",
+    "Operator",
     "Person",
     "PersonRole",
     "Production",
     "Reservation",
     "ReturnCondition",
+    "Role",
     "ServiceNote",
     "ServiceTicket",
     "Setting",

@@ -10,12 +10,7 @@ from dataclasses import dataclass
 
 from gearroom.config import default_operator
 from gearroom.errors import GearroomError
-
-
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    STAFF = "staff"
-    ASSISTANT = "assistant"
+from gearroom.models.operators import Role
 
 
 class Permission(enum.StrEnum):
