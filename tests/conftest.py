@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from engines import ENGINES, PostgresServer, PostgresUnavailable, require_postgres
 
 from gearroom.db import Database, open_database
 from gearroom.services import catalog
@@ -29,9 +30,59 @@ def _isolated_home(
     monkeypatch.delenv("GEARROOM_DATABASE_URL", raising=False)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only: runs on SQLite only (file backups, pragmas, the file format)"
+    )
+    config.addinivalue_line("markers", "postgresql_only: runs on PostgreSQL only")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test that uses a database runs once per engine (see tests/engines.py)."""
+    if "db_engine" not in metafunc.fixturenames:
+        return
+    engines: list[str] = list(ENGINES)
+    if metafunc.definition.get_closest_marker("sqlite_only"):
+        engines = ["sqlite"]
+    elif metafunc.definition.get_closest_marker("postgresql_only"):
+        engines = ["postgresql"]
+    metafunc.parametrize(
+        "db_engine",
+        [pytest.param(e, marks=[pytest.mark.pg] if e == "postgresql" else []) for e in engines],
+        ids=engines,
+    )
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL server for the session; skips (or fails, in CI) when there is none."""
+    try:
+        server = PostgresServer.start()
+    except PostgresUnavailable as exc:
+        if require_postgres():
+            pytest.fail(f"GEARROOM_REQUIRE_POSTGRES is set but {exc}", pytrace=False)
+        pytest.skip(f"PostgreSQL half skipped: {exc}")
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'gearroom.sqlite3'}"
+def db_engine() -> str:
+    """The engine under test; parametrised by ``pytest_generate_tests``."""
+    return "sqlite"
+
+
+@pytest.fixture
+def db_url(request: pytest.FixtureRequest, db_engine: str, tmp_path: Path) -> Iterator[str]:
+    """SQLite: a database file (not created yet) in the test's folder. PostgreSQL: a fresh
+    database at the head revision, dropped after the test."""
+    if db_engine == "sqlite":
+        yield f"sqlite:///{tmp_path / 'gearroom.sqlite3'}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    name, url = server.fresh_database()
+    yield url
+    server.drop_database(name)
 
 
 @pytest.fixture
