@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -16,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from gearroom.config import load_settings
 from gearroom.db import Database, open_database
+from gearroom.services import operators
 from gearroom.services.actor import Actor, local_actor
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -26,7 +29,9 @@ class CliState:
 
     def __init__(self) -> None:
         self.url: str | None = None
+        self.operator: str | None = None
         self._db: Database | None = None
+        self._actor: Actor | None = None
         self.close_registered = False
 
     def database(self) -> Database:
@@ -36,7 +41,31 @@ class CliState:
         return self._db
 
     def actor(self) -> Actor:
-        return local_actor()
+        """The signed-in operator. Before any operator exists, the workstation's user (admin)."""
+        if self._actor is None:
+            database = self.database()
+            with database.read() as session:
+                needed = operators.has_operators(session)
+            if not needed:
+                self._actor = local_actor()
+            else:
+                name = self.operator or os.environ.get("GEARROOM_OPERATOR")
+                if not name:
+                    raise operators.SignInError(
+                        "Sign in first: give --operator NAME (or set GEARROOM_OPERATOR) and the "
+                        "PIN in GEARROOM_PIN or at the prompt."
+                    )
+                pin = os.environ.get("GEARROOM_PIN")
+                if pin is None:
+                    if not sys.stdin.isatty():
+                        raise operators.SignInError(
+                            f"No PIN for {name}: set GEARROOM_PIN or run the command in a terminal."
+                        )
+                    pin = click.prompt(f"PIN for {name}", hide_input=True, err=True)
+                with database.write() as session:
+                    result = operators.sign_in(session, name, pin)
+                self._actor = result.actor_or_raise()
+        return self._actor
 
     def close(self) -> None:
         if self._db is not None:
@@ -51,8 +80,21 @@ def _store_db(ctx: click.Context, _param: click.Parameter, value: str | None) ->
         root.ensure_object(CliState).url = value
 
 
+def _store_operator(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        ctx.find_root().ensure_object(CliState).operator = value
+
+
 def db_option(func: F) -> F:
-    """``--db URL``: the database to use (overrides GEARROOM_DATABASE_URL and the config file)."""
+    """``--db URL`` (the database: overrides GEARROOM_DATABASE_URL and the config file) and
+    ``--operator NAME`` (who signs in; the PIN comes from GEARROOM_PIN or a prompt)."""
+    func = click.option(
+        "--operator",
+        metavar="NAME",
+        expose_value=False,
+        callback=_store_operator,
+        help="Operator to sign in as (default: GEARROOM_OPERATOR); PIN: GEARROOM_PIN or a prompt.",
+    )(func)
     return click.option(
         "--db",
         "db_url",
@@ -91,8 +133,9 @@ def reading() -> Iterator[Session]:
 def writing() -> Iterator[tuple[Session, Actor]]:
     """A write session (one transaction) and the acting operator."""
     st = state()
+    actor = st.actor()  # sign in before the write transaction starts
     with st.database().write() as session:
-        yield session, st.actor()
+        yield session, actor
 
 
 def to_jsonable(value: Any) -> Any:

@@ -8,7 +8,7 @@ import click
 
 from gearroom.cli.common import db_option, emit_json, json_option, state, writing
 from gearroom.db import open_database
-from gearroom.services import demo
+from gearroom.services import demo, operators
 from gearroom.services.setup import ensure_standard_categories
 
 
@@ -21,12 +21,25 @@ def init(with_demo: bool, as_json: bool) -> None:
     with writing() as (session, actor):
         created = ensure_standard_categories(session, actor)
         summary = demo.load_demo(session, actor) if with_demo else None
+        demo_ops = operators.create_demo_operators(session, actor) if with_demo else []
     if as_json:
-        emit_json({"categories_created": len(created), "demo": summary})
+        emit_json(
+            {
+                "categories_created": len(created),
+                "demo": summary,
+                "operators_created": [o.name for o in demo_ops],
+            }
+        )
         return
     click.echo(f"Database ready ({len(created)} categories created).")
     if summary is not None:
         click.echo(summary.describe())
+    if demo_ops:
+        names = ", ".join(o.name for o in demo_ops)
+        click.echo(
+            f"Demo operators {names} created, each with PIN {operators.DEMO_PIN}. "
+            "Sign in with --operator NAME and GEARROOM_PIN, and change the PINs before real use."
+        )
 
 
 @click.group()
