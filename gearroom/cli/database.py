@@ -6,9 +6,13 @@ from pathlib import Path
 
 import click
 
+from gearroom import backup
 from gearroom.cli.common import db_option, emit_json, json_option, state, writing
+from gearroom.config import load_settings
 from gearroom.db import open_database
+from gearroom.errors import DatabaseError
 from gearroom.services import demo, operators
+from gearroom.services.actor import Permission
 from gearroom.services.setup import ensure_standard_categories
 
 
@@ -65,8 +69,6 @@ def db_check(full: bool, as_json: bool) -> None:
     """Report the schema revision and integrity; exits non-zero if anything is wrong."""
     st = state()
     url = st.url
-    from gearroom.config import load_settings
-
     database = open_database(url or load_settings().effective_database_url(), upgrade=False)
     try:
         info = database.state(full_check=full)
@@ -83,13 +85,39 @@ def db_check(full: bool, as_json: bool) -> None:
         raise SystemExit(1)
 
 
-@db.command("backup")
+@click.command("backup")
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @db_option
-def db_backup(path: Path | None) -> None:
-    """Copy the embedded database (default: into the backups folder beside it)."""
-    target = state().database().backup(path)
-    click.echo(str(target))
+def backup_cmd(path: Path | None) -> None:
+    """Copy the embedded database consistently (default: into the backups folder beside it)."""
+    click.echo(str(backup.take_backup(state().database(), path)))
 
 
-COMMANDS = [init, db]
+db.add_command(backup_cmd)
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@db_option
+def restore_cmd(path: Path, yes: bool) -> None:
+    """Replace the database with a backup (the current one is kept as a backup first)."""
+    st = state()
+    url = st.url or load_settings().effective_database_url()
+    backup.validate_backup(path)
+    try:
+        st.actor().require(Permission.SETTINGS, "restore backups")
+    except DatabaseError as exc:
+        # The current database cannot be opened (damaged, deleted): restoring is the way out,
+        # and whoever can reach the files can replace them anyway.
+        click.echo(f"The current database cannot be opened ({exc}); restoring over it.", err=True)
+    if not yes:
+        click.confirm(f"Replace the database with {path}?", abort=True, err=True)
+    st.close()
+    restored, kept = backup.restore(url, path)
+    reopened = open_database(f"sqlite:///{restored}")  # upgrades an older backup
+    reopened.dispose()
+    click.echo(f"Restored {path}; the database it replaced is kept as {kept}.")
+
+
+COMMANDS = [init, db, backup_cmd, restore_cmd]

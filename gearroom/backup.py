@@ -1,0 +1,149 @@
+"""Backups of the embedded database: on demand, rotating daily copies, and restore.
+
+Every copy is taken with the sqlite3 backup API, so it is consistent while the app runs. A
+PostgreSQL server is backed up with its own tools (``pg_dump``); see docs/postgresql.md.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from gearroom.db import (
+    Database,
+    _inspect_sqlite_file,
+    backup_dir_for,
+    head_revision,
+    known_revision,
+    sqlite_backup,
+    sqlite_path,
+)
+from gearroom.errors import DatabaseError, ValidationError
+
+DAILY_LABEL = "daily"
+_NAME = re.compile(r"^gearroom-(\d{8})-(\d{6})-\d+-(?P<label>[a-z-]+)\.sqlite3$")
+GEARROOM_TABLES = {"assets", "categories", "events", "tags", "alembic_version"}
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    label: str
+    taken_at: datetime
+    size: int
+
+
+def _stamp(now: datetime | None = None) -> str:
+    return (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S-%f")
+
+
+def _require_sqlite(database: Database) -> Path:
+    path = database.path
+    if path is None:
+        raise DatabaseError(
+            "Gearroom backs up its embedded SQLite database; back up a PostgreSQL server with "
+            "pg_dump (see docs/postgresql.md)."
+        )
+    return path
+
+
+def list_backups(database: Database) -> list[BackupInfo]:
+    """The backups beside the database, newest first."""
+    folder = backup_dir_for(_require_sqlite(database))
+    found = []
+    for item in folder.glob("gearroom-*.sqlite3") if folder.is_dir() else []:
+        match = _NAME.match(item.name)
+        if not match:
+            continue
+        taken = datetime.strptime(f"{match.group(1)}{match.group(2)}", "%Y%m%d%H%M%S")
+        found.append(
+            BackupInfo(item, match.group("label"), taken.replace(tzinfo=UTC), item.stat().st_size)
+        )
+    return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
+
+
+def take_backup(database: Database, target: Path | None = None, *, label: str = "manual") -> Path:
+    """A consistent copy of the live database (default: into the backups folder)."""
+    path = _require_sqlite(database)
+    if target is None:
+        target = backup_dir_for(path) / f"gearroom-{_stamp()}-{label}.sqlite3"
+    target = target.expanduser()
+    if target.exists():
+        raise ValidationError(f"{target} exists already; choose another file name.")
+    if target.resolve() == path.resolve():
+        raise ValidationError("A backup cannot overwrite the database itself.")
+    return sqlite_backup(path, target)
+
+
+def daily_backup(database: Database, keep: int, *, today: date | None = None) -> Path | None:
+    """Take today's backup if there is none yet, and keep only the newest ``keep`` daily ones."""
+    if keep < 1:
+        raise ValidationError("Keep at least one daily backup.")
+    day = today or datetime.now(UTC).date()
+    dailies = [b for b in list_backups(database) if b.label == DAILY_LABEL]
+    made = None
+    if not any(b.taken_at.date() == day for b in dailies):
+        made = take_backup(database, label=DAILY_LABEL)
+        dailies = [b for b in list_backups(database) if b.label == DAILY_LABEL]
+    for old in dailies[keep:]:
+        old.path.unlink(missing_ok=True)
+    return made
+
+
+def validate_backup(source: Path) -> str | None:
+    """Check that ``source`` is a Gearroom database this version can open; returns its revision."""
+    if not source.is_file():
+        raise ValidationError(f"{source} is not a file.")
+    revision, _ = _inspect_sqlite_file(source, full_check=True)
+    conn = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    finally:
+        conn.close()
+    missing = GEARROOM_TABLES - tables
+    if missing:
+        raise DatabaseError(
+            f"{source} is not a Gearroom database (missing {', '.join(sorted(missing))})."
+        )
+    if revision is None or not known_revision(revision):
+        raise DatabaseError(
+            f"{source} comes from a newer or unknown Gearroom (revision {revision}); this version "
+            f"knows up to {head_revision()}."
+        )
+    return revision
+
+
+def restore(url: str, source: Path) -> tuple[Path, Path]:
+    """Replace the database at ``url`` with the backup ``source``.
+
+    The backup is validated first (a Gearroom database, integrity check passes, a revision this
+    version knows); the current database is kept as a backup before it is replaced. Returns
+    (the restored database path, the backup of what it replaced). Close every connection to the
+    database first.
+    """
+    target = sqlite_path(url)
+    if target is None:
+        raise DatabaseError(
+            "Restore works on the embedded SQLite database; use pg_restore on a server."
+        )
+    source = source.expanduser()
+    validate_backup(source)
+    if source.resolve() == target.resolve():
+        raise ValidationError("That is the database itself, not a backup of it.")
+    kept = backup_dir_for(target) / f"gearroom-{_stamp()}-before-restore.sqlite3"
+    if target.exists() and target.stat().st_size > 0:
+        sqlite_backup(target, kept)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        dst = sqlite3.connect(target, timeout=15)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target, kept
