@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -185,10 +186,24 @@ def add_to_kit(
     session: Session, actor: Actor, kit_tag: str, member_tag: str, quantity: int = 1
 ) -> KitView:
     """Put an asset, a stock quantity or another kit into a kit."""
+    return add_many_to_kit(session, actor, kit_tag, [(member_tag, quantity)])
+
+
+def add_many_to_kit(
+    session: Session, actor: Actor, kit_tag: str, members: Sequence[tuple[str, int]]
+) -> KitView:
+    """Put several ``(tag, quantity)`` members into a kit, one history event each."""
     actor.require(Permission.CATALOG, "change kits")
     kit = kit_by_tag(session, kit_tag)
     if kit.retired:
         raise ConflictError(f"Kit {kit.tag} is retired.")
+    for member_tag, quantity in members:
+        _put(session, actor, kit, member_tag, quantity)
+    session.expire(kit)
+    return _view(kit)
+
+
+def _put(session: Session, actor: Actor, kit: Kit, member_tag: str, quantity: int) -> None:
     clean = normalize_tag(member_tag)
     entry = session.get(Tag, clean)
     if entry is None:
@@ -240,8 +255,6 @@ def add_to_kit(
         f"{clean} added to {kit.tag}",
         after=detail,
     )
-    session.expire(kit)
-    return _view(kit)
 
 
 def remove_from_kit(session: Session, actor: Actor, kit_tag: str, member_tag: str) -> KitView:
@@ -287,3 +300,60 @@ def kit_of_asset(session: Session, asset_id: int) -> KitSummary | None:
     return KitSummary(
         kit.id, kit.tag, kit.name, kit.parent.tag if kit.parent else None, len(kit.asset_links)
     )
+
+
+KIT_FIELDS = ("name", "parent", "location", "notes")
+
+
+def update_kit(session: Session, actor: Actor, tag: str, changes: dict[str, Any]) -> KitView:
+    """Rename a kit, move it (location, or into another kit) or edit its notes."""
+    actor.require(Permission.CATALOG, "change kits")
+    unknown = set(changes) - set(KIT_FIELDS)
+    if unknown:
+        raise ValidationError(f"Cannot edit {', '.join(sorted(unknown))} of a kit.")
+    kit = kit_by_tag(session, tag)
+    if kit.retired:
+        raise ConflictError(f"Kit {kit.tag} is retired; it cannot be edited.")
+
+    def snapshot() -> dict[str, Any]:
+        return {
+            "name": kit.name,
+            "parent": kit.parent.tag if kit.parent else None,
+            "location": kit.location.name if kit.location else None,
+            "notes": kit.notes,
+        }
+
+    before = snapshot()
+    for key, value in changes.items():
+        if key == "name":
+            kit.name = clean_text(value, key, max_length=200, required=True)
+        elif key == "notes":
+            kit.notes = clean_text(value, key, max_length=10_000)
+        elif key == "location":
+            kit.location = _location_by_name(session, str(value)) if value else None
+        elif key == "parent":
+            parent = kit_by_tag(session, str(value)) if value else None
+            if parent is not None and (parent.id == kit.id or kit in _ancestors(parent)):
+                raise ConflictError(
+                    f"{kit.tag} cannot go inside {parent.tag} (that would make a loop).",
+                )
+            if parent is not None and len(_ancestors(parent)) + 1 >= MAX_DEPTH:
+                raise ValidationError(f"Kits nest {MAX_DEPTH} deep at most.", field="parent")
+            kit.parent = parent
+    after = snapshot()
+    changed = sorted(k for k in after if after[k] != before[k])
+    if not changed:
+        return _view(kit)
+    session.flush()
+    history.record(
+        session,
+        actor,
+        "edit",
+        "kit",
+        kit.id,
+        kit.tag,
+        f"{kit.tag} edited: {', '.join(changed)}",
+        before={k: before[k] for k in changed},
+        after={k: after[k] for k in changed},
+    )
+    return _view(kit)

@@ -1,11 +1,96 @@
-"""Start the desktop app."""
+"""Start the desktop app: settings, the database, the demo rental house on a first run, the
+main window. Problems a person can fix are shown in a message box, not as a traceback."""
 
 from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from sqlalchemy.orm import Session
+
+from gearroom import __version__
+from gearroom.config import load_settings
+from gearroom.db import open_database
+from gearroom.errors import GearroomError
+from gearroom.services import catalog, demo
+from gearroom.services.actor import Actor, local_actor
+from gearroom.services.setup import ensure_standard_categories
+from gearroom.ui.context import AppContext
+from gearroom.ui.icons import app_icon
+from gearroom.ui.main_window import MainWindow
+
+ORGANIZATION = "Gearroom"
+APPLICATION = "Gearroom"
+
+
+def catalog_is_empty(session: Session) -> bool:
+    """A brand-new database: no categories and no assets yet."""
+    if catalog.list_categories(session):
+        return False
+    return not catalog.find_asset_ids(session, catalog.AssetQuery())
+
+
+def first_run_setup(session: Session, actor: Actor) -> bool:
+    """Fill an empty catalog with the standard categories and the demo rental house."""
+    if not catalog_is_empty(session):
+        return False
+    ensure_standard_categories(session, actor)
+    demo.load_demo(session, actor)
+    return True
+
+
+def open_context(url: str | None = None) -> AppContext:
+    """Settings and database (``url`` overrides the configured one); raises GearroomError."""
+    settings = load_settings()
+    database = open_database(url or settings.effective_database_url())
+    context = AppContext(database, settings, local_actor())
+    try:
+        if context.query(catalog_is_empty):
+            context.perform(first_run_setup, "catalog")
+    except BaseException:
+        database.dispose()
+        raise
+    return context
+
+
+def application() -> QApplication:
+    """The running QApplication, created and named on first use."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName(APPLICATION)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("gearroom")
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def show_startup_error(error: GearroomError, parent: QWidget | None = None) -> None:
+    """Tell the person why Gearroom cannot start and what to do about it."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle("Gearroom cannot start")
+    box.setText("Gearroom cannot open its data.")
+    box.setInformativeText(str(error))
+    box.exec()
 
 
 def run_app(url: str | None = None) -> int:
     """Open the main window on the database at ``url``; returns the exit code."""
-    raise NotImplementedError
+    app = application()
+    try:
+        context = open_context(url)
+    except GearroomError as exc:
+        show_startup_error(exc)
+        return exc.exit_code or 1
+    window = MainWindow(context)
+    window.resize(1400, 860)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        context.database.dispose()
 
 
 def main() -> None:

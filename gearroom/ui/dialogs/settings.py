@@ -1,0 +1,127 @@
+"""Settings: the rental house's details (labels and reports print them), the default location,
+and which database Gearroom opens (a new one is used from the next start)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QWidget
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from gearroom.config import Settings, save_settings
+from gearroom.db import Database
+from gearroom.errors import ValidationError
+from gearroom.services import catalog
+from gearroom.ui.context import AppContext
+from gearroom.ui.dialogs.base import FormDialog, select_data
+
+NO_DEFAULT = "— none —"
+
+
+def describe_database(database: Database) -> str:
+    """Where the database lives: the SQLite file, or the server URL without its password."""
+    path = database.path
+    if path is not None:
+        return str(path)
+    return make_url(database.url).render_as_string(hide_password=True)
+
+
+def check_database_url(text: str) -> str:
+    """A database URL Gearroom can try to open, or a ValidationError saying what is wrong."""
+    url = text.strip()
+    if not url:
+        return ""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ValidationError(
+            "That is not a database URL; use sqlite:///PATH or "
+            "postgresql+psycopg://USER@HOST/DATABASE.",
+            field="database_url",
+        ) from exc
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ValidationError(
+            f"Gearroom works with SQLite and PostgreSQL, not {parsed.get_backend_name()}.",
+            field="database_url",
+        )
+    return url
+
+
+class SettingsDialog(FormDialog):
+    """Edits :class:`~gearroom.config.Settings` and saves them to the config file."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        config_file: Path | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(context, "Settings", parent)
+        self.setObjectName("settingsDialog")
+        self._config_file = config_file
+        settings = context.settings
+        locations = context.query(catalog.list_locations)
+
+        self.house_name = QLineEdit(settings.house_name)
+        self.house_address = QLineEdit(settings.house_address)
+        self.house_address.setPlaceholderText("Street, town (printed on labels and reports)")
+        self.house_phone = QLineEdit(settings.house_phone)
+        self.default_location = QComboBox()
+        self.default_location.addItem(NO_DEFAULT, "")
+        for loc in locations:
+            self.default_location.addItem(loc.name, loc.name)
+        select_data(self.default_location, settings.default_location)
+
+        self.add_field("house_name", "Rental house", self.house_name)
+        self.add_field("house_address", "Address", self.house_address)
+        self.add_field("house_phone", "Phone", self.house_phone)
+        self.add_field("default_location", "Default location", self.default_location)
+
+        box = QGroupBox("Database")
+        form = QFormLayout(box)
+        form.setHorizontalSpacing(12)
+        self.current_database = QLabel(describe_database(context.database))
+        self.current_database.setObjectName("currentDatabase")
+        self.current_database.setWordWrap(True)
+        self.current_database.setTextInteractionFlags(
+            self.current_database.textInteractionFlags().TextSelectableByMouse
+        )
+        form.addRow("In use", self.current_database)
+        self.database_url = QLineEdit(settings.database_url)
+        self.database_url.setPlaceholderText("Empty: the embedded database in the data folder")
+        self.add_field("database_url", "Open next time", self.database_url, form=form)
+        hint = "A new database URL is used from the next start of Gearroom."
+        if os.environ.get("GEARROOM_DATABASE_URL"):
+            hint += " GEARROOM_DATABASE_URL is set and wins over this setting."
+        note = QLabel(hint)
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #6b7280;")
+        form.addRow("", note)
+        self.body.addWidget(box)
+        self.finish_layout()
+        self.setMinimumWidth(520)
+
+    def new_settings(self) -> Settings:
+        """The settings as typed, validated."""
+        name = self.house_name.text().strip()
+        if not name:
+            raise ValidationError("Give the rental house a name.", field="house_name")
+        return self.context.settings.with_changes(
+            house_name=name,
+            house_address=self.house_address.text().strip(),
+            house_phone=self.house_phone.text().strip(),
+            default_location=str(self.default_location.currentData() or ""),
+            database_url=check_database_url(self.database_url.text()),
+        )
+
+    def save(self) -> int:
+        settings = self.new_settings()
+        try:
+            save_settings(settings, self._config_file)
+        except OSError as exc:
+            raise ValidationError(f"The settings could not be saved: {exc}.") from exc
+        self.context.settings = settings
+        self.context.changed.emit("settings")
+        return 0

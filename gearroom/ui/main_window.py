@@ -1,0 +1,170 @@
+"""The main window: navigation between pages, the actions, and a status bar saying where the
+data lives and who is working."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from gearroom.ui.context import AppContext
+from gearroom.ui.dialogs.settings import SettingsDialog, describe_database
+from gearroom.ui.icons import app_icon, icon
+from gearroom.ui.pages.base import Page
+from gearroom.ui.pages.registry import PageFactory, page_factories
+from gearroom.ui.widgets.actions import ACTIONS, ItemActions, create_actions
+
+NAV_WIDTH = 176
+
+
+class MainWindow(QMainWindow):
+    """Navigation list + page stack; pages get the AppContext and refresh when data changes."""
+
+    def __init__(self, context: AppContext, factories: list[PageFactory] | None = None) -> None:
+        super().__init__()
+        self.context = context
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(f"Gearroom — {context.settings.house_name}")
+        self.setWindowIcon(app_icon())
+        self.pages: list[Page] = [factory(context) for factory in (factories or page_factories())]
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(NAV_WIDTH)
+        self.nav.setIconSize(QSize(22, 22))
+        self.nav.setSpacing(2)
+        self.nav.setStyleSheet(
+            "QListWidget { border: none; background: #f3f4f6; padding-top: 6px; }"
+            "QListWidget::item { padding: 7px 8px; border-radius: 4px; color: #1f2937; }"
+            "QListWidget::item:selected { background: #dbe6f7; color: #0f2f5c; }"
+        )
+        self.stack = QStackedWidget()
+        for page in self.pages:
+            QListWidgetItem(icon(page.icon_name), page.title, self.nav)
+            self.stack.addWidget(page)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.actions_by_name: dict[str, QAction] = create_actions(self)
+        self._build_menus_and_toolbar()
+        self._build_status_bar()
+
+        self.nav.currentRowChanged.connect(self.show_page)
+        context.changed.connect(self._data_changed)
+        context.actor_changed.connect(self._update_status)
+        if self.pages:
+            self.nav.setCurrentRow(0)
+
+    # ------------------------------------------------------------------ chrome
+
+    def _build_menus_and_toolbar(self) -> None:
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setIconSize(QSize(18, 18))
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.addToolBar(toolbar)
+        menus = {}
+        for spec in ACTIONS:
+            if spec.menu not in menus:
+                menus[spec.menu] = self.menuBar().addMenu(f"&{spec.menu}")
+            action = self.actions_by_name[spec.name]
+            menus[spec.menu].addAction(action)
+            if spec.toolbar:
+                toolbar.addAction(action)
+        handlers = {
+            "new_item": self.new_item,
+            "edit_item": self.edit_item,
+            "find": self.focus_search,
+            "settings": self.open_settings,
+            "quit": self.close,
+        }
+        for name, handler in handlers.items():
+            self.actions_by_name[name].triggered.connect(lambda _=False, h=handler: h())
+
+    def _build_status_bar(self) -> None:
+        self.database_label = QLabel()
+        self.database_label.setObjectName("databaseLabel")
+        self.operator_label = QLabel()
+        self.operator_label.setObjectName("operatorLabel")
+        self.statusBar().addWidget(self.database_label, 1)
+        self.statusBar().addPermanentWidget(self.operator_label)
+        self._update_status()
+
+    def _update_status(self) -> None:
+        where = describe_database(self.context.database)
+        self.database_label.setText(f"Database: {where}")
+        self.database_label.setToolTip(where)
+        actor = self.context.actor
+        self.operator_label.setText(f"Operator: {actor.name} ({actor.role.value})")
+
+    # ------------------------------------------------------------------ pages
+
+    def current_page(self) -> Page | None:
+        widget = self.stack.currentWidget()
+        return widget if isinstance(widget, Page) else None
+
+    def show_page(self, row: int) -> None:
+        if not 0 <= row < len(self.pages):
+            return
+        if self.nav.currentRow() != row:
+            self.nav.setCurrentRow(row)  # comes back here through currentRowChanged
+            return
+        self.stack.setCurrentIndex(row)
+        self.pages[row].activated()
+
+    def _data_changed(self, what: str) -> None:
+        """Refresh the open page; hidden pages refresh when they are shown (Page.activated)."""
+        if what == "settings":
+            self.setWindowTitle(f"Gearroom — {self.context.settings.house_name}")
+        page = self.current_page()
+        if page is not None:
+            page.refresh()
+
+    def dispatch_scan(self, text: str) -> bool:
+        """Give a scanned tag to the open page; say so in the status bar when it is not taken."""
+        page = self.current_page()
+        if page is not None and page.handle_scan(text):
+            return True
+        self.statusBar().showMessage(
+            f"Scanned {text.strip()!r}: this page does not take scans.", 5000
+        )
+        return False
+
+    # ------------------------------------------------------------------ actions
+
+    def _item_page(self) -> ItemActions | None:
+        page = self.current_page()
+        return page if isinstance(page, ItemActions) else None
+
+    def new_item(self) -> None:
+        if (page := self._item_page()) is not None:
+            page.new_item()
+
+    def edit_item(self) -> None:
+        if (page := self._item_page()) is not None:
+            page.edit_item()
+
+    def focus_search(self) -> None:
+        if (page := self._item_page()) is not None:
+            page.focus_search()
+
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.context, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog

@@ -1,0 +1,1 @@
+"""Qt item models over service results (they hold views and ids, never a session)."""
