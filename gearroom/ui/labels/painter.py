@@ -1,0 +1,210 @@
+"""The one routine that draws a label: the preview, the PDF, the printer and PNGs all call it.
+
+The painter is expected in millimetre units (one unit = 1 mm, origin at the page's top-left);
+:func:`begin_mm` sets that up for a device of known resolution. Codes are painted as filled
+rectangles, one per run of dark modules, so they stay vector in a PDF and land on whole dots
+when a roll printer's image is aligned to its dot grid.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontDatabase,
+    QFontMetricsF,
+    QGuiApplication,
+    QPainter,
+    QPainterPath,
+    QPen,
+)
+
+from gearroom.services.labels import (
+    MIN_LINE_TEXT_MM,
+    MM_PER_INCH,
+    LabelLayout,
+    LabelPage,
+    TextLine,
+    bar_runs,
+)
+from gearroom.ui.labels.nonefix import make_none_immortal
+
+make_none_immortal()
+
+#: Fonts are set at this pixel size and scaled to the wanted size in mm.
+_BASE_PX = 100
+_PREFERRED_FAMILIES = ("DejaVu Sans", "Liberation Sans", "Arial", "Helvetica")
+
+
+def ensure_gui_app() -> QGuiApplication:
+    """The running Qt application, or a new offscreen one (command line, benchmarks)."""
+    make_none_immortal()
+    app = QGuiApplication.instance()
+    if app is None:
+        app = QGuiApplication(["gearroom", "-platform", "offscreen"])
+    assert isinstance(app, QGuiApplication)
+    return app
+
+
+@lru_cache(maxsize=1)
+def _family() -> str:
+    families = set(QFontDatabase.families())
+    for name in _PREFERRED_FAMILIES:
+        if name in families:
+            return name
+    return QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont).family()
+
+
+def label_font(bold: bool) -> QFont:
+    font = QFont(_family())
+    font.setPixelSize(_BASE_PX)
+    font.setBold(bold)
+    font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+    font.setKerning(True)
+    return font
+
+
+class _Fonts:
+    """The label fonts and their metrics, made once per drawing call (Qt objects are not kept
+    beyond the application's life)."""
+
+    def __init__(self) -> None:
+        self.fonts = {bold: label_font(bold) for bold in (False, True)}
+        self.metrics = {bold: QFontMetricsF(font) for bold, font in self.fonts.items()}
+
+
+def begin_mm(painter: QPainter, dots_per_inch: float) -> None:
+    """Scale ``painter`` so that one unit is one millimetre on a device of this resolution."""
+    scale = dots_per_inch / MM_PER_INCH
+    painter.scale(scale, scale)
+
+
+def fitted_text(line: TextLine, fonts: _Fonts | None = None) -> tuple[str, float]:
+    """The text and size (mm) that fit the line's box: smaller first, then elided."""
+    metrics = (fonts or _Fonts()).metrics[line.bold]
+    natural = metrics.horizontalAdvance(line.text) / _BASE_PX  # width at 1 mm
+    size = line.size
+    if natural * size > line.rect.w:
+        size = max(MIN_LINE_TEXT_MM, min(size, line.rect.w / natural))
+    text = line.text
+    if natural * size > line.rect.w:
+        text = metrics.elidedText(
+            line.text, Qt.TextElideMode.ElideRight, line.rect.w / size * _BASE_PX
+        )
+    return text, size
+
+
+def _paint_text(painter: QPainter, line: TextLine, x0: float, y0: float, fonts: _Fonts) -> None:
+    text, size = fitted_text(line, fonts)
+    metrics = fonts.metrics[line.bold]
+    ascent = metrics.ascent() / _BASE_PX * size
+    height = (metrics.ascent() + metrics.descent()) / _BASE_PX * size
+    width = metrics.horizontalAdvance(text) / _BASE_PX * size
+    x = x0 + line.rect.x
+    if line.center:
+        x += (line.rect.w - width) / 2
+    baseline = y0 + line.rect.y + (line.rect.h - height) / 2 + ascent
+    painter.save()
+    painter.translate(x, baseline)
+    painter.scale(size / _BASE_PX, size / _BASE_PX)
+    painter.setFont(fonts.fonts[line.bold])
+    painter.drawText(0, 0, text)
+    painter.restore()
+
+
+def paint_label(
+    painter: QPainter,
+    layout: LabelLayout,
+    x: float = 0.0,
+    y: float = 0.0,
+    *,
+    outline: bool = False,
+    background: bool = False,
+    fonts: _Fonts | None = None,
+) -> None:
+    """Draw one label with its top-left corner at (``x``, ``y``) mm."""
+    fonts = fonts or _Fonts()
+    painter.save()
+    black = QColor(Qt.GlobalColor.black)
+    if background or outline:
+        frame = QPainterPath()
+        frame.addRoundedRect(
+            QRectF(x, y, layout.width, layout.height), layout.corner_radius, layout.corner_radius
+        )
+        if background:
+            painter.fillPath(frame, QBrush(QColor(Qt.GlobalColor.white)))
+        if outline:
+            pen = QPen(QColor(150, 160, 175))
+            pen.setCosmetic(True)
+            pen.setWidthF(1.0)
+            painter.strokePath(frame, pen)
+    painter.setPen(Qt.PenStyle.NoPen)
+    brush = QBrush(black)
+
+    qr = layout.qr
+    module = qr.module
+    for row_index, row in enumerate(qr.matrix):
+        top = y + qr.rect.y + row_index * module
+        start = -1
+        for col_index, dark in enumerate((*row, False)):
+            if dark and start < 0:
+                start = col_index
+            elif not dark and start >= 0:
+                painter.fillRect(
+                    QRectF(
+                        x + qr.rect.x + start * module, top, (col_index - start) * module, module
+                    ),
+                    brush,
+                )
+                start = -1
+
+    if layout.code128 is not None:
+        bars = layout.code128
+        for first, width in bar_runs(bars.pattern):
+            painter.fillRect(
+                QRectF(
+                    x + bars.rect.x + first * bars.module,
+                    y + bars.rect.y,
+                    width * bars.module,
+                    bars.rect.h,
+                ),
+                brush,
+            )
+
+    painter.setPen(QPen(black))
+    for line in layout.lines:
+        _paint_text(painter, line, x, y, fonts)
+    painter.restore()
+
+
+def paint_page(
+    painter: QPainter, page: LabelPage, *, outlines: bool = False, background: bool = False
+) -> None:
+    """Draw every label of a page (and, for the preview, the outlines of all cells)."""
+    if outlines:
+        painter.save()
+        pen = QPen(QColor(200, 205, 215))
+        pen.setCosmetic(True)
+        pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        used = {(p.rect.x, p.rect.y) for p in page.labels}
+        for cell in page.cells:
+            if (cell.x, cell.y) not in used:
+                painter.drawRect(QRectF(cell.x, cell.y, cell.w, cell.h))
+        painter.restore()
+    fonts = _Fonts()
+    for placed in page.labels:
+        paint_label(
+            painter,
+            placed.layout,
+            placed.rect.x,
+            placed.rect.y,
+            outline=outlines,
+            background=background,
+            fonts=fonts,
+        )
