@@ -123,10 +123,23 @@ def _redacted(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """Open a SQLite file for reading without writing anything, not even -wal/-shm files.
+
+    A file with no -wal beside it is complete on its own: it is opened ``immutable`` so that
+    SQLite creates no side files (a refused database is left exactly as it was). When a -wal
+    file exists (the database is in use, or was not closed cleanly) it holds committed data, so
+    the file is opened read-only through the normal locking protocol to read it.
+    """
+    wal = path.with_name(path.name + "-wal")
+    mode = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+    return sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
+
+
 def _inspect_sqlite_file(path: Path, *, full_check: bool) -> tuple[str | None, str]:
     """Read an existing SQLite file without changing it: (alembic revision, integrity result)."""
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = _connect_read_only(path)
     except sqlite3.Error as exc:
         raise DatabaseError(f"Cannot open {path}: {exc}.") from exc
     try:
@@ -192,17 +205,46 @@ def _timestamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
 
 
-def _upgrade(engine: Engine) -> None:
+# Serialises schema changes of one PostgreSQL database across workstations that start together
+# (a transaction-scoped advisory lock; the number is Gearroom's own).
+PG_MIGRATION_LOCK = 0x4745_4152_524F_4F4D & 0x7FFF_FFFF_FFFF_FFFF
+
+
+def upgrade_schema(engine: Engine, revision: str = "head") -> None:
+    """Upgrade the schema to ``revision`` in one transaction; on failure nothing changes."""
+    _migrate(engine, revision, down=False)
+
+
+def downgrade_schema(engine: Engine, revision: str) -> None:
+    """Downgrade the schema to ``revision`` (``"base"``: empty) in one transaction."""
+    _migrate(engine, revision, down=True)
+
+
+def _migrate(engine: Engine, revision: str, *, down: bool) -> None:
     cfg = alembic_config()
+    sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:
-        sqlite = engine.dialect.name == "sqlite"
         if sqlite:
             # Batch migrations copy tables; foreign keys are checked once at the end instead.
+            # (The pragma is a no-op inside a transaction, so it is set before BEGIN.)
             conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
         try:
             with conn.execution_options(sqlite_begin="IMMEDIATE").begin():
+                if engine.dialect.name == "postgresql":
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_MIGRATION_LOCK})")
                 cfg.attributes["connection"] = conn
-                command.upgrade(cfg, "head")
+                try:
+                    if down:
+                        command.downgrade(cfg, revision)
+                    else:
+                        command.upgrade(cfg, revision)
+                except (_SAError, CommandError) as exc:
+                    detail = getattr(exc, "orig", None) or exc
+                    raise DatabaseError(
+                        f"The database could not be {'downgraded' if down else 'upgraded'} "
+                        f"to revision {revision} ({detail}); the change was rolled back and "
+                        "the database is as it was."
+                    ) from exc
                 if sqlite:
                     bad = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if bad:
@@ -305,13 +347,20 @@ def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
         if path is None:
             with engine.connect() as conn:
                 current = MigrationContext.configure(conn).get_current_revision()
+                others = inspect(conn).get_table_names() if current is None else []
             _refuse_unknown(current, _redacted(url))
+            if upgrade and others:
+                raise DatabaseError(
+                    f"The database {_redacted(url)} holds other tables ({', '.join(others[:3])}"
+                    f"{'…' if len(others) > 3 else ''}) but no Gearroom version table; give "
+                    "Gearroom a database of its own (an empty one is set up on first start)."
+                )
         if upgrade:
             if needs_backup and path is not None:
                 sqlite_backup(
                     path, backup_dir_for(path) / f"gearroom-{_timestamp()}-pre-upgrade.sqlite3"
                 )
-            _upgrade(engine)
+            upgrade_schema(engine)
     except OperationalError as exc:
         engine.dispose()
         raise DatabaseError(f"Cannot reach the database {_redacted(url)}: {exc.orig}") from exc

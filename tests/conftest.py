@@ -86,6 +86,18 @@ def db_url(request: pytest.FixtureRequest, db_engine: str, tmp_path: Path) -> It
 
 
 @pytest.fixture
+def empty_db_url(request: pytest.FixtureRequest, db_engine: str, tmp_path: Path) -> Iterator[str]:
+    """Like ``db_url`` but an empty database on every engine (no tables, no revision)."""
+    if db_engine == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    name, url = server.empty_database()
+    yield url
+    server.drop_database(name)
+
+
+@pytest.fixture
 def database(db_url: str) -> Iterator[Database]:
     db = open_database(db_url)
     yield db

@@ -1,0 +1,108 @@
+"""The core (models, services, database) stays free of Qt, and the import contracts hold."""
+
+from __future__ import annotations
+
+import json
+import os
+import pkgutil
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import gearroom.models
+import gearroom.services
+
+REPO = Path(__file__).resolve().parents[2]
+CORE_PACKAGES = (gearroom.models, gearroom.services)
+QT_MODULES = ("PySide6", "shiboken6", "gearroom.ui")
+
+
+def core_modules() -> list[str]:
+    names = ["gearroom.db", "gearroom.config", "gearroom.errors", "gearroom.paths"]
+    for package in CORE_PACKAGES:
+        names.append(package.__name__)
+        names += [
+            m.name for m in pkgutil.walk_packages(package.__path__, prefix=package.__name__ + ".")
+        ]
+    return names
+
+
+PROBE = """
+import importlib, json, sys
+qt = {qt!r}
+found = {{}}
+for name in {modules!r}:
+    importlib.import_module(name)
+    loaded = sorted(m for m in sys.modules if m.split(".")[0] in qt or m.startswith(qt))
+    if loaded:
+        found[name] = loaded
+        break
+print(json.dumps(found))
+"""
+
+
+def _loaded_qt(modules: list[str]) -> dict[str, list[str]]:
+    """Import ``modules`` one after another in a fresh interpreter; the first that pulls in Qt."""
+    code = PROBE.format(qt=QT_MODULES, modules=modules)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    result: dict[str, list[str]] = json.loads(out.stdout)
+    return result
+
+
+def test_every_core_module_is_listed():
+    modules = core_modules()
+    assert "gearroom.services.catalog" in modules
+    assert "gearroom.models.history" in modules
+    assert len(modules) == len(set(modules))
+
+
+def test_the_core_imports_without_qt():
+    assert _loaded_qt(core_modules()) == {}
+
+
+def test_the_probe_notices_qt():
+    """The check above would catch a core module that pulled in Qt."""
+    assert "gearroom.ui.context" in _loaded_qt(["gearroom.ui.context"])
+
+
+def _lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    tool = Path(sys.executable).with_name("lint-imports")
+    if not tool.exists():
+        pytest.fail(f"import-linter is not installed ({tool}); install the test extras")
+    return subprocess.run(
+        [str(tool), "--no-cache"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+
+
+def test_the_import_contracts_hold():
+    result = _lint_imports(REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+def test_the_import_contracts_catch_qt_in_a_service(tmp_path):
+    shutil.copytree(
+        REPO / "gearroom", tmp_path / "gearroom", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
+    (tmp_path / "gearroom" / "services" / "sneaky.py").write_text(
+        "from PySide6.QtCore import QObject\n"
+    )
+    result = _lint_imports(tmp_path)
+    assert result.returncode != 0
+    assert "gearroom.services.sneaky" in result.stdout
