@@ -145,6 +145,9 @@ def paint_label(
     painter.setPen(Qt.PenStyle.NoPen)
     brush = QBrush(black)
 
+    # All dark modules as one path: no seams between neighbours when antialiased.
+    modules = QPainterPath()
+    modules.setFillRule(Qt.FillRule.WindingFill)
     qr = layout.qr
     module = qr.module
     for row_index, row in enumerate(qr.matrix):
@@ -154,26 +157,24 @@ def paint_label(
             if dark and start < 0:
                 start = col_index
             elif not dark and start >= 0:
-                painter.fillRect(
+                modules.addRect(
                     QRectF(
                         x + qr.rect.x + start * module, top, (col_index - start) * module, module
-                    ),
-                    brush,
+                    )
                 )
                 start = -1
-
     if layout.code128 is not None:
         bars = layout.code128
         for first, width in bar_runs(bars.pattern):
-            painter.fillRect(
+            modules.addRect(
                 QRectF(
                     x + bars.rect.x + first * bars.module,
                     y + bars.rect.y,
                     width * bars.module,
                     bars.rect.h,
-                ),
-                brush,
+                )
             )
+    painter.fillPath(modules, brush)
 
     painter.setPen(QPen(black))
     for line in layout.lines:

@@ -13,7 +13,9 @@ PageFactory = Callable[[AppContext], Page]
 def page_factories() -> list[PageFactory]:
     """Factories of the pages shown in the navigation, first one is the start page."""
     from gearroom.ui.pages.inventory import InventoryPage
+    from gearroom.ui.pages.labels import LabelsPage
 
     return [
         InventoryPage,
+        LabelsPage,
     ]
