@@ -40,4 +40,5 @@ class Event(Base):
     __table_args__ = (
         Index("ix_events_entity", "entity_kind", "entity_id", "id"),
         Index("ix_events_at", "at"),
+        Index("ix_events_action_at", "action", "at"),
     )

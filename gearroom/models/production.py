@@ -151,6 +151,7 @@ class Checkout(Base):
     __table_args__ = (
         Index("ix_checkouts_production_id", "production_id"),
         Index("ix_checkouts_due_back", "due_back"),
+        Index("ix_checkouts_out_at", "out_at"),
     )
 
 
@@ -203,6 +204,7 @@ class CheckoutLine(Base):
         Index("ix_checkout_lines_checkout_id", "checkout_id"),
         Index("ix_checkout_lines_stock_item_id", "stock_item_id"),
         Index("ix_checkout_lines_returned_at", "returned_at"),
+        Index("ix_checkout_lines_asset_id_returned_at", "asset_id", "returned_at"),
     )
 
 
@@ -243,6 +245,7 @@ class ServiceTicket(Base):
             postgresql_where=OPEN_TICKET,
         ),
         Index("ix_service_tickets_closed_at", "closed_at"),
+        Index("ix_service_tickets_opened_at", "opened_at"),
     )
 
 
