@@ -32,9 +32,9 @@ def cli(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from gearroom.cli import catalog, database, labels, operators
+    from gearroom.cli import catalog, database, labels, operators, transfer
 
-    for module in (database, catalog, operators, labels):
+    for module in (database, catalog, operators, labels, transfer):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -1,0 +1,150 @@
+"""Import and export: ``gearroom import assets|stock|people|kits FILE`` and
+``gearroom export catalog -o PATH``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from gearroom.cli.common import db_option, emit_json, json_option, reading, state, writing
+from gearroom.services import catalog_export, importer
+from gearroom.services.importer import ImportKind, ImportOptions, ImportRefused, ImportReport
+
+
+def _print_report(report: ImportReport) -> None:
+    if report.encoding or report.delimiter:
+        shown = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "bar"}
+        click.echo(
+            f"Read {report.source} as {report.encoding or 'xlsx'}"
+            + (
+                f", separator {shown.get(report.delimiter, report.delimiter)}"
+                if report.delimiter
+                else ""
+            )
+        )
+    mapped = [f"{h} → {f}" for h, f in report.mapping.items() if f]
+    ignored = [h for h, f in report.mapping.items() if not f]
+    click.echo("Columns: " + ("; ".join(mapped) or "none mapped"))
+    if ignored:
+        click.echo("Ignored columns: " + ", ".join(ignored))
+    for row in report.rows:
+        label = f"{row.tag} {row.name}".strip()
+        click.echo(f"  line {row.line:>5}  {row.action:<9}  {label[:70]}")
+        for problem in row.problems:
+            column = f"[{problem.column}] " if problem.column else ""
+            click.echo(f"      {column}{problem.message}")
+    click.echo(report.summary())
+
+
+def _import(kind: ImportKind, path: Path, opts: dict[str, Any]) -> None:
+    table = importer.read_table(path, kind, sheet=opts["sheet"])
+    preset = importer.get_preset(opts["preset"], kind) if opts["preset"] else None
+    store = importer.MappingStore()
+    with reading() as session:
+        keys = importer.attribute_keys(session)
+    mapping = importer.initial_mapping(kind, table, preset=preset, store=store, attribute_keys=keys)
+    mapping = importer.apply_overrides(mapping, table.headers, opts["maps"])
+    options = ImportOptions(
+        update_existing=opts["update_existing"],
+        create_categories=opts["create_categories"],
+        date_order=opts["date_order"] or (preset.date_order if preset else "mdy"),
+    )
+    signature = importer.source_signature(kind, table.headers, preset.name if preset else None)
+    dry_run = bool(opts["dry_run"])
+    try:
+        with writing() as (session, actor):
+            report = importer.run_import(
+                session, actor, table, kind, mapping, options, commit=not dry_run
+            )
+    except ImportRefused as refused:
+        if opts["as_json"]:
+            emit_json(refused.report.to_json())
+        else:
+            _print_report(refused.report)
+        raise
+    if not dry_run or opts["maps"]:
+        store.save(signature, mapping)
+    if opts["as_json"]:
+        emit_json(report.to_json())
+    else:
+        _print_report(report)
+        if dry_run:
+            click.echo("Dry run: nothing was written.")
+
+
+def _import_command(kind: ImportKind) -> click.Command:
+    @click.command(kind.value)
+    @click.argument("path", metavar="FILE", type=click.Path(exists=True, path_type=Path))
+    @click.option("--preset", help="Column names of a known export: snipe-it, cheqroom, generic.")
+    @click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
+    @click.option(
+        "--map",
+        "maps",
+        multiple=True,
+        metavar="COLUMN=FIELD",
+        help="Map a column to a field (COLUMN= ignores it); remembered for this source.",
+    )
+    @click.option(
+        "--update-existing",
+        is_flag=True,
+        help="Update items whose tag exists already instead of reporting them.",
+    )
+    @click.option(
+        "--create-categories", is_flag=True, help="Create unknown categories (prefix derived)."
+    )
+    @click.option(
+        "--date-order",
+        type=click.Choice(["mdy", "dmy"]),
+        help="How to read 01/02/2024: mdy (US, default) or dmy.",
+    )
+    @click.option("--sheet", help="The sheet of an XLSX workbook (default: by kind, or the first).")
+    @json_option
+    @db_option
+    def command(path: Path, **opts: Any) -> None:
+        _import(kind, path, opts)
+
+    command.help = (
+        f"Import {kind.value} from a CSV or XLSX file (all rows or none). "
+        "Every row's problems are listed with its line number."
+    )
+    return command
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import assets, stock, people or kits from CSV/XLSX (Snipe-IT, CHEQROOM, spreadsheets)."""
+
+
+for _kind in ImportKind:
+    import_group.add_command(_import_command(_kind))
+
+
+@click.group("export")
+def export_group() -> None:
+    """Export data for another system or a spreadsheet."""
+
+
+@export_group.command("catalog")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="PATH.xlsx (a sheet per kind), PATH.zip or PATH.csv (CSV files), or a folder.",
+)
+@json_option
+@db_option
+def export_catalog(output: Path, as_json: bool) -> None:
+    """Export every asset, stock item, person and kit, in a form `gearroom import` reads."""
+    with reading() as session:
+        result = catalog_export.export_catalog(session, state().actor(), output)
+    if as_json:
+        emit_json({"paths": [str(p) for p in result.paths], "counts": result.counts})
+    else:
+        click.echo(result.describe())
+
+
+COMMANDS: list[click.Command] = [import_group, export_group]
