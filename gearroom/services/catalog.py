@@ -16,6 +16,7 @@ from gearroom.models import Asset, AssetStatus, Category, Location, LocationKind
 from gearroom.services import history
 from gearroom.services.actor import Actor, Permission
 from gearroom.services.tags import (
+    ensure_tag_free,
     next_tag_for_category,
     next_tag_with_prefix,
     normalize_tag,
@@ -405,6 +406,7 @@ def create_asset(session: Session, actor: Actor, draft: AssetDraft) -> AssetView
         status=AssetStatus.AVAILABLE,
     )
     asset.tag = validate_tag(draft.tag) if draft.tag else next_tag_for_category(session, category)
+    ensure_tag_free(session, asset.tag)
     session.add(asset)
     try:
         session.flush()
@@ -440,7 +442,10 @@ def update_asset(session: Session, actor: Actor, tag: str, changes: Mapping[str,
     old_tag = asset.tag
     for key, value in changes.items():
         if key == "tag":
-            asset.tag = validate_tag(value)
+            new_tag = validate_tag(value)
+            if new_tag != asset.tag:
+                ensure_tag_free(session, new_tag)
+            asset.tag = new_tag
         elif key in ("name",):
             asset.name = clean_text(value, key, max_length=200, required=True)
         elif key in ("make", "model", "serial"):

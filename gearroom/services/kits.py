@@ -15,7 +15,13 @@ from gearroom.services import history
 from gearroom.services.actor import Actor, Permission
 from gearroom.services.catalog import _location_by_name
 from gearroom.services.stock import stock_by_tag
-from gearroom.services.tags import next_tag_with_prefix, normalize_tag, register_tag, validate_tag
+from gearroom.services.tags import (
+    ensure_tag_free,
+    next_tag_with_prefix,
+    normalize_tag,
+    register_tag,
+    validate_tag,
+)
 from gearroom.services.validation import clean_text, parse_int
 
 KIT_PREFIX = "KIT"
@@ -150,8 +156,10 @@ def create_kit(
     notes: str = "",
 ) -> KitView:
     actor.require(Permission.CATALOG, "add kits")
+    new_tag = validate_tag(tag) if tag else next_tag_with_prefix(session, KIT_PREFIX)
+    ensure_tag_free(session, new_tag)
     kit = Kit(
-        tag=validate_tag(tag) if tag else next_tag_with_prefix(session, KIT_PREFIX),
+        tag=new_tag,
         name=clean_text(name, "name", max_length=200, required=True),
         parent=kit_by_tag(session, parent) if parent else None,
         location=_location_by_name(session, location) if location else None,

@@ -15,6 +15,7 @@ from gearroom.services import history
 from gearroom.services.actor import Actor, Permission
 from gearroom.services.catalog import _category_by_name, _location_by_name
 from gearroom.services.tags import (
+    ensure_tag_free,
     next_tag_for_category,
     normalize_tag,
     register_tag,
@@ -111,6 +112,7 @@ def create_stock_item(
         notes=clean_text(notes, "notes", max_length=10_000),
     )
     item.tag = validate_tag(tag) if tag else next_tag_for_category(session, cat)
+    ensure_tag_free(session, item.tag)
     session.add(item)
     session.flush()
     register_tag(session, item.tag, TagKind.STOCK, item.id)
@@ -145,7 +147,10 @@ def update_stock_item(
     old_tag = item.tag
     for key, value in changes.items():
         if key == "tag":
-            item.tag = validate_tag(value)
+            new_tag = validate_tag(value)
+            if new_tag != item.tag:
+                ensure_tag_free(session, new_tag)
+            item.tag = new_tag
         elif key == "name":
             item.name = clean_text(value, key, max_length=200, required=True)
         elif key == "category":

@@ -70,6 +70,17 @@ def register_tag(session: Session, tag: str, kind: TagKind, ref_id: int) -> None
     session.flush()
 
 
+def ensure_tag_free(session: Session, tag: str) -> None:
+    """Refuse a tag in use anywhere, before the row that would carry it is written."""
+    with session.no_autoflush:
+        existing = session.get(Tag, tag)
+    if existing is not None:
+        raise ConflictError(
+            f"The tag {tag} is already used by {describe_owner(session, existing)}; "
+            "choose another tag."
+        )
+
+
 def rename_tag(session: Session, old: str, new: str, kind: TagKind, ref_id: int) -> None:
     """Move an item's registry entry from ``old`` to ``new``."""
     if old == new:
