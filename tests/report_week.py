@@ -205,4 +205,3 @@ def after_the_fact(database: Database) -> None:
             ticket.closed_at = la(2026, 11, 27, 9)
             ticket.closed_by = "tester"
         s.flush()
-

@@ -247,7 +247,7 @@ def test_week_parsing() -> None:
 
 @pytest.mark.parametrize("text", ["2026-W54", "2025-W53", "banana", "", "2026-47"])
 def test_bad_weeks_are_refused(text: str) -> None:
-    with pytest.raises(ValidationError, match="week|W"):
+    with pytest.raises(ValidationError, match=r"week|W"):
         week_period(text)
 
 
