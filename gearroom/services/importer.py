@@ -55,6 +55,7 @@ IGNORE = ""
 ATTRIBUTE_PREFIX = "attr:"
 MAPPINGS_FILE = "import-mappings.json"
 DELIMITERS = ",;\t|"
+_BLANK = " \t\r\n\u00a0,;|"
 MAX_FILE_BYTES = 50_000_000
 
 
@@ -325,8 +326,8 @@ def _table(
     header: tuple[int, Sequence[str]] | None = None
     rows: list[SourceRow] = []
     for line, cells in numbered:
-        if not any(cell.strip() for cell in cells):
-            continue  # blank rows
+        if not any(cell.strip(_BLANK) for cell in cells):
+            continue  # blank rows (a row of bare separators is blank too)
         if header is None:
             header = (line, cells)
             continue
@@ -1050,7 +1051,8 @@ class _Importer:
             index = self.index_of.get(header)
             if index is None or index >= len(row.cells):
                 continue
-            out[target] = unescape_cell(row.cells[index]).strip()
+            text = row.cells[index].replace("\r\n", "\n").replace("\r", "\n")
+            out[target] = unescape_cell(text).strip()
         return out
 
     def column(self, key: str) -> str:
