@@ -183,6 +183,7 @@ def create_location(
     if session.scalar(select(Location.id).where(func.lower(Location.name) == clean_name.lower())):
         raise ConflictError(f"There is a location called {clean_name} already.")
     clean_tag = validate_tag(tag) if tag else next_tag_with_prefix(session, "LOC")
+    ensure_tag_free(session, clean_tag)
     loc = Location(
         tag=clean_tag,
         name=clean_name,

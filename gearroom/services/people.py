@@ -14,6 +14,7 @@ from gearroom.models import Person, PersonRole, TagKind
 from gearroom.services import history
 from gearroom.services.actor import Actor, Permission
 from gearroom.services.tags import (
+    ensure_tag_free,
     next_tag_with_prefix,
     normalize_tag,
     register_tag,
@@ -114,9 +115,11 @@ def add_person(
     except ValueError as exc:
         options = ", ".join(r.value for r in PersonRole)
         raise ValidationError(f"Role {role!r} is not one of {options}.", field="role") from exc
+    clean_badge = validate_tag(badge) if badge else next_tag_with_prefix(session, BADGE_PREFIX)
+    ensure_tag_free(session, clean_badge)
     person = Person(
         name=clean_text(name, "name", max_length=200, required=True),
-        badge=validate_tag(badge) if badge else next_tag_with_prefix(session, BADGE_PREFIX),
+        badge=clean_badge,
         role=clean_role,
         company=clean_text(company, "company", max_length=200),
         email=clean_text(email, "email", max_length=200),
@@ -154,9 +157,18 @@ def update_person(
     old_badge = person.badge
     for field, value in changes.items():
         if field == "badge":
-            person.badge = validate_tag(value)
+            new_badge = validate_tag(value)
+            if new_badge != person.badge:
+                ensure_tag_free(session, new_badge)
+            person.badge = new_badge
         elif field == "role":
-            person.role = PersonRole(value)
+            try:
+                person.role = PersonRole(value)
+            except ValueError as exc:
+                options = ", ".join(r.value for r in PersonRole)
+                raise ValidationError(
+                    f"Role {value!r} is not one of {options}.", field="role"
+                ) from exc
         elif field == "active":
             person.active = bool(value)
         elif field == "name":
