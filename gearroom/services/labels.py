@@ -411,7 +411,7 @@ def contents_for_category(session: Session, name: str) -> list[LabelContent]:
 
 def contents_added_since(session: Session, since: date) -> list[LabelContent]:
     """Assets, stock items and kits created on or after ``since`` (new gear to label)."""
-    start = datetime.combine(since, time.min)
+    start = datetime.combine(since, time.min).astimezone()  # local midnight
     tags: list[str] = []
     for model in (Asset, StockItem, Kit):
         tags.extend(
@@ -577,6 +577,12 @@ def layout_label(
     width, height = template.label_width, template.label_height
     pad = max(template.padding, template.printable_margin if template.kind is StockKind.ROLL else 0)
     inner = Rect(pad, pad, width - 2 * pad, height - 2 * pad)
+    if dot:
+        # Whole dots from the start, so every module lands on the printer's dot grid.
+        left, top = math.ceil(pad / dot - 1e-9) * dot, math.ceil(pad / dot - 1e-9) * dot
+        inner = Rect(
+            left, top, _floor_to(width - pad - left, dot), _floor_to(height - pad - top, dot)
+        )
     matrix = qr_matrix(content.tag)
     n = len(matrix)
     block_modules = n + 2 * QR_QUIET_MODULES
@@ -617,9 +623,7 @@ def _qr_block(
 ) -> QrBlock:
     quiet = QR_QUIET_MODULES * module
     size = len(matrix) * module
-    return QrBlock(
-        Rect(_round_to(x + quiet, dot), _round_to(y + quiet, dot), size, size), module, matrix
-    )
+    return QrBlock(Rect(x + quiet, y + quiet, size, size), module, matrix)
 
 
 def _side_layout(
@@ -633,8 +637,9 @@ def _side_layout(
 ) -> LabelLayout | None:
     matrix = qr_matrix(content.tag)
     block = (len(matrix) + 2 * QR_QUIET_MODULES) * module
-    qr = _qr_block(matrix, inner.x, inner.y + (inner.h - block) / 2, module, dot)
-    col = Rect(inner.x + block, inner.y, inner.right - inner.x - block, inner.h)
+    qr = _qr_block(matrix, inner.x, inner.y + _floor_to((inner.h - block) / 2, dot), module, dot)
+    col_x = qr.rect.right + QR_QUIET_MODULES * module
+    col = Rect(col_x, inner.y, inner.right - col_x, inner.h)
     if col.w <= 0:
         return None
     # The tag: one line if it fits at a readable size, else two lines cut at a hyphen.
@@ -772,9 +777,9 @@ def _stacked_layout(
         return None
     matrix = qr_matrix(content.tag)
     block = block_modules * module
-    qr = _qr_block(matrix, inner.x + (inner.w - block) / 2, inner.y, module, dot)
-    # The tag sits right under the symbol (the quiet zone below it is white anyway).
-    text_y = min(inner.bottom - text_h, qr.rect.bottom + module * 2)
+    qr = _qr_block(matrix, inner.x + _floor_to((inner.w - block) / 2, dot), inner.y, module, dot)
+    # The tag sits under the symbol's quiet zone.
+    text_y = qr.rect.bottom + QR_QUIET_MODULES * module
     line = TextLine(content.tag, Rect(inner.x, text_y, inner.w, text_h), tag_size, True, True)
     warnings = [
         f"{content.tag}: {what} line left out, no room on {template.name}."

@@ -140,6 +140,7 @@ def write_pngs(job: LabelJob, out: Path) -> list[Path]:
     paths = png_paths(job, out)
     for placed, path in zip(job.labels, paths, strict=True):
         image = render_label_image(placed.layout, dpi)
-        if not image.save(str(path), b"PNG"):
+        # PySide6 takes the format as str at run time; its stubs say bytes.
+        if not image.save(str(path), "PNG"):  # type: ignore[call-overload]
             raise GearroomError(f"Cannot write {path}; check the folder and its permissions.")
     return paths
