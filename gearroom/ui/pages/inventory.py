@@ -123,7 +123,7 @@ class AssetsPanel(QWidget):
         for combo in (self.category, self.status, self.location):
             combo.currentIndexChanged.connect(lambda _i: self.apply_query())
         self.new_button.clicked.connect(self.new_item)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self.show_current())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self.show_current())
         self.detail.edit_requested.connect(self.edit_item)
         self.detail.retire_requested.connect(self.retire_item)
         self.detail.status_requested.connect(self.set_status)
@@ -207,10 +207,10 @@ class AssetsPanel(QWidget):
         self.search.selectAll()
 
     def current_asset_id(self) -> int | None:
-        index = self.table.currentIndex()
-        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row()):
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
             return None
-        value = self.model.data(index, ASSET_ID_ROLE)
+        value = self.model.data(rows[0], ASSET_ID_ROLE)
         return int(value) if isinstance(value, int) else None
 
     def _select_row_of(self, asset_id: int) -> bool:
@@ -224,7 +224,6 @@ class AssetsPanel(QWidget):
             | QItemSelectionModel.SelectionFlag.Rows,
         )
         self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
-        self.show_current()
         return True
 
     def select_asset(self, asset_id: int) -> bool:

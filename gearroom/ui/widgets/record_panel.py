@@ -109,7 +109,7 @@ class RecordPanel(QWidget, Generic[T]):
 
         self.search.textChanged.connect(self._filter)
         self.new_button.clicked.connect(self.new_item)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._current_changed())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._current_changed())
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         escape.activated.connect(self.search.clear)
@@ -142,14 +142,14 @@ class RecordPanel(QWidget, Generic[T]):
             self.show_record(None)
 
     def current_record(self) -> T | None:
-        index = self.table.currentIndex()
-        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row()):
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
             return None
-        return self.model.record(self.proxy.mapToSource(index).row())
+        return self.model.record(self.proxy.mapToSource(rows[0]).row())
 
     def current_id(self) -> int | None:
-        index = self.table.currentIndex()
-        value = index.data(RECORD_ID_ROLE) if index.isValid() else None
+        rows = self.table.selectionModel().selectedRows()
+        value = rows[0].data(RECORD_ID_ROLE) if rows else None
         return int(value) if value is not None else None
 
     def select_id(self, record_id: int) -> bool:
@@ -162,9 +162,7 @@ class RecordPanel(QWidget, Generic[T]):
             self.search.clear()
             index = self.proxy.mapFromSource(self.model.index(row, 0))
         self.table.selectRow(index.row())
-        self.table.setCurrentIndex(index)
         self.table.scrollTo(index)
-        self._current_changed()
         return True
 
     def _filter(self, text: str) -> None:

@@ -38,9 +38,9 @@ def taken(catalog_db, actor):
 )
 def test_taken_tag_is_a_conflict_and_writes_nothing(taken, actor, write):
     before = _events(taken)
-    with pytest.raises(ConflictError, match="CAM-0001 is already used by asset CAM-0001"):
-        with taken.write() as s:
-            write(s, actor)
+    match = "CAM-0001 is already used by asset CAM-0001"
+    with pytest.raises(ConflictError, match=match), taken.write() as s:
+        write(s, actor)
     assert _events(taken) == before
     with taken.read() as s:
         assert catalog.get_asset(s, "CAM-0002").name == "Sony FX3"
