@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from sqlalchemy import func, select
 
@@ -183,7 +185,8 @@ def test_removing_something_not_in_the_kit_is_refused(package, actor):
 
 def test_every_member_added_is_in_the_kits_history(package):
     with package["db"].read() as s:
-        added = [e.after for e in history.events_for_tag(s, package["case"]) if e.action == "kit_add"]
+        events = history.events_for_tag(s, package["case"])
+    added = [e.after for e in events if e.action == "kit_add"]
     assert {"asset": package["l25"]} in added
     assert {"asset": package["l50"]} in added
     assert {"stock": package["vmount"], "quantity": 2} in added
@@ -192,7 +195,7 @@ def test_every_member_added_is_in_the_kits_history(package):
 def test_kits_nest_eight_deep_at_most(catalog_db, actor):
     with catalog_db.write() as s:
         tags = [kits.create_kit(s, actor, f"Level {n}").tag for n in range(9)]
-        for outer, inner in zip(tags[:7], tags[1:8], strict=True):
+        for outer, inner in itertools.pairwise(tags[:8]):
             kits.add_to_kit(s, actor, outer, inner)
     with pytest.raises(ValidationError, match="8 deep"), catalog_db.write() as s:
         kits.add_to_kit(s, actor, tags[7], tags[8])

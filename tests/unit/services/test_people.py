@@ -83,7 +83,8 @@ def test_list_searches_name_badge_and_company_and_hides_inactive(catalog_db, act
     with catalog_db.write() as s:
         people.update_person(s, actor, gone.badge, {"active": False})
     with catalog_db.read() as s:
-        assert [p.name for p in people.list_people(s, "lighthouse")] == ["Hannah Cole", "Rachel Kim"]
+        clients = [p.name for p in people.list_people(s, "lighthouse")]
+        assert clients == ["Hannah Cole", "Rachel Kim"]
         assert [p.name for p in people.list_people(s, "p-0001")] == ["Rachel Kim"]
         assert "Mike Brennan" not in [p.name for p in people.list_people(s)]
         assert "Mike Brennan" in [p.name for p in people.list_people(s, include_inactive=True)]
@@ -152,9 +153,11 @@ def test_assistants_cannot_manage_people(catalog_db):
 def test_a_new_badge_taken_elsewhere_is_refused(catalog_db, actor):
     ana = _add(catalog_db, actor, "Ana Ribeiro")
     jonah = _add(catalog_db, actor, "Jonah Whitaker")
-    with pytest.raises(ConflictError, match=f"already used by person {ana.badge}"):
-        with catalog_db.write() as s:
-            people.update_person(s, actor, jonah.badge, {"badge": ana.badge, "phone": "1"})
+    with (
+        pytest.raises(ConflictError, match=f"already used by person {ana.badge}"),
+        catalog_db.write() as s,
+    ):
+        people.update_person(s, actor, jonah.badge, {"badge": ana.badge, "phone": "1"})
     with catalog_db.read() as s:
         assert people.get_person(s, jonah.badge) == jonah
         assert resolver.resolve(s, ana.badge).id == ana.id
