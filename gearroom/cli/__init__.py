@@ -32,9 +32,9 @@ def cli(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from gearroom.cli import catalog, database, labels, operators, transfer
+    from gearroom.cli import catalog, database, labels, operators, report, transfer
 
-    for module in (database, catalog, operators, labels, transfer):
+    for module in (database, catalog, operators, labels, transfer, report):
         for command in module.COMMANDS:
             cli.add_command(command)
 

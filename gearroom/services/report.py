@@ -132,6 +132,11 @@ def _system_timezone() -> tzinfo:
     return local if local is not None else UTC
 
 
+def current_time() -> datetime:
+    """Now, in UTC (the one clock the report reads; tests replace it)."""
+    return datetime.now(UTC)
+
+
 def parse_timezone(name: str) -> ZoneInfo:
     """An IANA time zone by name, or a clear error."""
     try:
@@ -224,7 +229,7 @@ def last_full_week(today: date) -> Period:
 
 
 def today_in(tz: tzinfo, now: datetime | None = None) -> date:
-    return (now or datetime.now(UTC)).astimezone(tz).date()
+    return (now or current_time()).astimezone(tz).date()
 
 
 def _as_date(value: date | str, name: str) -> date:
@@ -474,7 +479,7 @@ def build_report(
     step = _Steps(progress, cancelled)
     step(0, "Reading settings")
     zone = tz or house_timezone(session)
-    moment = now or datetime.now(UTC)
+    moment = now or current_time()
     today = today_in(zone, moment)
     observed_until = min(period.end, max(today, period.start - timedelta(days=1)))
     start_utc = local_midnight(period.start, zone)
