@@ -1,0 +1,98 @@
+"""Cold start and peak memory: the ``gearroom`` command in a fresh process on the house.
+
+The app quits right after its first paint when ``GEARROOM_EXIT_AFTER_FIRST_PAINT=1``; the time
+from spawning the process to that line on its stdout is the cold start (the database file is in
+the operating system's cache after the other benchmarks, as on a workstation in daily use), and
+the process's ``ru_maxrss`` is the peak memory with the main window and its first page, the
+inventory, open.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.harness import Result, percentile, timed_result
+from benchmarks.operations import TARGETS, Runs
+
+START_TIMEOUT_S = 120
+
+
+@dataclass(frozen=True)
+class Start:
+    seconds: float  # spawn to first paint, measured outside
+    in_app_seconds: float  # what the app printed (from run_app to first paint)
+    max_rss_mb: float
+
+
+def gearroom_command() -> list[str]:
+    """The installed ``gearroom`` script beside this Python, else ``python -m gearroom``."""
+    script = Path(sys.executable).with_name("gearroom")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "gearroom"]
+
+
+def start_once(db_path: Path) -> Start:
+    with tempfile.TemporaryDirectory() as home:
+        env = {
+            **os.environ,
+            "GEARROOM_EXIT_AFTER_FIRST_PAINT": "1",
+            "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+            "GEARROOM_CONFIG": str(Path(home) / "config.json"),
+            "GEARROOM_DATA_DIR": str(Path(home) / "data"),
+        }
+        env.pop("GEARROOM_DATABASE_URL", None)
+        command = [*gearroom_command(), "--db", f"sqlite:///{db_path}"]
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        assert proc.stdout is not None and proc.stderr is not None
+        line = ""
+        for text in proc.stdout:
+            if text.startswith("first paint after"):
+                line = text
+                break
+        seconds = time.perf_counter() - started
+        proc.stdout.read()
+        errors = proc.stderr.read()
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        proc.stdout.close()
+        proc.stderr.close()
+    if not line:
+        raise RuntimeError(
+            f"gearroom did not report its first paint (exit {proc.returncode}): {errors[-800:]}"
+        )
+    in_app = float(line.split()[3])
+    return Start(seconds, in_app, usage.ru_maxrss / 1024)  # Linux: ru_maxrss in KiB
+
+
+def bench_startup(db_path: Path, runs: Runs) -> list[Result]:
+    starts = [start_once(db_path) for _ in range(runs.slow)]
+    in_app = sorted(s.in_app_seconds for s in starts)
+    cold = timed_result(
+        "cold_start",
+        "cold start to first paint",
+        [s.seconds for s in starts],
+        target=TARGETS["cold_start"],
+        note=f"`gearroom --db …` spawn → first painted main window; in-app part "
+        f"(after imports) median {in_app[len(in_app) // 2]:.2f} s",
+    )
+    rss = [s.max_rss_mb for s in starts]
+    memory = Result(
+        key="peak_memory",
+        label="peak memory, inventory open",
+        unit="MB",
+        runs=len(rss),
+        median=sorted(rss)[len(rss) // 2],
+        p95=percentile(rss, 0.95),
+        target=TARGETS["peak_memory"],
+        note="ru_maxrss of the app process at its first paint",
+        samples=rss,
+    )
+    return [cold, memory]
