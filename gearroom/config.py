@@ -108,12 +108,26 @@ def load_settings(path: Path | None = None) -> Settings:
         ) from exc
     if not isinstance(raw, dict):
         raise ValidationError(f"The config file {target} must hold a JSON object.")
-    known = {f.name for f in fields(Settings)}
-    values = {k: v for k, v in raw.items() if k in known}
+    defaults = Settings()
+    values = {}
+    for f in fields(Settings):
+        if f.name not in raw:
+            continue
+        value, wanted = raw[f.name], type(getattr(defaults, f.name))
+        if not isinstance(value, wanted) or (wanted is int and isinstance(value, bool)):
+            kind = {str: "text", int: "a whole number", dict: "an object"}.get(wanted, "a value")
+            raise ValidationError(
+                f"The config file {target} has a bad {f.name}: {value!r} is not {kind}. "
+                "Fix or delete it to start over.",
+                field=f.name,
+            )
+        values[f.name] = value
     try:
-        return Settings(**values)
-    except TypeError as exc:  # pragma: no cover - defensive
-        raise ValidationError(f"The config file {target} has a bad value: {exc}") from exc
+        return defaults.with_changes(**values)
+    except ValidationError as exc:
+        raise ValidationError(
+            f"The config file {target}: {exc} Fix or delete it to start over.", field=exc.field
+        ) from exc
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> Path:
