@@ -688,6 +688,11 @@ def _side_layout(
                 warnings.append(f"{content.tag}: {what} line left out, too long for the label.")
                 continue
             wanted.append((what, text, bold))
+        # One size for the name, detail and serial lines (the house line may be smaller).
+        main = [_fit_size(t, col.w, line_size, b) for w, t, b in wanted if w != "house"]
+        if main:
+            line_size = max(MIN_LINE_TEXT_MM, min(line_size, *main))
+            step = line_size * LINE_SPACING
         room = int((bottom - y + 1e-6) // step)
         if room < len(wanted) and line_size > MIN_LINE_TEXT_MM:
             # Smaller text before dropping lines.
