@@ -337,15 +337,21 @@ def _scan_stock(
     )
 
 
-def _open_stock_out(session: Session, stock_ids: Sequence[int]) -> dict[int, int]:
-    rows = session.execute(
+def _open_stock_out(
+    session: Session, stock_ids: Sequence[int], production_id: int | None = None
+) -> dict[int, int]:
+    stmt = (
         select(
             CheckoutLine.stock_item_id,
             func.sum(CheckoutLine.quantity - CheckoutLine.returned_quantity),
         )
+        .join(Checkout, Checkout.id == CheckoutLine.checkout_id)
         .where(CheckoutLine.stock_item_id.in_(list(stock_ids)), CheckoutLine.returned_at.is_(None))
         .group_by(CheckoutLine.stock_item_id)
     )
+    if production_id is not None:
+        stmt = stmt.where(Checkout.production_id == production_id)
+    rows = session.execute(stmt)
     return {int(sid): int(n or 0) for sid, n in rows if sid is not None}
 
 
@@ -621,7 +627,10 @@ def commit_checkout(
     for found in asset_conflicts(
         session, asset_ids, today, due_back, production_id=production.id, today=today
     ).values():
-        conflicts.extend(found.conflicts)
+        # Open lines were refused above (and the unique index refuses them at insert).
+        conflicts.extend(
+            c for c in found.conflicts if c.kind not in (BlockKind.OUT, BlockKind.MISSING)
+        )
     if stock_wanted:
         out_now = _open_stock_out(session, list(stock_wanted))
         for sid, qty in stock_wanted.items():
@@ -675,9 +684,10 @@ def commit_checkout(
                 quantity=1 if ln.kind == "asset" else ln.quantity,
             )
         )
-    session.add(checkout)
     try:
+        # A savepoint: a refused insert leaves the transaction usable to say why.
         with session.begin_nested():
+            session.add(checkout)
             session.flush()
     except IntegrityError as exc:
         # Another workstation sent one of these out between our check and our write.
@@ -1000,9 +1010,13 @@ def checkin(
             raise ValidationError(f"{tag} is a {entry.kind.value}; it is not checked in.")
     explicit = list(dict.fromkeys(asset_ids))
     kit_members: dict[int, list[int]] = {}
+    kit_stock: dict[int, list[tuple[int, int]]] = {}
+    kit_all_ids: dict[int, tuple[int, ...]] = {}
     for kid in kit_ids:
         contents = expand_kits(session, [kid])
         kit_members[kid] = [a for a, _k in contents.assets]
+        kit_stock[kid] = [(sid, q) for sid, _k, q in contents.stock]
+        kit_all_ids[kid] = contents.kit_ids
     members = [a for ms in kit_members.values() for a in ms if a not in explicit]
 
     lines: dict[int, CheckoutLine] = {}
@@ -1022,10 +1036,44 @@ def checkin(
                 "nothing to check in."
             )
     order = explicit + ([m for m in members if m in lines] if whole_kit else [])
+    kit_productions: dict[int, set[int]] = defaultdict(set)
+    if whole_kit:
+        for kid, ids in kit_members.items():
+            kit_productions[kid].update(lines[a].checkout.production_id for a in ids if a in lines)
+            kit_productions[kid].update(
+                session.scalars(
+                    select(Checkout.production_id)
+                    .join(CheckoutLine, CheckoutLine.checkout_id == Checkout.id)
+                    .where(
+                        CheckoutLine.kit_id.in_(kit_all_ids[kid]),
+                        CheckoutLine.stock_item_id.is_not(None),
+                        CheckoutLine.returned_at.is_(None),
+                    )
+                )
+            )
     for asset_id in order:
         ln = lines[asset_id]
         outcomes.append(_checkin_asset(session, actor, ln, cond, text, now))
         touched.add(ln.checkout.production_id)
+    for kid, productions_out in kit_productions.items():
+        # The kit's stock comes back with it, up to what each production has out.
+        for stock_id, qty in kit_stock[kid]:
+            for prod_id in sorted(productions_out):
+                outstanding = _open_stock_out(session, [stock_id], prod_id).get(stock_id, 0)
+                if outstanding:
+                    outcomes.extend(
+                        _checkin_stock(
+                            session,
+                            actor,
+                            stock_id,
+                            min(qty, outstanding),
+                            cond,
+                            text,
+                            prod_id,
+                            now,
+                            touched,
+                        )
+                    )
     for stock_id, qty in stock_specs:
         outcomes.extend(
             _checkin_stock(session, actor, stock_id, qty, cond, text, pid, now, touched)

@@ -8,11 +8,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gearroom.db import Database
-from gearroom.models import Event
+from gearroom.models import Event, ShootDayKind
 from gearroom.services import catalog, kits, people, productions, stock
 from gearroom.services.actor import Actor
 from gearroom.services.productions import ShootDayDraft
-from gearroom.models import ShootDayKind
 
 D0 = date.today()
 
@@ -23,7 +22,9 @@ def day(n: int) -> date:
 
 
 def asset(s: Session, actor: Actor, name: str = "Lens", category: str = "Lens", **kw) -> str:
-    return catalog.create_asset(s, actor, catalog.AssetDraft(name=name, category=category, **kw)).tag
+    return catalog.create_asset(
+        s, actor, catalog.AssetDraft(name=name, category=category, **kw)
+    ).tag
 
 
 def person(s: Session, actor: Actor, name: str = "Ana Costa") -> str:

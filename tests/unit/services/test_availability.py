@@ -10,8 +10,7 @@ from gearroom.models import AssetStatus, Event, Reservation
 from gearroom.services import availability, catalog, checkout, kits, service_tickets
 from gearroom.services.availability import BarKind, BlockKind
 from gearroom.services.productions import production_by_key
-from tests.unit.services._gear import asset, count, day, events, kit, person, production
-from tests.unit.services._gear import stock_item
+from tests.unit.services._gear import asset, count, day, events, kit, person, production, stock_item
 
 
 @pytest.fixture
@@ -150,9 +149,10 @@ def test_retired_lost_and_in_service(house, actor):
         house["cam2"]: [BlockKind.LOST],
         house["lens"]: [BlockKind.IN_SERVICE],
     }
-    assert "front element scratched" in found[
-        next(i for i, a in found.items() if a.tag == house["lens"])
-    ].conflicts[0].message
+    assert (
+        "front element scratched"
+        in found[next(i for i, a in found.items() if a.tag == house["lens"])].conflicts[0].message
+    )
     # Retired can never be overridden.
     with pytest.raises(ConflictError, match="retired"):
         _reserve(db, actor, "Alpha", [house["cam1"]], override_reason="please")
@@ -252,7 +252,7 @@ def test_availability_of_a_whole_kit_takes_a_handful_of_queries(catalog_db, acto
     with catalog_db.write() as s:
         members = [asset(s, actor, f"Item {i}") for i in range(34)]
         inner = kit(s, actor, "Inner", members[:10])
-        outer = kit(s, actor, "Outer", members[10:] + [stock_item(s, actor, "Batt", 20) + ":6"])
+        outer = kit(s, actor, "Outer", [*members[10:], stock_item(s, actor, "Batt", 20) + ":6"])
         kits.add_to_kit(s, actor, outer, inner)
         deep = kit(s, actor, "Deep", [asset(s, actor, f"Deep {i}") for i in range(6)])
         kits.add_to_kit(s, actor, inner, deep)
