@@ -134,7 +134,7 @@ def production_view(p: Production) -> ProductionView:
         contact=p.contact.name if p.contact else None,
         contact_badge=p.contact.badge if p.contact else None,
         notes=p.notes,
-        days=tuple(_day_view(d) for d in p.days),
+        days=tuple(_day_view(d) for d in sorted(p.days, key=lambda d: d.day)),
         window_start=window[0] if window else None,
         window_end=window[1] if window else None,
     )
