@@ -14,8 +14,10 @@ def page_factories() -> list[PageFactory]:
     """Factories of the pages shown in the navigation, first one is the start page."""
     from gearroom.ui.pages.inventory import InventoryPage
     from gearroom.ui.pages.labels import LabelsPage
+    from gearroom.ui.pages.reports import ReportsPage
 
     return [
         InventoryPage,
         LabelsPage,
+        ReportsPage,
     ]

@@ -1,0 +1,456 @@
+"""The Reports page: pick a week or a range, build the kit report off the UI thread, export it.
+
+The page holds no session: the worker opens its own through ``AppContext.query`` and hands back
+an immutable :class:`~gearroom.services.report.KitReport`, which the page shows as tables (the
+same sections the exports write) and a utilisation chart per category.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCharts import QChartView
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRunnable,
+    QSortFilterProxyModel,
+    Qt,
+    QThreadPool,
+    Signal,
+)
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressDialog,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from gearroom.errors import GearroomError
+from gearroom.services.report import (
+    DEFAULT_IDLE_WEEKS,
+    KitReport,
+    Period,
+    ReportCancelled,
+    build_report,
+    house_timezone,
+    last_full_week,
+    range_period,
+    today_in,
+    week_of,
+)
+from gearroom.services.report_export import (
+    Cell,
+    Section,
+    cell_text,
+    report_sections,
+    write_csv,
+    write_xlsx,
+)
+from gearroom.ui.context import AppContext
+from gearroom.ui.pages.base import Page
+from gearroom.ui.reports import utilisation_chart, write_pdf
+
+PeriodChoice = Callable[[Session], Period]
+
+MODES = ("Last week", "This week", "Week of…", "Date range…")
+EXPORTS = {"xlsx": "Excel workbook (*.xlsx)", "pdf": "PDF (*.pdf)", "csv": "Zipped CSV (*.zip)"}
+
+
+class SectionModel(QAbstractTableModel):
+    """One report section as a read-only table; sorts on the cell values, not their text."""
+
+    def __init__(self, section: Section, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.section = section
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.section.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.section.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.section.columns[section].title
+        return None
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if not index.isValid():
+            return None
+        value: Cell = self.section.rows[index.row()][index.column()]
+        column = self.section.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if isinstance(value, float) and column.kind == "text":
+                return cell_text(value, "percent")
+            return cell_text(value, column.kind)
+        if role == Qt.ItemDataRole.UserRole:
+            return value if isinstance(value, int | float) else cell_text(value, column.kind)
+        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, int | float):
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        return None
+
+
+class ReportSignals(QObject):
+    progress = Signal(int, str)
+    finished = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+
+class ReportWorker(QRunnable):
+    """Builds the report in a pool thread with its own session; can be cancelled."""
+
+    def __init__(self, context: AppContext, choose: PeriodChoice, idle_weeks: int) -> None:
+        super().__init__()
+        self.context = context
+        self.choose = choose
+        self.idle_weeks = idle_weeks
+        self.signals = ReportSignals()
+        self._cancel = False
+
+    def cancel(self) -> None:
+        self._cancel = True
+
+    def run(self) -> None:
+        def work(session: Session) -> KitReport:
+            return build_report(
+                session,
+                self.choose(session),
+                idle_weeks=self.idle_weeks,
+                progress=self.signals.progress.emit,
+                cancelled=lambda: self._cancel,
+            )
+
+        try:
+            report = self.context.query(work)
+        except ReportCancelled:
+            self.signals.cancelled.emit()
+        except GearroomError as exc:
+            self.signals.failed.emit(str(exc))
+        except Exception as exc:
+            self.signals.failed.emit(f"The report could not be built: {exc}")
+        else:
+            self.signals.finished.emit(report)
+
+
+class ReportsPage(Page):
+    """The weekly kit report on screen, with XLSX, PDF and CSV export."""
+
+    title = "Reports"
+    icon_name = "x-office-spreadsheet"
+    #: Build in the calling thread (tests); the app builds in a pool thread with progress.
+    synchronous = False
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.setObjectName("reportsPage")
+        self.report: KitReport | None = None
+        self.worker: ReportWorker | None = None
+        self.progress_dialog: QProgressDialog | None = None
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+
+        self.mode = QComboBox()
+        self.mode.addItems(MODES)
+        self.mode.setObjectName("reportMode")
+        today = QDate.currentDate()
+        self.week_date = QDateEdit(today.addDays(-7))
+        self.week_date.setCalendarPopup(True)
+        self.week_date.setDisplayFormat("yyyy-MM-dd")
+        self.week_label = QLabel()
+        self.from_date = QDateEdit(today.addDays(-today.dayOfWeek() - 6))
+        self.to_date = QDateEdit(today.addDays(-today.dayOfWeek()))
+        for edit in (self.from_date, self.to_date):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.idle_weeks = QSpinBox()
+        self.idle_weeks.setRange(1, 520)
+        self.idle_weeks.setValue(DEFAULT_IDLE_WEEKS)
+        self.idle_weeks.setSuffix(" weeks")
+        self.idle_weeks.setToolTip("An item is idle when it was not out for this many weeks.")
+        self.build_button = QPushButton("Build report")
+        self.build_button.setDefault(True)
+        self.paper = QComboBox()
+        self.paper.addItem("A4", "a4")
+        self.paper.addItem("US Letter", "letter")
+        self.export_buttons = {
+            "xlsx": QPushButton("Export XLSX…"),
+            "pdf": QPushButton("Export PDF…"),
+            "csv": QPushButton("Export CSV…"),
+        }
+
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel("Period"))
+        controls.addWidget(self.mode)
+        controls.addWidget(self.week_date)
+        controls.addWidget(self.week_label)
+        self.range_box = QWidget()
+        range_layout = QHBoxLayout(self.range_box)
+        range_layout.setContentsMargins(0, 0, 0, 0)
+        range_layout.addWidget(QLabel("from"))
+        range_layout.addWidget(self.from_date)
+        range_layout.addWidget(QLabel("to"))
+        range_layout.addWidget(self.to_date)
+        controls.addWidget(self.range_box)
+        controls.addSpacing(12)
+        controls.addWidget(QLabel("Idle after"))
+        controls.addWidget(self.idle_weeks)
+        controls.addWidget(self.build_button)
+        controls.addStretch(1)
+        controls.addWidget(self.paper)
+        for button in self.export_buttons.values():
+            button.setEnabled(False)
+            controls.addWidget(button)
+
+        self.status = QLabel("Choose a period and build the report.")
+        self.status.setObjectName("reportStatus")
+        self.status.setWordWrap(True)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.chart_view: QChartView | None = None
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 6)
+        layout.addLayout(controls)
+        layout.addWidget(self.status)
+        layout.addWidget(self.tabs, 1)
+
+        self.mode.currentIndexChanged.connect(self._mode_changed)
+        self.week_date.dateChanged.connect(self._mode_changed)
+        self.build_button.clicked.connect(self.build)
+        for fmt, button in self.export_buttons.items():
+            button.clicked.connect(lambda _=False, fmt=fmt: self.ask_export(fmt))
+        self._mode_changed()
+
+    # ---- period
+
+    def _mode_changed(self) -> None:
+        mode = self.mode.currentIndex()
+        self.week_date.setVisible(mode == 2)
+        self.week_label.setVisible(mode == 2)
+        self.range_box.setVisible(mode == 3)
+        if mode == 2:
+            self.week_label.setText(week_of(_py_date(self.week_date.date())).label)
+
+    def set_week(self, day: date) -> None:
+        """Choose the ISO week holding ``day``."""
+        self.mode.setCurrentIndex(2)
+        self.week_date.setDate(QDate(day.year, day.month, day.day))
+
+    def set_range(self, start: date, end: date) -> None:
+        self.mode.setCurrentIndex(3)
+        self.from_date.setDate(QDate(start.year, start.month, start.day))
+        self.to_date.setDate(QDate(end.year, end.month, end.day))
+
+    def period_choice(self) -> PeriodChoice:
+        """How the worker picks the period (this/last week need the house's time zone)."""
+        mode = self.mode.currentIndex()
+        if mode == 0:
+            return lambda s: last_full_week(today_in(house_timezone(s)))
+        if mode == 1:
+            return lambda s: week_of(today_in(house_timezone(s)))
+        if mode == 2:
+            day = _py_date(self.week_date.date())
+            return lambda _s: week_of(day)
+        start = _py_date(self.from_date.date())
+        end = _py_date(self.to_date.date())
+        period = range_period(start, end)  # refuse a reversed range before any work
+        return lambda _s: period
+
+    # ---- building
+
+    def build(self) -> None:
+        if self.worker is not None:
+            return
+        try:
+            choose = self.period_choice()
+        except GearroomError as exc:
+            self.show_status(str(exc), error=True)
+            return
+        worker = ReportWorker(self.context, choose, self.idle_weeks.value())
+        worker.setAutoDelete(False)
+        worker.signals.finished.connect(self._finished)
+        worker.signals.failed.connect(self._failed)
+        worker.signals.cancelled.connect(self._cancelled)
+        self.worker = worker
+        self.build_button.setEnabled(False)
+        self.show_status("Building the report…")
+        if self.synchronous:
+            worker.run()
+            return
+        dialog = QProgressDialog("Building the kit report…", "Cancel", 0, 100, self)
+        dialog.setWindowTitle("Kit report")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(400)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.canceled.connect(worker.cancel)
+        worker.signals.progress.connect(self._progress)
+        self.progress_dialog = dialog
+        self.pool.start(worker)
+
+    def cancel(self) -> None:
+        """Stop the report being built (the progress dialog's Cancel)."""
+        if self.worker is not None:
+            self.worker.cancel()
+
+    def _progress(self, percent: int, message: str) -> None:
+        if self.progress_dialog is not None:
+            self.progress_dialog.setValue(percent)
+            self.progress_dialog.setLabelText(message + "…")
+
+    def _done(self) -> None:
+        self.worker = None
+        self.build_button.setEnabled(True)
+        if self.progress_dialog is not None:
+            self.progress_dialog.hide()
+            self.progress_dialog.deleteLater()
+            self.progress_dialog = None
+
+    def _finished(self, report: KitReport) -> None:
+        self._done()
+        self.show_report(report)
+
+    def _failed(self, message: str) -> None:
+        self._done()
+        self.show_status(message, error=True)
+
+    def _cancelled(self) -> None:
+        self._done()
+        self.show_status("The report was cancelled.")
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Wait for a report being built in the pool (tests, closing the window)."""
+        return self.pool.waitForDone(msecs)
+
+    # ---- showing
+
+    def show_status(self, text: str, *, error: bool = False) -> None:
+        self.status.setText(text)
+        self.status.setProperty("error", error)
+        self.status.setStyleSheet("color: #b3261e;" if error else "")
+
+    def show_report(self, report: KitReport) -> None:
+        self.report = report
+        t = report.totals
+        self.show_status(
+            f"{report.period.label} ({report.timezone}): {t.items_out} items out for "
+            f"{t.productions} productions, {t.line_days_out} days out, {t.returned} returns "
+            f"({t.damaged_returns} damaged), {t.missing_at_end} missing, {t.overdue_at_end} "
+            f"overdue, utilisation {t.utilisation * 100:.1f}%."
+        )
+        current = self.tabs.currentIndex()
+        while self.tabs.count():
+            widget = self.tabs.widget(0)
+            self.tabs.removeTab(0)
+            if widget is not None:
+                widget.deleteLater()
+        sections = report_sections(report, self.context.settings.house_name)
+        summary = QSplitter()
+        summary.addWidget(self._table(sections[0]))
+        self.chart_view = QChartView(utilisation_chart(report.categories))
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart_view.setMinimumWidth(320)
+        summary.addWidget(self.chart_view)
+        summary.setSizes([420, 860])
+        self.tabs.addTab(summary, "Summary")
+        for section in sections[1:]:
+            title = section.title.replace("&", "&&")  # not a keyboard mnemonic
+            self.tabs.addTab(self._table(section), f"{title} ({len(section.rows)})")
+        self.tabs.setCurrentIndex(max(current, 0))
+        for button in self.export_buttons.values():
+            button.setEnabled(True)
+
+    def _table(self, section: Section) -> QTableView:
+        view = QTableView()
+        view.setObjectName(f"section_{section.key}")
+        model = SectionModel(section, view)
+        proxy = QSortFilterProxyModel(view)
+        proxy.setSourceModel(model)
+        proxy.setSortRole(Qt.ItemDataRole.UserRole)
+        view.setModel(proxy)
+        # Keep the report's order until a header is clicked (Qt would sort descending).
+        view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        view.setSortingEnabled(section.key not in ("summary", "productions"))
+        view.setAlternatingRowColors(True)
+        view.setWordWrap(False)
+        view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        view.verticalHeader().hide()
+        view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        view.horizontalHeader().setStretchLastSection(True)
+        view.resizeColumnsToContents()
+        if section.note:
+            view.setToolTip(section.note)
+        return view
+
+    def section_tables(self) -> dict[str, QTableView]:
+        """The table of each section shown, by key (tests, keyboard navigation)."""
+        return {
+            view.objectName().removeprefix("section_"): view
+            for view in self.findChildren(QTableView)
+        }
+
+    # ---- exporting
+
+    def default_file_name(self, fmt: str) -> str:
+        assert self.report is not None
+        suffix = "zip" if fmt == "csv" else fmt
+        return f"kit-report-{self.report.period.slug}.{suffix}"
+
+    def ask_export(self, fmt: str) -> None:
+        if self.report is None:
+            return
+        start = Path.home() / self.default_file_name(fmt)
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Export the kit report", str(start), EXPORTS[fmt]
+        )
+        if name:
+            self.export_to(fmt, Path(name))
+
+    def export_to(self, fmt: str, path: Path) -> Path | None:
+        """Write the report shown as ``fmt`` (xlsx, pdf or csv) to ``path``."""
+        if self.report is None:
+            return None
+        house = self.context.settings.house_name
+        try:
+            if fmt == "xlsx":
+                written = write_xlsx(self.report, path, house_name=house)
+            elif fmt == "pdf":
+                written = write_pdf(
+                    self.report, path, house_name=house, page_size=str(self.paper.currentData())
+                )
+            else:
+                written = write_csv(self.report, path, house_name=house)
+        except GearroomError as exc:
+            self.show_status(str(exc), error=True)
+            return None
+        self.show_status(f"Saved {written}.")
+        return written
+
+
+def _py_date(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
