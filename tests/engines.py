@@ -55,7 +55,12 @@ def _version_key(path: str) -> tuple[int, ...]:
 def find_pg_bindir() -> Path:
     """The folder holding ``initdb`` and ``pg_ctl``, newest version first."""
     env = os.environ.get("GEARROOM_PG_BIN")
-    candidates: list[Path] = [Path(env)] if env else []
+    if env:  # an explicit choice: only that folder
+        folder = Path(env)
+        if (folder / "initdb").is_file() and (folder / "pg_ctl").is_file():
+            return folder
+        raise PostgresUnavailable(f"GEARROOM_PG_BIN={env} holds no initdb and pg_ctl")
+    candidates: list[Path] = []
     debian = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=_version_key, reverse=True)
     candidates += [Path(p) for p in debian]
     pg_config = shutil.which("pg_config")
@@ -118,7 +123,9 @@ class PostgresServer:
         # In memory when the machine has /dev/shm: creating a database per test is then cheap.
         shm = Path("/dev/shm")
         base = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
+        _stop_abandoned_servers(bindir, prefix, base)
         workdir = Path(tempfile.mkdtemp(prefix="gearroom-pg-", dir=base))
+        (workdir / "owner.pid").write_text(str(os.getpid()))
         data = workdir / "data"
         log = workdir / "server.log"
         if owner is not None:
@@ -202,8 +209,12 @@ class PostgresServer:
                 self._version = conn.info.server_version
         return self._version
 
+    def admin(self) -> psycopg.Connection[tuple[object, ...]]:
+        """A superuser connection (autocommit) to the maintenance database."""
+        return psycopg.connect(self.admin_url, autocommit=True)
+
     def _admin(self, statement: sql.Composable) -> None:
-        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+        with self.admin() as conn:
             conn.execute(statement)
 
     def create_database(self, name: str, template: str | None = None) -> str:
@@ -248,6 +259,44 @@ class PostgresServer:
         """A new, empty database (no tables, no revision): (name, SQLAlchemy URL)."""
         name = self.unique_name("gearroom_empty")
         return name, self.create_database(name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _stop_abandoned_servers(bindir: Path, prefix: list[str], base: Path | None) -> None:
+    """Stop and remove servers left behind by test runs that were killed before tearing down."""
+    folder = base or Path(tempfile.gettempdir())
+    for workdir in folder.glob("gearroom-pg-*"):
+        try:
+            owner = int((workdir / "owner.pid").read_text())
+        except (OSError, ValueError):
+            continue
+        if _alive(owner):
+            continue
+        if (workdir / "data" / "postmaster.pid").exists():
+            subprocess.run(
+                [
+                    *prefix,
+                    str(bindir / "pg_ctl"),
+                    "-D",
+                    str(workdir / "data"),
+                    "-m",
+                    "immediate",
+                    "-w",
+                    "stop",
+                ],
+                check=False,
+                capture_output=True,
+            )
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _plain_url(url: str) -> str:
