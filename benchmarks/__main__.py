@@ -21,7 +21,6 @@ from benchmarks.harness import Result, format_table, write_json
 from benchmarks.operations import (
     FULL_RUNS,
     QUICK_RUNS,
-    Runs,
     bench_checkout,
     bench_kit_availability,
     bench_labels,

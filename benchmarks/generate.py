@@ -639,7 +639,6 @@ class _Plan:
         anchor_at = _at(ANCHOR, 12 * 3600)
         past = [p for p in self.productions if self.windows[p["id"]][0] < ANCHOR]
         future = [p for p in self.productions if self.windows[p["id"]][0] >= ANCHOR]
-        per = scale.lines / max(len(past), 1)
         created_days = [a.created for a in self.assets]
         free_from: list[datetime] = [a.created for a in self.assets]
         n_assets = len(self.assets)
@@ -680,13 +679,16 @@ class _Plan:
                 back += timedelta(seconds=rng.randrange(4 * 3600))
                 is_open = back > anchor_at
                 co_id += 1
-                co = _Checkout(
-                    co_id, pid, rng.choice(crew), out_at, due, rng.choice(OPERATORS)
-                )
+                co = _Checkout(co_id, pid, rng.choice(crew), out_at, due, rng.choice(OPERATORS))
                 chosen: list[tuple[int, int | None]] = []
                 taken: set[int] = set()
 
-                def usable(a: int, out_at: datetime = out_at, back: datetime = back) -> bool:
+                def usable(
+                    a: int,
+                    out_at: datetime = out_at,
+                    back: datetime = back,
+                    taken: set[int] = taken,
+                ) -> bool:
                     asset = self.assets[a - 1]
                     if a in taken or created_days[a - 1] > out_at:
                         return False
@@ -722,7 +724,7 @@ class _Plan:
                 for _ in range(target - len(chosen)):
                     line_id += 1
                     sid = rng.randrange(1, scale.stock_items + 1)
-                    co.lines.append(_Line(line_id, co_id, None, sid, None, rng.randrange(1, 5), None, None))  # fmt: skip
+                    co.lines.append(_Line(line_id, co_id, None, sid, None, rng.randrange(1, 5), None, None))  # fmt: skip  # noqa: E501
                 budget -= len(co.lines)
                 for ln in co.lines:
                     if is_open:
@@ -763,7 +765,8 @@ class _Plan:
                         )
                         self.tickets.append(ticket)
                         if ln.asset_id in self.retired and (
-                            ticket.closed_at is None or ticket.closed_at >= self.retired[ln.asset_id]
+                            ticket.closed_at is None
+                            or ticket.closed_at >= self.retired[ln.asset_id]
                         ):
                             del self.retired[ln.asset_id]
                         free_from[ln.asset_id - 1] = (
@@ -806,7 +809,7 @@ class _Plan:
                 if free_from[a - 1] > _at(w_start - timedelta(days=2), 0):
                     continue
                 spans = booked.setdefault(a, [])
-                if any(s <= w_end + timedelta(days=1) and e >= w_start - timedelta(days=1) for s, e in spans):  # fmt: skip
+                if any(s <= w_end + timedelta(days=1) and e >= w_start - timedelta(days=1) for s, e in spans):  # fmt: skip  # noqa: E501
                     continue
                 spans.append((w_start, w_end))
                 picks += 1
@@ -835,9 +838,11 @@ class _Plan:
         for a in self.retired:
             self.assets[a - 1].status = "retired"
         # The 60-item checkout benchmark uses a production running over the anchor.
-        self.bench_production = next(
-            p["id"] for p in reversed(past) if self.windows[p["id"]][1] >= ANCHOR
-        ) if any(self.windows[p["id"]][1] >= ANCHOR for p in past) else past[-1]["id"]
+        self.bench_production = (
+            next(p["id"] for p in reversed(past) if self.windows[p["id"]][1] >= ANCHOR)
+            if any(self.windows[p["id"]][1] >= ANCHOR for p in past)
+            else past[-1]["id"]
+        )
         self.bench_custodian = crew[0]
 
 
@@ -863,15 +868,15 @@ def _event_streams(plan: _Plan, padding: int) -> list[Iterator[_Ev]]:
         t0 = _at(START, 8 * 3600)
         for c in plan.categories:
             yield (t0, 0, "admin", "create", "category", c["id"], "", f"Category {c['name']} added",
-                   None, {"name": c["name"], "prefix": c["prefix"], "fields": c["fields"]})  # fmt: skip
+                   None, {"name": c["name"], "prefix": c["prefix"], "fields": c["fields"]})  # fmt: skip  # noqa: E501
         for loc in plan.locations:
             yield (t0, 1, "admin", "create", "location", loc["id"], loc["tag"],
-                   f"Location {loc['name']} added", None, {"name": loc["name"], "kind": loc["kind"]})  # fmt: skip
+                   f"Location {loc['name']} added", None, {"name": loc["name"], "kind": loc["kind"]})  # fmt: skip  # noqa: E501
         for p in plan.people:
             yield (t0, 2, "admin", "create", "person", p["id"], p["badge"], f"{p['name']} added",
-                   None, {"name": p["name"], "role": p["role"], "company": p["company"]})  # fmt: skip
+                   None, {"name": p["name"], "role": p["role"], "company": p["company"]})  # fmt: skip  # noqa: E501
         for s in plan.stock:
-            yield (t0, 3, "admin", "create", "stock", s["id"], s["tag"], f"{s['tag']} {s['name']} added",
+            yield (t0, 3, "admin", "create", "stock", s["id"], s["tag"], f"{s['tag']} {s['name']} added",  # noqa: E501
                    None, {"name": s["name"], "quantity": s["quantity"]})  # fmt: skip
 
     def asset_creates() -> Iterator[_Ev]:
@@ -889,12 +894,12 @@ def _event_streams(plan: _Plan, padding: int) -> list[Iterator[_Ev]]:
         for k in plan.kits:
             parent = tags[k["parent_id"]] if k["parent_id"] else None
             yield (k["created_at"], 5, "admin", "create", "kit", k["id"], k["tag"],
-                   f"Kit {k['tag']} {k['name']} added", None, {"name": k["name"], "parent": parent})  # fmt: skip
+                   f"Kit {k['tag']} {k['name']} added", None, {"name": k["name"], "parent": parent})  # fmt: skip  # noqa: E501
 
     def production_creates() -> Iterator[_Ev]:
         for p in plan.productions:
             days = plan.windows[p["id"]]
-            yield (p["created_at"], 6, rng.choice(OPERATORS), "create", "production", p["id"], p["tag"],
+            yield (p["created_at"], 6, rng.choice(OPERATORS), "create", "production", p["id"], p["tag"],  # noqa: E501
                    f"Production {p['name']} added", None,
                    {"name": p["name"], "client": p["client"], "first_day": days[0].isoformat(),
                     "last_day": days[1].isoformat()})  # fmt: skip
@@ -987,7 +992,7 @@ def _event_streams(plan: _Plan, padding: int) -> list[Iterator[_Ev]]:
                    {"ticket": t.id, "note": "Fixed"})  # fmt: skip
             yield (t.closed_at, 13, t.closed_by, "status", "asset", a.id, a.tag,
                    f"{a.tag}: in_service → available (service ticket #{t.id} closed)",
-                   {"status": "in_service"}, {"status": "available", "reason": f"ticket #{t.id}"})  # fmt: skip
+                   {"status": "in_service"}, {"status": "available", "reason": f"ticket #{t.id}"})  # fmt: skip  # noqa: E501
 
     def retirements() -> Iterator[_Ev]:
         for a_id, at in sorted(plan.retired.items(), key=lambda kv: (kv[1], kv[0])):
@@ -1020,7 +1025,7 @@ def _event_streams(plan: _Plan, padding: int) -> list[Iterator[_Ev]]:
                 after = location_name[new_loc]
                 a.location_id = new_loc
                 yield (at, 15, rng.choice(OPERATORS), "edit", "asset", a.id, a.tag,
-                       f"{a.tag} edited: location", {"location": before}, {"location": after})  # fmt: skip
+                       f"{a.tag} edited: location", {"location": before}, {"location": after})  # fmt: skip  # noqa: E501
             else:
                 note = f"Checked {at.date().isoformat()}: {rng.choice(['ok', 'cleaned', 'tested', 'relabelled'])}"  # noqa: E501
                 yield (at, 15, rng.choice(OPERATORS), "edit", "asset", a.id, a.tag,
@@ -1283,8 +1288,7 @@ def generate(
                 for loc in plan.locations
             ]
             tags += [
-                {"tag": p["tag"], "kind": "production", "ref_id": p["id"]}
-                for p in plan.productions
+                {"tag": p["tag"], "kind": "production", "ref_id": p["id"]} for p in plan.productions
             ]
             _batched(conn, Tag, tags)
         with engine.connect() as conn:
@@ -1304,9 +1308,7 @@ def generate(
     scan_tags = [a.tag for a in rng.sample(free, min(40, len(free)))]
     out = [a.tag for a in plan.assets if a.status == "out"][:10]
     tags_by_id = {k["id"]: k["tag"] for k in plan.kits}
-    production_tag = next(
-        p["tag"] for p in plan.productions if p["id"] == plan.bench_production
-    )
+    production_tag = next(p["tag"] for p in plan.productions if p["id"] == plan.bench_production)
     info = HouseInfo(
         generator_version=GENERATOR_VERSION,
         seed=seed,

@@ -204,7 +204,7 @@ def format_table(results: Sequence[Result], *, markdown: bool = False) -> str:
         lines.append("|" + "---|" * len(TABLE_HEADERS))
         lines += ["| " + " | ".join(row) + " |" for row in rows]
         return "\n".join(lines)
-    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(TABLE_HEADERS)]
+    widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(TABLE_HEADERS)]
     right = {1, 2, 3, 4, 5}
 
     def line(cells: Sequence[str]) -> str:

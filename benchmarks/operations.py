@@ -7,6 +7,7 @@ Every operation goes through the product's own code (services, the Qt inventory 
 
 from __future__ import annotations
 
+import importlib
 import json
 import sqlite3
 import tempfile
@@ -17,6 +18,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from benchmarks.generate import HouseInfo
+from benchmarks.harness import Result, Target, time_runs, timed_result
 from gearroom.db import Database
 from gearroom.models import Role
 from gearroom.services import catalog, checkout, resolver
@@ -24,9 +27,6 @@ from gearroom.services.actor import Actor
 from gearroom.services.availability import availability
 from gearroom.services.history import content_hash
 from gearroom.services.report import build_report, week_of
-
-from benchmarks.generate import HouseInfo
-from benchmarks.harness import Result, Target, time_runs, timed_result
 
 #: The table model fetches one block of rows for the first screen (AssetTableModel default).
 FIRST_SCREEN_ROWS = 200
@@ -60,6 +60,15 @@ class Runs:
 
 FULL_RUNS = Runs(fast=200, medium=15, slow=5, labels=1000)
 QUICK_RUNS = Runs(fast=20, medium=3, slow=1, labels=60)
+
+
+def _optional(module: str, name: str) -> Callable[..., object] | None:
+    """A benchmark entry point another module provides, if it is there."""
+    try:
+        found = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+    return found if callable(found) else None
 
 
 def raw_connection(path: Path) -> sqlite3.Connection:
@@ -164,7 +173,11 @@ def _raw_search(raw: sqlite3.Connection, text: str) -> list[tuple[Any, ...]]:
     for word in text.split():
         pattern = "%" + catalog.like_escape(word) + "%"
         conditions.append(
-            "(" + " OR ".join(f"a.{c} LIKE ? ESCAPE '\\'" for c in ("tag", "name", "make", "model", "serial")) + ")"  # noqa: E501
+            "("
+            + " OR ".join(
+                f"a.{c} LIKE ? ESCAPE '\\'" for c in ("tag", "name", "make", "model", "serial")
+            )
+            + ")"
         )
         params += [pattern] * 5
     ids = [
@@ -497,14 +510,14 @@ GROUP BY c.production_id
 def bench_report(
     db: Database, raw: sqlite3.Connection, house: HouseInfo, runs: Runs
 ) -> list[Result]:
-    try:
-        from benchmarks.report import bench_weekly_report  # type: ignore[import-not-found]
+    bench_weekly_report = _optional("benchmarks.report", "bench_weekly_report")
+    if bench_weekly_report is not None:
 
         def run(_i: int) -> None:
             bench_weekly_report(db)
 
         how = "benchmarks.report.bench_weekly_report"
-    except ImportError:
+    else:
         fallback = _report_fallback(db, house)
 
         def run(_i: int) -> None:
@@ -517,7 +530,10 @@ def bench_report(
     def raw_run(_i: int) -> None:
         raw.execute(
             REPORT_SQL,
-            {"start": f"{week.start.isoformat()} 00:00:00", "end": f"{week.end.isoformat()} 23:59:59"},
+            {
+                "start": f"{week.start.isoformat()} 00:00:00",
+                "end": f"{week.end.isoformat()} 23:59:59",
+            },
         ).fetchall()
 
     return [
@@ -555,14 +571,14 @@ def bench_labels(
     db: Database, raw: sqlite3.Connection, house: HouseInfo, runs: Runs
 ) -> list[Result]:
     n = runs.labels
-    try:
-        from benchmarks.labels import bench_labels_pdf  # type: ignore[import-not-found]
+    bench_labels_pdf = _optional("benchmarks.labels", "bench_labels_pdf")
+    if bench_labels_pdf is not None:
 
         def run(_i: int) -> None:
             bench_labels_pdf(n)
 
-        how = "benchmarks.labels.bench_labels_pdf"
-    except ImportError:
+        how = "benchmarks.labels.bench_labels_pdf (synthetic label texts)"
+    else:
         fallback = _labels_fallback(db, n)
 
         def run(_i: int) -> None:

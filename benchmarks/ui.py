@@ -10,15 +10,14 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
+from benchmarks.generate import HouseInfo
+from benchmarks.harness import Result, timed_result
+from benchmarks.operations import ACTOR, FIRST_SCREEN_ROWS, TARGETS, Runs, _raw_rows
 from gearroom.config import Settings
 from gearroom.db import Database
 from gearroom.services.actor import Actor
 from gearroom.ui.context import AppContext
 from gearroom.ui.pages.inventory import InventoryPage
-
-from benchmarks.generate import HouseInfo
-from benchmarks.harness import Result, timed_result
-from benchmarks.operations import ACTOR, FIRST_SCREEN_ROWS, TARGETS, Runs, _raw_rows
 
 PAINT_TIMEOUT_MS = 60_000
 
@@ -38,7 +37,7 @@ class _PaintWatch(QObject):
         self.ready = ready
         self.painted_at: float | None = None
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and self.painted_at is None:
             # The paint runs after this filter; a zero timer fires once it is on screen.
             QTimer.singleShot(0, self._after_paint)
@@ -94,9 +93,7 @@ def bench_inventory(
         started = time.perf_counter()
         ids = [
             r[0]
-            for r in raw.execute(
-                "SELECT id FROM assets WHERE status <> 'retired' ORDER BY tag"
-            )
+            for r in raw.execute("SELECT id FROM assets WHERE status <> 'retired' ORDER BY tag")
         ]
         _raw_rows(raw, ids[:FIRST_SCREEN_ROWS])
         raw.execute("SELECT id, name FROM categories ORDER BY sort_order, name").fetchall()
