@@ -53,7 +53,11 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("gearroom: aborted.", err=True)
         sys.exit(130)
     except click.ClickException as exc:
-        exc.show()
+        message = " ".join(exc.format_message().split())
+        ctx = getattr(exc, "ctx", None)
+        if isinstance(exc, click.UsageError) and ctx is not None:
+            message += f" (see '{ctx.command_path} --help')"
+        click.echo(f"gearroom: {message}", err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)

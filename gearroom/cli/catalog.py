@@ -18,6 +18,7 @@ from gearroom.cli.common import (
 from gearroom.errors import GearroomError, ValidationError
 from gearroom.models import AssetStatus, LocationKind, PersonRole
 from gearroom.services import catalog, history, kits, people, resolver, stock
+from gearroom.services.validation import parse_int
 
 
 class HistoryTampered(GearroomError):
@@ -289,7 +290,8 @@ def kit_add(
         view = kits.create_kit(session, actor, name, tag=tag, parent=parent, location=location)
         for item in items:
             member, _, qty = item.partition(":")
-            view = kits.add_to_kit(session, actor, view.tag, member, int(qty) if qty else 1)
+            quantity = parse_int(qty, "quantity", minimum=1) if qty else 1
+            view = kits.add_to_kit(session, actor, view.tag, member, quantity)
     if as_json:
         emit_json(view)
     else:

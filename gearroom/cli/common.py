@@ -14,6 +14,7 @@ from enum import Enum
 from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 from sqlalchemy.orm import Session
 
 from gearroom.config import load_settings
@@ -73,7 +74,10 @@ class CliState:
             self._db = None
 
 
-def _store_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+def _store_db(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    from_env = ctx.get_parameter_source(param.name or "") is ParameterSource.ENVIRONMENT
+    if from_env and ctx.find_root().ensure_object(CliState).url:
+        return  # a --db given earlier on the command line wins over GEARROOM_DATABASE_URL
     if value:
         ctx.ensure_object(CliState).url = value
         root = ctx.find_root()

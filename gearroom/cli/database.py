@@ -81,8 +81,16 @@ def db_check(full: bool, as_json: bool) -> None:
         click.echo(f"Engine:    {info.backend}")
         click.echo(f"Revision:  {info.current_revision} (this version: {info.head_revision})")
         click.echo(f"Integrity: {info.integrity}")
-    if not info.up_to_date or info.integrity != "ok":
-        raise SystemExit(1)
+    if not info.up_to_date:
+        raise DatabaseError(
+            f"The database is at revision {info.current_revision or 'none'}; this version needs "
+            f"{info.head_revision}. Run 'gearroom db upgrade' (it takes a backup first)."
+        )
+    if info.integrity != "ok":
+        raise DatabaseError(
+            f"The integrity check failed ({info.integrity}). Restore a backup with "
+            "'gearroom restore PATH'."
+        )
 
 
 @click.command("backup")
