@@ -17,6 +17,7 @@ from gearroom.services import history
 from gearroom.services.actor import Actor, Permission
 from gearroom.services.tags import (
     ensure_tag_free,
+    lookup_text,
     next_tag_for_category,
     next_tag_with_prefix,
     normalize_tag,
@@ -65,7 +66,7 @@ def list_categories(session: Session) -> list[CategoryView]:
 
 
 def _category_by_name(session: Session, name: str) -> Category:
-    text = name.strip()
+    text = lookup_text(name)
     category = session.scalar(
         select(Category).where(
             or_(func.lower(Category.name) == text.lower(), Category.prefix == text.upper())
@@ -156,7 +157,7 @@ def list_locations(session: Session) -> list[LocationView]:
 
 
 def _location_by_name(session: Session, name: str) -> Location:
-    text = name.strip()
+    text = lookup_text(name)
     loc = session.scalar(
         select(Location).where(
             or_(func.lower(Location.name) == text.lower(), Location.tag == normalize_tag(text))

@@ -55,7 +55,13 @@ IGNORE = ""
 ATTRIBUTE_PREFIX = "attr:"
 MAPPINGS_FILE = "import-mappings.json"
 DELIMITERS = ",;\t|"
-_BLANK = " \t\r\n\u00a0,;|"
+
+
+def _blank(cell: str) -> bool:
+    """Whitespace only, or bare separators (a row of ``;;;`` is blank)."""
+    return not cell.strip().strip(",;|").strip()
+
+
 MAX_FILE_BYTES = 50_000_000
 
 
@@ -326,7 +332,7 @@ def _table(
     header: tuple[int, Sequence[str]] | None = None
     rows: list[SourceRow] = []
     for line, cells in numbered:
-        if not any(cell.strip(_BLANK) for cell in cells):
+        if all(_blank(cell) for cell in cells):
             continue  # blank rows (a row of bare separators is blank too)
         if header is None:
             header = (line, cells)
@@ -531,7 +537,7 @@ def parse_number(text: str) -> Decimal:
         mantissa = mantissa.replace(".", "")
     if not re.fullmatch(r"\d*\.?\d*", mantissa) or mantissa in ("", "."):
         raise ValueError(text)
-    if exponent and abs(int(exponent)) > 30:
+    if (exponent and abs(int(exponent)) > 30) or len(mantissa) > 40:
         raise ValueError(text)
     try:
         number = Decimal(mantissa + (f"E{exponent}" if exponent else ""))

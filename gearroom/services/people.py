@@ -15,6 +15,7 @@ from gearroom.services import history
 from gearroom.services.actor import Actor, Permission
 from gearroom.services.tags import (
     ensure_tag_free,
+    lookup_text,
     next_tag_with_prefix,
     normalize_tag,
     register_tag,
@@ -58,7 +59,7 @@ def _snapshot(p: Person) -> dict[str, Any]:
 
 def person_by_key(session: Session, key: str) -> Person:
     """A person by badge tag or by exact (case-insensitive) name."""
-    text = key.strip()
+    text = lookup_text(key)
     person = session.scalar(select(Person).where(Person.badge == normalize_tag(text)))
     if person is None:
         matches = list(

@@ -16,8 +16,16 @@ PREFIX_PATTERN = re.compile(r"^[A-Z][A-Z0-9]{0,7}$")
 
 
 def normalize_tag(text: str) -> str:
-    """What a scanner or a person typed, as a tag: surrounding whitespace gone, upper case."""
-    return text.strip().upper()
+    """What a scanner or a person typed, as a tag: surrounding whitespace gone, upper case.
+
+    A NUL (which no tag holds and PostgreSQL cannot compare) becomes U+FFFD: it matches nothing
+    and :func:`validate_tag` refuses it."""
+    return lookup_text(text).upper()
+
+
+def lookup_text(text: str) -> str:
+    """Typed text to look a name or tag up by: stripped, NUL replaced by U+FFFD (never stored)."""
+    return text.replace("\x00", "\ufffd").strip()
 
 
 def validate_tag(text: str) -> str:
