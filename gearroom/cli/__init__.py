@@ -32,9 +32,9 @@ def cli(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from gearroom.cli import catalog, database, labels, operators, report, transfer
+    from gearroom.cli import catalog, database, labels, operations, operators, report, transfer
 
-    for module in (database, catalog, operators, labels, transfer, report):
+    for module in (database, catalog, operators, labels, transfer, report, operations):
         for command in module.COMMANDS:
             cli.add_command(command)
 
