@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -21,7 +22,7 @@ HOUSE = "Northern Lights Rentals"
 
 
 @pytest.fixture
-def report(database: Database) -> KitReport:
+def report(database: Database, qapp: Any) -> KitReport:
     build_week(database)
     with database.read() as s:
         return build_report(s, week_period(WEEK), now=NOW)
