@@ -895,17 +895,15 @@ class ImportReport:
         return sum(1 for r in self.rows if r.action == action)
 
     def summary(self) -> str:
-        verb = "imported" if self.committed else "would be imported"
-        parts = [
-            f"{self.count('create')} to create" if not self.committed else "",
-            f"{self.count('create')} created" if self.committed else "",
-            f"{self.count('update')} {'updated' if self.committed else 'to update'}",
-            f"{self.count('unchanged')} unchanged",
-            f"{self.count('error')} with problems",
-        ]
-        text = f"{self.source}: {len(self.rows)} row(s) {verb} — " + ", ".join(
-            p for p in parts if p
-        )
+        """One line: what happened (or would happen) to how many rows."""
+        if self.committed:
+            parts = [f"{self.count('create')} created", f"{self.count('update')} updated"]
+        else:
+            parts = [f"{self.count('create')} to create", f"{self.count('update')} to update"]
+        parts.append(f"{self.count('unchanged')} unchanged")
+        if self.count("error"):
+            parts.append(f"{self.count('error')} with problems")
+        text = f"{self.source}: {len(self.rows)} row(s) — " + ", ".join(parts)
         if self.new_categories:
             text += f"; new categories: {', '.join(self.new_categories)}"
         if self.new_locations:
@@ -1292,7 +1290,9 @@ class _Importer:
             return "create", view.tag, view.name
 
         result = self.guarded(row, work, problems)
-        return replace(result, name=result.name or name, tag=result.tag or (tag or ""))
+        return replace(
+            result, name=result.name or name, tag=result.tag or values.get("tag", "")[:40]
+        )
 
     def apply_status(self, tag: str, status: AssetStatus) -> None:
         if status is AssetStatus.RETIRED:
@@ -1444,7 +1444,9 @@ class _Importer:
             return "create", view.tag, view.name
 
         result = self.guarded(row, work, problems)
-        return replace(result, name=result.name or name, tag=result.tag or (tag or ""))
+        return replace(
+            result, name=result.name or name, tag=result.tag or values.get("tag", "")[:40]
+        )
 
     def quantity_value(
         self, row: SourceRow, values: Mapping[str, str], problems: list[Problem]
@@ -1505,7 +1507,9 @@ class _Importer:
             return "create", view.badge, view.name
 
         result = self.guarded(row, work, problems)
-        return replace(result, name=result.name or name, tag=result.tag or (badge or ""))
+        return replace(
+            result, name=result.name or name, tag=result.tag or values.get("badge", "")[:40]
+        )
 
     # ------------------------------------------------------------------ kits
 
@@ -1521,6 +1525,7 @@ class _Importer:
                 "notes": self.text(row, values, "notes", problems),
                 "parent": None,
                 "contents": [],
+                "raw_tag": values.get("tag", "")[:40],
             }
             if values.get("parent"):
                 try:
@@ -1614,7 +1619,7 @@ class _Importer:
             return "create", view.tag, view.name
 
         result = self.guarded(row, work, problems)
-        return replace(result, name=result.name or name, tag=result.tag or (tag or ""))
+        return replace(result, name=result.name or name, tag=result.tag or info["raw_tag"])
 
     def kit_contents(
         self, row: SourceRow, result: RowResult, contents: list[tuple[str, int]]
