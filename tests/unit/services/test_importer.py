@@ -539,3 +539,17 @@ def test_bom_only_utf16_and_signature_helpers():
     sig = importer.source_signature(ImportKind.ASSETS, ["Name", "Serial No."])
     assert sig == importer.source_signature(ImportKind.ASSETS, ["name", "serial no"])
     assert importer.source_signature(ImportKind.ASSETS, [], "snipe-it") == "assets:preset:snipe-it"
+
+
+def test_shipped_sample_files_import_cleanly_in_order(catalog_db, actor):
+    samples = importer.resources_dir() / "import" / "samples"
+    for kind in (ImportKind.ASSETS, ImportKind.STOCK, ImportKind.PEOPLE, ImportKind.KITS):
+        table = importer.read_table(samples / f"{kind.value}.csv")
+        report = _run(catalog_db, actor, table, kind, commit=True)
+        assert report.committed and report.count("create") == len(table.rows), report.problems
+    with catalog_db.read() as s:
+        package = kits.get_kit(s, "KIT-0101")
+        lens = catalog.get_asset(s, "LNS-0101")
+    assert [a.tag for a in package.all_assets()] == ["CAM-0101", "LNS-0101"]
+    assert package.all_stock() == {"PWR-0101": 4, "MED-0101": 2}
+    assert lens.attributes == {"mount": "LPL", "focal_length": "35"}
