@@ -284,7 +284,15 @@ def test_dashboard(shop, actor):
     assert [r.tag for r in today.going_out_today] == [shop["cams"][0]]
     assert [o.tag for o in today.due_back_today] == [shop["lenses"][0]]
     assert today.overdue == ()
-    assert [t.tag for t in today.in_service] == [shop["cams"][2]]
+    assert [(t.tag, t.note) for t in today.in_service] == [(shop["cams"][2], "rebuild")]
+    with db.write() as s:
+        catalog.set_status(s, actor, shop["cams"][1], AssetStatus.IN_SERVICE, "by hand")
+    with db.read() as s:
+        bench = checkout.dashboard(s, today=day(0)).in_service
+    assert [(t.tag, t.ticket_id is None) for t in bench] == [
+        (shop["cams"][2], False),
+        (shop["cams"][1], True),
+    ]
     assert [o.tag for o in later.overdue] == [shop["lenses"][0]]
     assert later.overdue[0].custodian == "Ana Costa" and later.overdue[0].production == "Alpha"
     assert shop["cams"][0] in [r.tag for r in today.this_week]

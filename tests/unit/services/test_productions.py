@@ -109,3 +109,29 @@ def test_parse_dates():
         parse_dates("2026-05-08..2026-05-04", "shoot")
     with pytest.raises(ValidationError, match="YYYY-MM-DD"):
         parse_dates("tomorrow", "shoot")
+
+
+def test_demo_productions_on_the_demo_house(database, actor):
+    from datetime import date
+
+    from gearroom.services import availability, checkout, demo, demo_productions
+
+    today = date.today()
+    with database.write() as s:
+        demo.load_demo(s, actor, today=today)
+        added = demo_productions.load_demo_productions(s, actor, today)
+        assert demo_productions.load_demo_productions(s, actor, today) == 0  # once only
+    assert added == 5
+    with database.read() as s:
+        names = [p.name for p in productions.list_productions(s)]
+        board = checkout.dashboard(s, today)
+        out_now = checkout.out_items(s, production="Northern Line")
+        past = productions.get_production(s, "Harbour Lights")
+        future = availability.list_reservations(s, "Salt Flats")
+    assert names[0] == "Harbour Lights" and names[-1] == "Salt Flats"
+    assert past.window_end is not None and past.window_end < today
+    assert out_now and all(not o.overdue for o in out_now)
+    assert {o.production for o in board.overdue} == {"Blue Hour (music video)"}
+    assert {r.production for r in board.going_out_today} == {"Morning Show Promo"}
+    assert any(t.production == "Harbour Lights" for t in board.in_service)
+    assert len(future) > 10
