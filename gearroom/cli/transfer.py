@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import io
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,9 @@ import click
 from gearroom.cli.common import db_option, emit_json, json_option, reading, state, writing
 from gearroom.services import catalog_export, importer
 from gearroom.services.importer import ImportKind, ImportOptions, ImportRefused, ImportReport
+
+#: Files with more rows than this show a progress bar on a terminal.
+PROGRESS_FROM = 200
 
 
 def _print_report(report: ImportReport) -> None:
@@ -53,10 +58,23 @@ def _import(kind: ImportKind, path: Path, opts: dict[str, Any]) -> None:
     )
     signature = importer.source_signature(kind, table.headers, preset.name if preset else None)
     dry_run = bool(opts["dry_run"])
+    show_bar = sys.stderr.isatty() and not opts["as_json"] and len(table.rows) > PROGRESS_FROM
     try:
-        with writing() as (session, actor):
+        with (
+            click.progressbar(
+                length=len(table.rows),
+                label="Checking" if dry_run else "Importing",
+                file=sys.stderr if show_bar else io.StringIO(),
+            ) as bar,
+            writing() as (session, actor),
+        ):
+
+            def progress(done: int, _total: int) -> bool:
+                bar.update(done - bar.pos)
+                return True
+
             report = importer.run_import(
-                session, actor, table, kind, mapping, options, commit=not dry_run
+                session, actor, table, kind, mapping, options, commit=not dry_run, progress=progress
             )
     except ImportRefused as refused:
         if opts["as_json"]:
@@ -105,9 +123,16 @@ def _import_command(kind: ImportKind) -> click.Command:
     def command(path: Path, **opts: Any) -> None:
         _import(kind, path, opts)
 
+    fields = ", ".join(f.key for f in importer.fields_for(kind))
+    extra = (
+        f", or {importer.ATTRIBUTE_PREFIX}KEY for a category field"
+        if kind is ImportKind.ASSETS
+        else ""
+    )
     command.help = (
         f"Import {kind.value} from a CSV or XLSX file (all rows or none). "
-        "Every row's problems are listed with its line number."
+        "Every row's problems are listed with its line number.\n\n"
+        f"Fields for --map: {fields}{extra}."
     )
     return command
 
