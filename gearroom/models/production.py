@@ -117,9 +117,7 @@ class Reservation(Base):
     kit: Mapped[Kit | None] = relationship()
 
     __table_args__ = (
-        CheckConstraint(
-            "(asset_id IS NULL) <> (stock_item_id IS NULL)", name="one_asset_or_stock"
-        ),
+        CheckConstraint("(asset_id IS NULL) <> (stock_item_id IS NULL)", name="one_asset_or_stock"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("end_date >= start_date", name="dates_in_order"),
         Index("ix_reservations_asset_dates", "asset_id", "start_date", "end_date"),
@@ -185,9 +183,7 @@ class CheckoutLine(Base):
     stock_item: Mapped[StockItem | None] = relationship()
 
     __table_args__ = (
-        CheckConstraint(
-            "(asset_id IS NULL) <> (stock_item_id IS NULL)", name="one_asset_or_stock"
-        ),
+        CheckConstraint("(asset_id IS NULL) <> (stock_item_id IS NULL)", name="one_asset_or_stock"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint(
             "returned_quantity >= 0 AND returned_quantity <= quantity",
