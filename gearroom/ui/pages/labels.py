@@ -189,8 +189,6 @@ class LabelsPage(Page):
             "Offset",
             self._row(QLabel("right"), self.offset_x, QLabel("down"), self.offset_y, stretch=True),
         )
-        rv.addWidget(stock)
-
         opts = QGroupBox("On the label")
         ol = QVBoxLayout(opts)
         self.option_boxes: dict[str, QCheckBox] = {}
@@ -200,7 +198,8 @@ class LabelsPage(Page):
             box.toggled.connect(self._options_changed)
             ol.addWidget(box)
             self.option_boxes[key] = box
-        rv.addWidget(opts)
+        # Stock and options side by side leave the height to the preview.
+        rv.addWidget(self._row(stock, opts))
 
         self.preview = SheetPreview()
         rv.addWidget(self.preview, 1)
