@@ -70,7 +70,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import String, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from gearroom.errors import GearroomError, ValidationError
@@ -351,7 +351,7 @@ class Outstanding:
     days_late: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ItemUtilisation:
     asset_id: int
     tag: str
@@ -485,29 +485,38 @@ def build_report(
     start_utc = local_midnight(period.start, zone)
     end_utc = local_midnight(period.end + timedelta(days=1), zone)
     idle_start = period.end - timedelta(days=7 * idle_weeks - 1)
-    window_start = min(period.start, idle_start)
-    window_utc = local_midnight(window_start, zone)
+    idle_utc = local_midnight(idle_start, zone)
 
     step(5, "Reading check-out lines")
-    lines = _overlapping_lines(session, window_utc, end_utc)
+    lines = _overlapping_lines(session, start_utc, end_utc)
+    recently_out = _assets_out_between(session, idle_utc, end_utc)
 
     step(35, "Reading service tickets")
     tickets = _overlapping_tickets(session, start_utc, end_utc)
 
     step(50, "Reading the catalog")
+    # Each item's last return before the end: one index seek per item (asset_id, returned_at),
+    # read as it is stored (naive UTC; text on SQLite): converted in _last_day, cheaply.
+    last_return = (
+        select(func.max(CheckoutLine.returned_at, type_=String()))
+        .where(CheckoutLine.asset_id == Asset.id, CheckoutLine.returned_at < end_utc)
+        .correlate(Asset)
+        .scalar_subquery()
+    )
     assets = session.execute(
-        select(Asset.id, Asset.tag, Asset.name, Category.name, Asset.purchase_date)
+        select(Asset.id, Asset.tag, Asset.name, Category.name, Asset.purchase_date, last_return)
         .join(Category, Asset.category_id == Category.id)
         .order_by(Asset.tag)
     ).all()
-    retired_on = {
-        int(entity_id): at.astimezone(zone).date()
-        for entity_id, at in session.execute(
-            select(Event.entity_id, func.min(Event.at))
-            .where(Event.action == "retire", Event.entity_kind == "asset", Event.at < end_utc)
-            .group_by(Event.entity_id)
+    retired_on: dict[int, date] = {}
+    for kind, entity_id, at in session.execute(
+        select(Event.entity_kind, Event.entity_id, Event.at).where(
+            Event.action == "retire", Event.at < end_utc
         )
-    }
+    ):
+        if kind == "asset":
+            day = at.astimezone(zone).date()
+            retired_on[entity_id] = min(day, retired_on.get(entity_id, day))
 
     step(65, "Working out days out")
     # Each line's days out, clipped to the period and to what has happened so far.
@@ -527,26 +536,18 @@ def build_report(
         for row, _, _ in spans
         if row.out_at < end_utc and (row.returned_at is None or row.returned_at >= end_utc)
     ]
+    # Only a check-in marks an item missing: lines never checked in cannot be missing.
     status_at_end = _status_at(
-        session, sorted({r.asset_id for r in open_at_end if r.asset_id}), end_utc
+        session,
+        sorted({r.asset_id for r in open_at_end if r.asset_id and r.condition is not None}),
+        end_utc,
     )
     gear_lines: dict[int, list[GearOutLine]] = defaultdict(list)
     production_names: dict[int, tuple[str, str, str]] = {}
     checkouts_out: list[Movement] = []
     returns: list[Movement] = []
     asset_days: dict[int, set[date]] = defaultdict(set)
-    recently_out: set[int] = set()
     for row, first, last in spans:
-        out_in_window = row.out_at < end_utc and (
-            row.returned_at is None or row.returned_at > window_utc
-        )
-        if row.asset_id is not None and out_in_window and _clip(first, last, idle_start, today):
-            recently_out.add(row.asset_id)
-        in_period = row.out_at < end_utc and (
-            row.returned_at is None or row.returned_at > start_utc
-        )
-        if not in_period:
-            continue
         clipped = _clip(first, last, period.start, observed_until)
         days = _days_between(*clipped) if clipped else 0
         if row.asset_id is not None and clipped:
@@ -651,11 +652,11 @@ def build_report(
     exceptions.sort(key=lambda e: (e.state, -e.days_late, e.tag))
 
     step(85, "Working out utilisation")
-    last_out = _last_out(session, end_utc, zone)
     items: list[ItemUtilisation] = []
     idle: list[ItemUtilisation] = []
     by_category: dict[str, list[ItemUtilisation]] = defaultdict(list)
-    for asset_id, tag, name, category, purchased in assets:
+    no_days: set[date] = set()
+    for asset_id, tag, name, category, purchased, returned in assets:
         first_available = max(period.start, purchased) if purchased else period.start
         last_available = observed_until
         retired = retired_on.get(asset_id)
@@ -665,12 +666,12 @@ def build_report(
         gone = retired is not None or (purchased is not None and purchased > period.end)
         if available == 0 and gone and not asset_days.get(asset_id):
             continue
-        out_days = sum(
-            1 for d in asset_days.get(asset_id, ()) if first_available <= d <= last_available
-        )
-        seen_out = last_out.get(asset_id)
-        if asset_days.get(asset_id):
-            seen_out = max(seen_out or period.start, max(asset_days[asset_id]))
+        seen_out = _last_day(returned, zone) if returned is not None else None
+        days_out_of_item = asset_days.get(asset_id, no_days)
+        out_days = 0
+        if days_out_of_item:
+            out_days = sum(1 for d in days_out_of_item if first_available <= d <= last_available)
+            seen_out = max(seen_out or period.start, max(days_out_of_item))
         entry = ItemUtilisation(asset_id, tag, name, category, available, out_days, seen_out)
         items.append(entry)
         by_category[category].append(entry)
@@ -797,11 +798,39 @@ def _overlapping_lines(session: Session, start_utc: datetime, end_utc: datetime)
     return session.execute(query).all()
 
 
-def _overlapping_tickets(
-    session: Session, start_utc: datetime, end_utc: datetime
-) -> Sequence[ServiceTicket]:
-    return session.scalars(
-        select(ServiceTicket)
+def _assets_out_between(session: Session, start_utc: datetime, end_utc: datetime) -> set[int]:
+    """The assets out at some moment in [start, end)."""
+    rows = session.scalars(
+        select(CheckoutLine.asset_id)
+        .join(Checkout, CheckoutLine.checkout_id == Checkout.id)
+        .where(
+            CheckoutLine.asset_id.is_not(None),
+            Checkout.out_at < end_utc,
+            or_(CheckoutLine.returned_at.is_(None), CheckoutLine.returned_at > start_utc),
+        )
+        .distinct()
+    )
+    return {int(asset_id) for asset_id in rows if asset_id is not None}
+
+
+def _overlapping_tickets(session: Session, start_utc: datetime, end_utc: datetime) -> Sequence[Any]:
+    """Service tickets open at some moment in [start, end): one query."""
+    return session.execute(
+        select(
+            ServiceTicket.id,
+            ServiceTicket.opened_at,
+            ServiceTicket.opened_by,
+            ServiceTicket.closed_at,
+            ServiceTicket.closed_by,
+            ServiceTicket.note,
+            Asset.tag.label("asset_tag"),
+            Asset.name.label("asset_name"),
+            Category.name.label("category"),
+            Production.tag.label("production_tag"),
+        )
+        .join(Asset, ServiceTicket.asset_id == Asset.id)
+        .join(Category, Asset.category_id == Category.id)
+        .outerjoin(Production, ServiceTicket.production_id == Production.id)
         .where(
             ServiceTicket.opened_at < end_utc,
             or_(ServiceTicket.closed_at.is_(None), ServiceTicket.closed_at >= start_utc),
@@ -811,7 +840,7 @@ def _overlapping_tickets(
 
 
 def _ticket_rows(
-    tickets: Sequence[ServiceTicket], zone: tzinfo, period: Period, observed_until: date
+    tickets: Sequence[Any], zone: tzinfo, period: Period, observed_until: date
 ) -> dict[int, TicketRow]:
     rows: dict[int, TicketRow] = {}
     end_utc = local_midnight(period.end + timedelta(days=1), zone)
@@ -826,10 +855,10 @@ def _ticket_rows(
         clipped = _clip(first, last, period.start, observed_until)
         rows[t.id] = TicketRow(
             ticket_id=t.id,
-            tag=t.asset.tag,
-            item=t.asset.name,
-            category=t.asset.category.name,
-            production_tag=t.production.tag if t.production else "",
+            tag=t.asset_tag,
+            item=t.asset_name,
+            category=t.category,
+            production_tag=t.production_tag or "",
             opened_at=t.opened_at.astimezone(zone),
             opened_by=t.opened_by,
             closed_at=closed.astimezone(zone) if closed else None,
@@ -866,21 +895,16 @@ def _status_at(session: Session, asset_ids: Sequence[int], at_utc: datetime) -> 
     return result
 
 
-def _last_out(session: Session, end_utc: datetime, zone: tzinfo) -> dict[int, date]:
-    """The last day each asset was out before ``end_utc`` (from returned lines)."""
-    rows = session.execute(
-        select(CheckoutLine.asset_id, func.max(CheckoutLine.returned_at))
-        .where(CheckoutLine.asset_id.is_not(None), CheckoutLine.returned_at < end_utc)
-        .group_by(CheckoutLine.asset_id)
-    )
-    result: dict[int, date] = {}
-    for asset_id, returned in rows:
-        if returned is None or asset_id is None:
-            continue
-        if isinstance(returned, str):  # SQLite returns MAX() of a datetime as text
-            returned = datetime.fromisoformat(returned).replace(tzinfo=UTC)
-        result[int(asset_id)] = (returned.astimezone(zone) - timedelta(microseconds=1)).date()
-    return result
+def _last_day(returned: datetime | str | None, zone: tzinfo) -> date | None:
+    """The last day out of a line returned at ``returned``: naive UTC as stored (text on
+    SQLite, a datetime elsewhere)."""
+    if returned is None:
+        return None
+    if isinstance(returned, str):
+        returned = datetime.fromisoformat(returned)
+    if returned.tzinfo is None:
+        returned = returned.replace(tzinfo=UTC)
+    return (returned.astimezone(zone) - timedelta(microseconds=1)).date()
 
 
 # --------------------------------------------------------------------------------------------
