@@ -31,9 +31,6 @@ from gearroom.services.labels import (
     TextLine,
     bar_runs,
 )
-from gearroom.ui.labels.nonefix import make_none_immortal
-
-make_none_immortal()
 
 #: Fonts are set at this pixel size and scaled to the wanted size in mm.
 _BASE_PX = 100
@@ -42,7 +39,6 @@ _PREFERRED_FAMILIES = ("DejaVu Sans", "Liberation Sans", "Arial", "Helvetica")
 
 def ensure_gui_app() -> QGuiApplication:
     """The running Qt application, or a new offscreen one (command line, benchmarks)."""
-    make_none_immortal()
     app = QGuiApplication.instance()
     if app is None:
         app = QGuiApplication(["gearroom", "-platform", "offscreen"])
