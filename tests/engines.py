@@ -213,7 +213,7 @@ class PostgresServer:
         """A superuser connection (autocommit) to the maintenance database."""
         return psycopg.connect(self.admin_url, autocommit=True)
 
-    def _admin(self, statement: sql.Composable) -> None:
+    def _admin(self, statement: sql.Composed) -> None:
         with self.admin() as conn:
             conn.execute(statement)
 
