@@ -878,23 +878,27 @@ def reserve(
             )
         )
     for stock_id, (qty, kit_id) in wanted.stock.items():
+        held = 0
         if stock_id in mine_stock:
-            existing = session.scalars(
-                select(Reservation).where(
-                    Reservation.production_id == prod.id,
-                    Reservation.stock_item_id == stock_id,
-                    Reservation.start_date <= check.start,
-                    Reservation.end_date >= check.end,
+            # Reserving stock again asks for that many in all: only the difference is added.
+            held = sum(
+                session.scalars(
+                    select(Reservation.quantity).where(
+                        Reservation.production_id == prod.id,
+                        Reservation.stock_item_id == stock_id,
+                        Reservation.start_date <= check.start,
+                        Reservation.end_date >= check.end,
+                    )
                 )
-            ).first()
-            if existing is not None and existing.quantity >= qty:
+            )
+            if held >= qty:
                 continue
         rows.append(
             Reservation(
                 production_id=prod.id,
                 stock_item_id=stock_id,
                 kit_id=kit_id,
-                quantity=qty,
+                quantity=qty - held,
                 start_date=check.start,
                 end_date=check.end,
                 override_reason=reason if ("stock", stock_id) in conflicted else "",

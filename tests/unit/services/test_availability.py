@@ -314,3 +314,18 @@ def test_timeline_rows_and_bars(house, actor):
             s, day(0), day(3), production="Charlie", asset_ids=[rows[house["lens"]].item_id]
         )
     assert [r.tag for r in only.rows] == [house["lens"]]
+
+
+def test_reserving_more_stock_adds_only_the_difference(catalog_db, actor):
+    with catalog_db.write() as s:
+        batt = stock_item(s, actor, "V-mount", 10)
+        production(s, actor, "Alpha", 0, 3)
+    _reserve(catalog_db, actor, "Alpha", [f"{batt}:2"])
+    again = _reserve(catalog_db, actor, "Alpha", [f"{batt}:5"])
+    assert [v.quantity for v in again.reserved] == [3]
+    assert _reserve(catalog_db, actor, "Alpha", [f"{batt}:4"]).reserved == ()
+    with catalog_db.read() as s:
+        held = sum(v.quantity for v in availability.list_reservations(s, "Alpha"))
+        (avail,) = availability.availability(s, batt, day(0), day(3)).stock
+    assert held == 5
+    assert avail.min_free == 5
