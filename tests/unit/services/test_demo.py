@@ -95,7 +95,7 @@ def _fingerprint(db: Database) -> list[tuple[Any, ...]]:
 
 
 def test_summary_matches_the_database(loaded):
-    db, summary, _ = loaded
+    db, summary = loaded
     with db.read() as s:
 
         def count(model: Any) -> int:
