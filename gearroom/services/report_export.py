@@ -400,8 +400,6 @@ def _xlsx_format(value: Cell, kind: ColumnKind) -> str | None:
         return _XLSX_FORMATS["date"]
     if isinstance(value, float):
         return _XLSX_FORMATS["percent"] if kind in ("percent", "text") else "0.00"
-    if isinstance(value, int):
-        return "0"
     return None
 
 
@@ -410,40 +408,62 @@ def sheet_title(title: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", "-", title)[:31]
 
 
+#: Rows sampled to size the columns (long sheets are measured on their first rows).
+_WIDTH_SAMPLE = 2000
+
+
 def write_xlsx(report: KitReport, path: Path, *, house_name: str = "") -> Path:
-    """Write the report as an XLSX workbook: a summary sheet, then one sheet per section."""
+    """Write the report as an XLSX workbook: a summary sheet, then one sheet per section.
+
+    Written in openpyxl's streaming (write-only) mode, so a house of fifty thousand items
+    exports in seconds.
+    """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     def write(target: Path) -> None:
-        wb = Workbook()
-        wb.remove(wb.active)
+        wb = Workbook(write_only=True)
         wb.properties.title = f"Kit report {report.period.label}"
         wb.properties.creator = house_name or "Gearroom"
         bold = Font(bold=True)
+        middle = Alignment(vertical="center")
         for section in report_sections(report, house_name):
             ws = wb.create_sheet(sheet_title(section.title))
-            ws.append([neutralise(c.title) for c in section.columns])
-            for cell in ws[1]:
-                cell.font = bold
-                cell.alignment = Alignment(vertical="center")
             widths = [len(c.title) for c in section.columns]
-            for r, row in enumerate(section.rows, start=2):
-                for col, (value, column) in enumerate(zip(row, section.columns, strict=True), 1):
-                    cell = ws.cell(row=r, column=col, value=_xlsx_value(value))
-                    fmt = _xlsx_format(value, column.kind)
-                    if fmt:
-                        cell.number_format = fmt
-                    widths[col - 1] = max(widths[col - 1], len(cell_text(value, column.kind)))
-            if section.key == "productions" and section.rows:
-                for cell in ws[ws.max_row]:
-                    cell.font = bold
+            for row in section.rows[:_WIDTH_SAMPLE]:
+                for i, (value, column) in enumerate(zip(row, section.columns, strict=True)):
+                    widths[i] = max(widths[i], len(cell_text(value, column.kind)))
             for col, width in enumerate(widths, start=1):
                 ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 8), 60)
             ws.freeze_panes = "A2"
             last_col = get_column_letter(len(section.columns))
-            ws.auto_filter.ref = f"A1:{last_col}{max(1, ws.max_row)}"
+            ws.auto_filter.ref = f"A1:{last_col}{len(section.rows) + 1}"
+
+            header = []
+            for column in section.columns:
+                cell = WriteOnlyCell(ws, neutralise(column.title))
+                cell.font = bold
+                cell.alignment = middle
+                header.append(cell)
+            ws.append(header)
+            last_row = len(section.rows) - 1
+            total_row = section.key == "productions"
+            for n, row in enumerate(section.rows):
+                out: list[Any] = []
+                for value, column in zip(row, section.columns, strict=True):
+                    fmt = _xlsx_format(value, column.kind)
+                    if fmt is None and not (total_row and n == last_row):
+                        out.append(_xlsx_value(value))
+                        continue
+                    cell = WriteOnlyCell(ws, _xlsx_value(value))
+                    if fmt is not None:
+                        cell.number_format = fmt
+                    if total_row and n == last_row:
+                        cell.font = bold
+                    out.append(cell)
+                ws.append(out)
         wb.save(target)
 
     return _atomic_write(path, write)

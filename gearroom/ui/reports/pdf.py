@@ -39,6 +39,8 @@ RESOLUTION = 300
 MARGIN_MM = 12.0
 #: Sections left out of the PDF (long lists that belong in a spreadsheet).
 SPREADSHEET_ONLY = ("utilisation_items",)
+#: Lists longer than this are cut in the PDF (with a note); the exports have every row.
+PDF_LIST_LIMIT = {"idle": 150}
 
 HEADER_FILL = QColor("#e4e8ec")
 STRIPE_FILL = QColor("#f5f6f8")
@@ -258,10 +260,19 @@ class _Writer:
             self.heading(section.title)
             if section.note:
                 self.text(section.note, self.fonts.small, MUTED, keep_with=self.line * 4)
-            self.table(section.columns, section.rows)
+            limit = PDF_LIST_LIMIT.get(key)
+            rows = section.rows[:limit] if limit else section.rows
+            self.table(section.columns, rows)
+            if len(rows) < len(section.rows):
+                self.text(
+                    f"… and {len(section.rows) - len(rows)} more: the full list is in the XLSX "
+                    "and CSV exports.",
+                    self.fonts.small,
+                    MUTED,
+                )
         self.pages.gap(self.line)
         self.text(
-            "The per-item utilisation list is in the XLSX and CSV exports.",
+            f"The utilisation of each of the {len(r.items)} items is in the XLSX and CSV exports.",
             self.fonts.small,
             MUTED,
         )
