@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -110,9 +109,7 @@ class AssetDetailPanel(QWidget):
         self.edit_button = QPushButton("Edit…")
         self.edit_button.setToolTip("Edit this item (Ctrl+E, F2 or Enter)")
         self.retire_button = QPushButton("Retire…")
-        self.status_button = QToolButton()
-        self.status_button.setText("Set status")
-        self.status_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.status_button = QPushButton("Set status")
         menu = QMenu(self.status_button)
         self.status_actions: dict[AssetStatus, QAction] = {}
         for status in MANUAL_STATUSES:

@@ -17,8 +17,8 @@ ACTION_LABELS = {
     "edit": "Edited",
     "status": "Status",
     "retire": "Retired",
-    "kit_add": "Kit",
-    "kit_remove": "Kit",
+    "kit_add": "Contents",
+    "kit_remove": "Contents",
 }
 FIELD_LABELS = {"purchase_date": "Purchase date", "purchase_value": "Purchase value"}
 EMPTY = "—"
@@ -80,26 +80,30 @@ def change_lines(event: EventView) -> list[str]:
     return lines
 
 
-def event_html(event: EventView) -> str:
+def event_html(event: EventView, first: bool = False) -> str:
+    """One event: a heading (when · who · what), then its changes, or its summary."""
     when = local_time(event.at).strftime("%Y-%m-%d %H:%M")
     action = ACTION_LABELS.get(event.action, event.action.replace("_", " ").capitalize())
-    changes = "".join(
-        f"<div style='color:#4a5261; margin-left:10px'>{escape(line)}</div>"
-        for line in change_lines(event)
+    top = 0 if first else 10
+    lines = change_lines(event)
+    body = (
+        "".join(
+            f"<p style='margin:1px 0 0 12px; color:#374151'>{escape(line)}</p>" for line in lines
+        )
+        if lines
+        else f"<p style='margin:1px 0 0 12px; color:#374151'>{escape(event.summary)}</p>"
     )
     return (
-        "<div style='margin-bottom:10px'>"
-        f"<div><span style='color:#6b7280'>{escape(when)}</span> · "
-        f"<b>{escape(event.operator)}</b> · "
-        f"<span style='color:#2f5fa7'>{escape(action)}</span></div>"
-        f"<div>{escape(event.summary)}</div>{changes}</div>"
+        f"<p style='margin:{top}px 0 0 0'><span style='color:#6b7280'>{escape(when)}</span>"
+        f" · <b>{escape(event.operator)}</b> · "
+        f"<span style='color:#2f5fa7; font-weight:600'>{escape(action)}</span></p>{body}"
     )
 
 
 def timeline_html(events: list[EventView]) -> str:
     if not events:
         return "<p style='color:#6b7280'>No history yet.</p>"
-    return "".join(event_html(e) for e in events)
+    return "".join(event_html(e, first=i == 0) for i, e in enumerate(events))
 
 
 class HistoryView(QTextBrowser):

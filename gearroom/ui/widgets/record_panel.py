@@ -101,6 +101,7 @@ class RecordPanel(QWidget, Generic[T]):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([800, 440])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)

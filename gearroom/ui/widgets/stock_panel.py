@@ -23,10 +23,10 @@ from gearroom.ui.widgets.record_panel import RecordPanel
 STOCK_COLUMNS: tuple[RecordColumn[StockView], ...] = (
     RecordColumn("Tag", lambda s: s.tag, 96),
     RecordColumn("Name", lambda s: s.name, 240, stretch=True),
-    RecordColumn("Category", lambda s: s.category, 110),
+    RecordColumn("Category", lambda s: s.category, 100),
     RecordColumn("Qty", lambda s: s.quantity, 60, align_right=True),
     RecordColumn("Unit", lambda s: s.unit, 56),
-    RecordColumn("Location", lambda s: s.location or "", 120),
+    RecordColumn("Location", lambda s: s.location or "", 150),
 )
 
 

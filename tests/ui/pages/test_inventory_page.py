@@ -100,7 +100,7 @@ def test_selecting_a_row_shows_details_fields_kit_and_history(page, context, sma
     text = detail.history.toPlainText()
     assert "Location: Shelf A1 → Prep Bay 1" in text
     assert "tester" in text
-    assert text.index("edited") < text.index("added")  # newest first
+    assert text.index("Edited") < text.index("Added")  # newest first
 
     select_tag(page, small_catalog["vespid"].tag)
     assert detail.values()["Kit"] == f"{small_catalog['kit'].tag} · Vespid lens case"

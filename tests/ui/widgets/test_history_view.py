@@ -49,6 +49,7 @@ def test_additions_say_it_in_the_summary_only(qtbot):
     view.set_events([event("create", None, {"name": "Sony FX6"}, "CAM-0001 Sony FX6 added")])
     text = view.toPlainText()
     assert "maya" in text and "Added" in text and "CAM-0001 Sony FX6 added" in text
+    assert "Sensor" not in text
     assert "Name:" not in text
     view.set_events([])
     assert view.toPlainText() == "No history yet."
