@@ -168,6 +168,7 @@ class ReportsPage(Page):
         self.setObjectName("reportsPage")
         self.report: KitReport | None = None
         self.worker: ReportWorker | None = None
+        self._exports: list[ExportWorker] = []
         self.progress_dialog: QProgressDialog | None = None
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
@@ -432,24 +433,71 @@ class ReportsPage(Page):
             self.export_to(fmt, Path(name))
 
     def export_to(self, fmt: str, path: Path) -> Path | None:
-        """Write the report shown as ``fmt`` (xlsx, pdf or csv) to ``path``."""
-        if self.report is None:
+        """Write the report shown as ``fmt`` (xlsx, pdf or csv) to ``path``.
+
+        In the app the file is written in the pool (a large house's XLSX takes seconds) and
+        None is returned; the status line says when it is saved.
+        """
+        report = self.report
+        if report is None:
             return None
         house = self.context.settings.house_name
-        try:
+        paper = str(self.paper.currentData())
+
+        def export() -> Path:
             if fmt == "xlsx":
-                written = write_xlsx(self.report, path, house_name=house)
-            elif fmt == "pdf":
-                written = write_pdf(
-                    self.report, path, house_name=house, page_size=str(self.paper.currentData())
-                )
-            else:
-                written = write_csv(self.report, path, house_name=house)
+                return write_xlsx(report, path, house_name=house)
+            if fmt == "pdf":
+                return write_pdf(report, path, house_name=house, page_size=paper)
+            return write_csv(report, path, house_name=house)
+
+        if not self.synchronous:
+            worker = ExportWorker(export)
+            worker.setAutoDelete(False)
+            worker.signals.finished.connect(self._exported)
+            worker.signals.failed.connect(self._export_failed)
+            self._exports.append(worker)
+            self.show_status(f"Saving {path}…")
+            self.pool.start(worker)
+            return None
+        try:
+            written = export()
         except GearroomError as exc:
             self.show_status(str(exc), error=True)
             return None
         self.show_status(f"Saved {written}.")
         return written
+
+    def _exported(self, written: object) -> None:
+        self._exports = [w for w in self._exports if not w.done]
+        self.show_status(f"Saved {written}.")
+
+    def _export_failed(self, message: str) -> None:
+        self._exports = [w for w in self._exports if not w.done]
+        self.show_status(message, error=True)
+
+
+class ExportWorker(QRunnable):
+    """Writes an export file in a pool thread."""
+
+    def __init__(self, export: Callable[[], Path]) -> None:
+        super().__init__()
+        self.export = export
+        self.signals = ReportSignals()
+        self.done = False
+
+    def run(self) -> None:
+        try:
+            written = self.export()
+        except GearroomError as exc:
+            self.done = True
+            self.signals.failed.emit(str(exc))
+        except Exception as exc:
+            self.done = True
+            self.signals.failed.emit(f"The report could not be saved: {exc}")
+        else:
+            self.done = True
+            self.signals.finished.emit(written)
 
 
 def _py_date(value: QDate) -> date:

@@ -148,3 +148,18 @@ def test_built_off_the_ui_thread_with_progress(page: ReportsPage, qtbot: Any) ->
     assert page.wait()
     assert page.report is not None and page.report.totals.line_days_out == 22
     assert page.progress_dialog is None and page.worker is None
+
+
+def test_exports_are_written_off_the_ui_thread(
+    page: ReportsPage, qtbot: Any, tmp_path: Path
+) -> None:
+    page.set_week(date(2026, 11, 18))
+    page.build()
+    page.synchronous = False
+    assert page.export_to("xlsx", tmp_path / "w.xlsx") is None  # queued in the pool
+    qtbot.waitUntil(lambda: page.status.text().startswith("Saved"), timeout=15000)
+    assert page.wait()
+    assert load_workbook(tmp_path / "w.xlsx")["Productions"].max_row == 4
+    page.export_to("pdf", tmp_path / "nowhere" / "w.pdf")
+    qtbot.waitUntil(lambda: "does not exist" in page.status.text(), timeout=15000)
+    assert page.status.property("error") is True
