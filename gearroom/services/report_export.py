@@ -115,6 +115,10 @@ def summary_rows(report: KitReport, house_name: str = "") -> tuple[tuple[Cell, .
         ("Days", report.period.days),
         ("Time zone", report.timezone),
         ("Generated", report.generated_at),
+    ]
+    if report.observed_until < report.period.end:
+        rows.append(("Counted through (period not over)", report.observed_until))
+    rows += [
         ("Productions with gear out", t.productions),
         ("Items out", t.items_out),
         ("Lines out", t.lines_out),

@@ -234,7 +234,12 @@ class _Writer:
         sections = {s.key: s for s in report_sections(r, self.house_name)}
         self.text("Weekly kit report", self.fonts.title)
         self.text(
-            f"{r.period.label} · {r.period.days} days · times in {r.timezone}",
+            f"{r.period.label} · {r.period.days} days · times in {r.timezone}"
+            + (
+                f" · counted through {r.observed_until.isoformat()}, the period is not over"
+                if r.observed_until < r.period.end
+                else ""
+            ),
             self.fonts.heading,
             MUTED,
         )

@@ -23,6 +23,7 @@ from gearroom.services.report import (
     report_as_dict,
     week_period,
 )
+from gearroom.services.report_export import summary_rows
 
 
 @pytest.fixture
@@ -174,6 +175,7 @@ def test_an_unfinished_period_counts_days_up_to_today(week_db: Database) -> None
     with week_db.read() as s:
         report = build_report(s, week_period(WEEK), now=la(2026, 11, 19, 12))
     assert report.observed_until == date(2026, 11, 19)
+    assert ("Counted through (period not over)", date(2026, 11, 19)) in summary_rows(report)
     items = {i.tag: (i.days_out, i.available_days) for i in report.items}
     assert items["CAM-0002"] == (2, 4)  # Wed, Thu of Mon–Thu
     assert items["LNS-0001"] == (4, 4)
@@ -270,3 +272,52 @@ def test_a_return_at_midnight_ends_the_day_before() -> None:
     assert last_day_out(out, la(2026, 11, 18, 0), LA) == date(2026, 11, 17)
     assert last_day_out(out, la(2026, 11, 18, 0, 1), LA) == date(2026, 11, 18)
     assert last_day_out(out, out, LA) == date(2026, 11, 16)
+
+
+def test_stock_lines_count_with_their_quantities(week_db: Database) -> None:
+    from sqlalchemy import select as sa_select
+
+    from gearroom.models import (
+        Category,
+        Checkout,
+        CheckoutLine,
+        Person,
+        Production,
+        ReturnCondition,
+        StockItem,
+    )
+
+    with week_db.write() as s:
+        power = Category(name="Power", prefix="PWR", fields=[])
+        batteries = StockItem(tag="PWR-0100", name="V-mount 150 Wh", category=power, quantity=20)
+        production = s.scalar(sa_select(Production).where(Production.tag == "PRD-0001"))
+        ana = s.scalar(sa_select(Person).where(Person.badge == "PER-0001"))
+        s.add(batteries)
+        checkout = Checkout(
+            production=production,
+            custodian=ana,
+            out_at=la(2026, 11, 19, 9),
+            due_back=date(2026, 11, 20),
+            operator="tester",
+        )
+        s.add(checkout)
+        s.flush()
+        s.add(
+            CheckoutLine(
+                checkout=checkout,
+                stock_item_id=batteries.id,
+                quantity=6,
+                returned_quantity=4,
+                returned_at=la(2026, 11, 20, 18),
+                condition=ReturnCondition.MISSING,
+            )
+        )
+    report = _report(week_db)
+    blue = report.productions[0]
+    stock = [g for g in blue.lines if g.tag == "PWR-0100"]
+    assert [(g.quantity, g.days_out, g.category) for g in stock] == [(6, 2, "Power")]
+    assert [(m.tag, m.quantity) for m in report.returns if m.tag == "PWR-0100"] == [("PWR-0100", 4)]
+    assert blue.days_out == 12 and report.totals.line_days_out == 24
+    # Stock is not a serialized item: utilisation stays about assets.
+    assert "PWR-0100" not in {i.tag for i in report.items}
+    assert report.totals.days_out == 22
