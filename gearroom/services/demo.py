@@ -27,11 +27,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gearroom.errors import ConflictError
-from gearroom.models import Asset, AssetStatus, Kit, Location, LocationKind, Person, StockItem
+from gearroom.models import (
+    Asset,
+    AssetStatus,
+    Kit,
+    Location,
+    LocationKind,
+    Person,
+    Production,
+    StockItem,
+)
 from gearroom.paths import resources_dir
 from gearroom.services import catalog, kits, people, stock
 from gearroom.services.actor import Actor, Permission
 from gearroom.services.catalog import AssetDraft
+from gearroom.services.demo_productions import load_demo_productions
 from gearroom.services.setup import ensure_standard_categories
 
 DEMO_SEED = "gearroom-demo-v1"
@@ -53,12 +63,13 @@ class DemoSummary:
     locations: int
     in_service: int = 0
     retired: int = 0
+    productions: int = 0
 
     def describe(self) -> str:
         return (
             f"Demo rental house loaded: {self.assets} assets ({self.in_service} in service, "
             f"{self.retired} retired), {self.stock_items} stock items, {self.kits} kits, "
-            f"{self.people} people, {self.locations} locations."
+            f"{self.people} people, {self.locations} locations, {self.productions} productions."
         )
 
 
@@ -124,6 +135,7 @@ def load_demo(session: Session, actor: Actor, *, today: date | None = None) -> D
     _load_stock(demo)
     _load_kits(demo)
     _apply_conditions(demo)
+    load_demo_productions(session, actor, demo.today)
     return _summary(session)
 
 
@@ -304,4 +316,5 @@ def _summary(session: Session) -> DemoSummary:
         locations=count(Location),
         in_service=count(Asset, Asset.status == AssetStatus.IN_SERVICE),
         retired=count(Asset, Asset.status == AssetStatus.RETIRED),
+        productions=count(Production),
     )
