@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from engines import ENGINES, PostgresServer, PostgresUnavailable, require_postgres
 
-from gearroom.db import Database, open_database
+from gearroom.db import Database, open_database, sqlite_path
 from gearroom.services import catalog
 from gearroom.services.actor import Actor, Role
 from gearroom.services.setup import ensure_standard_categories
@@ -97,8 +98,21 @@ def empty_db_url(request: pytest.FixtureRequest, db_engine: str, tmp_path: Path)
     server.drop_database(name)
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite database at the head revision, migrated once per session."""
+    path = tmp_path_factory.mktemp("template") / "gearroom.sqlite3"
+    open_database(f"sqlite:///{path}").dispose()
+    return path
+
+
 @pytest.fixture
-def database(db_url: str) -> Iterator[Database]:
+def database(request: pytest.FixtureRequest, db_url: str) -> Iterator[Database]:
+    """The database at ``db_url``, opened (created and migrated) as the app opens it."""
+    path = sqlite_path(db_url)
+    if path is not None and not path.exists():
+        # The same file a migration would produce, copied from the session's template: fast.
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
     db = open_database(db_url)
     yield db
     db.dispose()
