@@ -36,7 +36,8 @@ Missing and overdue at the end of the period
     Lines still out at the end of the period. *Missing* when the item's status at that moment,
     replayed from history, is ``lost`` (a stock line: marked missing). Otherwise *overdue* when
     its due-back date is on or before the period's last day; ``days late`` counts the days from
-    the due date to the end of the period (due Sunday, still out at the end of Sunday: 1).
+    the due date to the end of the period (due Sunday, still out at the end of Sunday: 1). In a
+    period not over yet, the end is the end of yesterday: an item due back today is not late.
 
 Utilisation
     For a serialized item: days out ÷ days available in the period. Available days are the
@@ -629,10 +630,13 @@ def build_report(
         )
     )
 
+    # Due back on the last day and still out at its end: late. In a period not over yet, only
+    # days that have ended count (an item due back today is not late yet).
+    late_after = period.end if observed_until >= period.end else today - timedelta(days=1)
     exceptions: list[Outstanding] = []
     for row in open_at_end:
         missing = _missing_at_end(row, status_at_end)
-        overdue = row.due_back <= period.end
+        overdue = row.due_back <= late_after
         if not (missing or overdue):
             continue
         exceptions.append(
@@ -646,7 +650,7 @@ def build_report(
                 custodian=row.custodian,
                 out_at=row.out_at.astimezone(zone),
                 due_back=row.due_back,
-                days_late=max(0, (period.end - row.due_back).days + 1),
+                days_late=max(0, (late_after - row.due_back).days + 1),
             )
         )
     exceptions.sort(key=lambda e: (e.state, -e.days_late, e.tag))

@@ -321,3 +321,14 @@ def test_stock_lines_count_with_their_quantities(week_db: Database) -> None:
     # Stock is not a serialized item: utilisation stays about assets.
     assert "PWR-0100" not in {i.tag for i in report.items}
     assert report.totals.days_out == 22
+
+
+def test_in_a_period_not_over_only_ended_days_make_an_item_late(week_db: Database) -> None:
+    with week_db.read() as s:
+        friday = build_report(s, week_period(WEEK), now=la(2026, 11, 20, 12))
+        saturday = build_report(s, week_period(WEEK), now=la(2026, 11, 21, 12))
+    # CAM-0002 is due back Friday 20: not late on Friday, one day late on Saturday.
+    assert [e.tag for e in friday.missing_overdue if e.state == "overdue"] == []
+    assert [(e.tag, e.days_late) for e in saturday.missing_overdue if e.state == "overdue"] == [
+        ("CAM-0002", 1)
+    ]
