@@ -3,8 +3,11 @@ main window. Problems a person can fix are shown in a message box, not as a trac
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from sqlalchemy.orm import Session
 
@@ -21,6 +24,9 @@ from gearroom.ui.main_window import MainWindow
 
 ORGANIZATION = "Gearroom"
 APPLICATION = "Gearroom"
+#: Set to 1 to quit right after the main window's first paint, printing the time it took
+#: ("first paint after N.NNN s" on stdout): used to measure start-up (``python -m benchmarks``).
+EXIT_AFTER_FIRST_PAINT = "GEARROOM_EXIT_AFTER_FIRST_PAINT"
 
 
 def catalog_is_empty(session: Session) -> bool:
@@ -76,8 +82,29 @@ def show_startup_error(error: GearroomError, parent: QWidget | None = None) -> N
     box.exec()
 
 
+class _ExitAfterFirstPaint(QObject):
+    """Quits the app once the watched window has finished its first paint."""
+
+    def __init__(self, app: QApplication, started: float) -> None:
+        super().__init__(app)
+        self._app = app
+        self._started = started
+        self._seen = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._seen:
+            self._seen = True
+            QTimer.singleShot(0, self._done)  # runs once this paint is finished
+        return False
+
+    def _done(self) -> None:
+        print(f"first paint after {time.perf_counter() - self._started:.3f} s", flush=True)
+        self._app.quit()
+
+
 def run_app(url: str | None = None) -> int:
     """Open the main window on the database at ``url``; returns the exit code."""
+    started = time.perf_counter()
     app = application()
     try:
         context = open_context(url)
@@ -86,6 +113,8 @@ def run_app(url: str | None = None) -> int:
         return exc.exit_code or 1
     window = MainWindow(context)
     window.resize(1400, 860)
+    if os.environ.get(EXIT_AFTER_FIRST_PAINT) == "1":
+        window.installEventFilter(_ExitAfterFirstPaint(app, started))
     window.show()
     try:
         return app.exec()
