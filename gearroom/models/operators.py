@@ -13,7 +13,7 @@ from gearroom.models.catalog import Person, TimestampMixin
 
 
 class Role(enum.StrEnum):
-    """What an operator may do: admin (everything), staff (day-to-day), assistant (scan and prep)."""
+    """What an operator may do: admin (everything), staff (day to day), assistant (scan, prep)."""
 
     ADMIN = "admin"
     STAFF = "staff"

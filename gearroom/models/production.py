@@ -178,7 +178,7 @@ class CheckoutLine(Base):
     )
     note: Mapped[str] = mapped_column(Text, default="")
 
-    checkout: Mapped[Checkout] = relationship(back_populates="lines", lazy="joined")
+    checkout: Mapped[Checkout] = relationship(back_populates="lines", lazy="joined", innerjoin=True)
     asset: Mapped[Asset | None] = relationship()
     stock_item: Mapped[StockItem | None] = relationship()
 

@@ -257,12 +257,44 @@ def _asset_chunk(
     gap: int,
     today: date,
 ) -> dict[int, AssetAvailability]:
-    assets = {
-        r.id: r
-        for r in session.execute(
-            select(Asset.id, Asset.tag, Asset.name, Asset.status).where(Asset.id.in_(ids))
-        )
-    }
+    widened_start, widened_end = start - timedelta(days=gap), end + timedelta(days=gap)
+    booked = select(Reservation.id).where(
+        Reservation.asset_id == Asset.id,
+        Reservation.start_date <= widened_end,
+        Reservation.end_date >= widened_start,
+    )
+    if production_id is not None:
+        booked = booked.where(Reservation.production_id != production_id)
+    open_line = select(CheckoutLine.id).where(
+        CheckoutLine.asset_id == Asset.id, CheckoutLine.returned_at.is_(None)
+    )
+    open_ticket = select(ServiceTicket.id).where(
+        ServiceTicket.asset_id == Asset.id, ServiceTicket.closed_at.is_(None)
+    )
+    # One query answers the common case (free); the detail queries below run only for the
+    # assets that have a booking, an open line or an open ticket.
+    assets: dict[int, Any] = {}
+    with_booking: list[int] = []
+    with_line: list[int] = []
+    with_ticket: list[int] = []
+    for r in session.execute(
+        select(
+            Asset.id,
+            Asset.tag,
+            Asset.name,
+            Asset.status,
+            booked.exists(),
+            open_line.exists(),
+            open_ticket.exists(),
+        ).where(Asset.id.in_(ids))
+    ):
+        assets[r[0]] = r
+        if r[4]:
+            with_booking.append(r[0])
+        if r[5]:
+            with_line.append(r[0])
+        if r[6]:
+            with_ticket.append(r[0])
     found: dict[int, list[Conflict]] = {i: [] for i in assets}
 
     def conflict(asset_id: int, kind: BlockKind, message: str, **kw: Any) -> None:
@@ -280,15 +312,15 @@ def _asset_chunk(
         )
         .join(Production, Production.id == Reservation.production_id)
         .where(
-            Reservation.asset_id.in_(ids),
-            Reservation.start_date <= end + timedelta(days=gap),
-            Reservation.end_date >= start - timedelta(days=gap),
+            Reservation.asset_id.in_(with_booking),
+            Reservation.start_date <= widened_end,
+            Reservation.end_date >= widened_start,
         )
         .order_by(Reservation.start_date)
     )
     if production_id is not None:
         stmt = stmt.where(Reservation.production_id != production_id)
-    for asset_id, r_start, r_end, pid, pname in session.execute(stmt):
+    for asset_id, r_start, r_end, pid, pname in session.execute(stmt) if with_booking else ():
         if asset_id is None or asset_id not in assets:
             continue
         tag = assets[asset_id].tag
@@ -305,20 +337,24 @@ def _asset_chunk(
         )
 
     # Open check-out lines (out, or marked missing on a production).
-    lines = session.execute(
-        select(
-            CheckoutLine.asset_id,
-            CheckoutLine.condition,
-            Checkout.out_at,
-            Checkout.due_back,
-            Production.id,
-            Production.name,
-            Person.name,
+    lines = (
+        ()
+        if not with_line
+        else session.execute(
+            select(
+                CheckoutLine.asset_id,
+                CheckoutLine.condition,
+                Checkout.out_at,
+                Checkout.due_back,
+                Production.id,
+                Production.name,
+                Person.name,
+            )
+            .join(Checkout, Checkout.id == CheckoutLine.checkout_id)
+            .join(Production, Production.id == Checkout.production_id)
+            .join(Person, Person.id == Checkout.custodian_id)
+            .where(CheckoutLine.asset_id.in_(with_line), CheckoutLine.returned_at.is_(None))
         )
-        .join(Checkout, Checkout.id == CheckoutLine.checkout_id)
-        .join(Production, Production.id == Checkout.production_id)
-        .join(Person, Person.id == Checkout.custodian_id)
-        .where(CheckoutLine.asset_id.in_(ids), CheckoutLine.returned_at.is_(None))
     )
     missing: set[int] = set()
     for asset_id, condition, out_at, due_back, pid, pname, person in lines:
@@ -358,14 +394,19 @@ def _asset_chunk(
 
     # Open service tickets.
     ticketed: set[int] = set()
-    for asset_id, ticket_id, note, opened_at in session.execute(
-        select(
-            ServiceTicket.asset_id,
-            ServiceTicket.id,
-            ServiceTicket.note,
-            ServiceTicket.opened_at,
-        ).where(ServiceTicket.asset_id.in_(ids), ServiceTicket.closed_at.is_(None))
-    ):
+    tickets = (
+        ()
+        if not with_ticket
+        else session.execute(
+            select(
+                ServiceTicket.asset_id,
+                ServiceTicket.id,
+                ServiceTicket.note,
+                ServiceTicket.opened_at,
+            ).where(ServiceTicket.asset_id.in_(with_ticket), ServiceTicket.closed_at.is_(None))
+        )
+    )
+    for asset_id, ticket_id, note, opened_at in tickets:
         if asset_id is None or asset_id not in assets:
             continue
         ticketed.add(asset_id)

@@ -510,7 +510,6 @@ def change_status(
         return
     before = asset.status
     asset.status = status
-    session.flush()
     summary = f"{asset.tag}: {before.value} → {status.value}" + (f" ({reason})" if reason else "")
     history.record(
         session,

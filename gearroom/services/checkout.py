@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from gearroom.errors import ConflictError, NotFoundError, ValidationError
 from gearroom.models import (
@@ -33,6 +33,7 @@ from gearroom.models import (
     Person,
     Production,
     ReturnCondition,
+    ServiceTicket,
     StockItem,
     Tag,
     TagKind,
@@ -52,6 +53,7 @@ from gearroom.services.availability import (
     parse_item,
     stock_availability,
     stock_shortage,
+    turnaround_days,
 )
 from gearroom.services.catalog import _asset_by_tag, change_status
 from gearroom.services.people import person_by_key
@@ -60,7 +62,6 @@ from gearroom.services.resolver import clean_scan
 from gearroom.services.service_tickets import (
     TicketView,
     list_open_tickets,
-    open_ticket_of,
     start_ticket,
 )
 from gearroom.services.validation import clean_text
@@ -114,6 +115,10 @@ class Cart:
     due_back: date | None = None
     lines: tuple[CartLine, ...] = ()
     kits: tuple[KitChecklist, ...] = ()
+    #: Read once when the production is set, so a scan does not look them up again. The
+    #: commit checks against the database's current values.
+    return_day: date | None = None
+    turnaround: int | None = None
 
     def line(self, tag: str) -> CartLine | None:
         return next((ln for ln in self.lines if ln.tag == tag), None)
@@ -180,9 +185,23 @@ def cart_window(session: Session, cart: Cart, today: date) -> tuple[date, date]:
     return today, max(default_due_back(session, cart, today), today)
 
 
+def with_production(session: Session, cart: Cart, production: Production) -> Cart:
+    """The cart for ``production``, with its return day and the turnaround read once."""
+    window = window_of(production)
+    return replace(
+        cart,
+        production_id=production.id,
+        production=production.name,
+        return_day=window[1] if window is not None else None,
+        turnaround=turnaround_days(session),
+    )
+
+
 def default_due_back(session: Session, cart: Cart, today: date) -> date:
     if cart.due_back is not None:
         return cart.due_back
+    if cart.return_day is not None:
+        return max(cart.return_day, today)
     if cart.production_id is not None:
         production = session.get(Production, cart.production_id)
         window = window_of(production) if production is not None else None
@@ -249,7 +268,7 @@ def scan_into_cart(
         )
     if entry.kind is TagKind.PRODUCTION:
         production = session.get_one(Production, entry.ref_id)
-        new = replace(cart, production_id=production.id, production=production.name)
+        new = with_production(session, cart, production)
         due = default_due_back(session, new, today)
         return ScanResult(
             new,
@@ -280,7 +299,13 @@ def _scan_asset(session: Session, cart: Cart, asset_id: int, tag: str, today: da
         )
     start, end = cart_window(session, cart, today)
     found = asset_conflicts(
-        session, [asset_id], start, end, production_id=cart.production_id, today=today
+        session,
+        [asset_id],
+        start,
+        end,
+        production_id=cart.production_id,
+        buffer=cart.turnaround,
+        today=today,
     )[asset_id]
     if found.conflicts:
         return ScanResult(
@@ -377,7 +402,13 @@ def _stock_problem(
         )
     start, end = cart_window(session, cart, today)
     avail = stock_availability(
-        session, [stock_id], start, end, production_id=cart.production_id, today=today
+        session,
+        [stock_id],
+        start,
+        end,
+        production_id=cart.production_id,
+        buffer=cart.turnaround,
+        today=today,
     )[stock_id]
     return stock_shortage(avail, total)
 
@@ -430,7 +461,13 @@ def _scan_kit(
     start, end = cart_window(session, new, today)
     todo = [a for a in asset_ids if a in assets and new.line(assets[a].tag) is None]
     found = asset_conflicts(
-        session, todo, start, end, production_id=cart.production_id, today=today
+        session,
+        todo,
+        start,
+        end,
+        production_id=cart.production_id,
+        buffer=cart.turnaround,
+        today=today,
     )
     blocked = [c for a in todo for c in found[a].conflicts]
     if blocked:
@@ -491,8 +528,7 @@ def new_cart(
     """A cart for a production and custodian given by name, tag or badge."""
     cart = Cart(due_back=due_back)
     if production:
-        p = production_by_key(session, production)
-        cart = replace(cart, production_id=p.id, production=p.name)
+        cart = with_production(session, cart, production_by_key(session, production))
     if custodian:
         person = person_by_key(session, custodian)
         cart = replace(cart, custodian_id=person.id, custodian=person.name)
@@ -1023,6 +1059,7 @@ def checkin(
     for part in chunks(explicit + (members if whole_kit else [])):
         for ln in session.scalars(
             select(CheckoutLine)
+            .options(joinedload(CheckoutLine.asset, innerjoin=True))
             .where(CheckoutLine.asset_id.in_(part), CheckoutLine.returned_at.is_(None))
             .with_for_update(of=CheckoutLine)
         ):
@@ -1051,9 +1088,18 @@ def checkin(
                     )
                 )
             )
+    open_tickets = {
+        t.asset_id: t
+        for part in chunks(order)
+        for t in session.scalars(
+            select(ServiceTicket).where(
+                ServiceTicket.asset_id.in_(part), ServiceTicket.closed_at.is_(None)
+            )
+        )
+    }
     for asset_id in order:
         ln = lines[asset_id]
-        outcomes.append(_checkin_asset(session, actor, ln, cond, text, now))
+        outcomes.append(_checkin_asset(session, actor, ln, cond, text, now, open_tickets))
         touched.add(ln.checkout.production_id)
     for kid, productions_out in kit_productions.items():
         # The kit's stock comes back with it, up to what each production has out.
@@ -1100,6 +1146,7 @@ def _checkin_asset(
     cond: ReturnCondition,
     note: str,
     now: datetime,
+    open_tickets: dict[int, ServiceTicket],
 ) -> CheckinOutcome:
     asset = ln.asset
     assert asset is not None
@@ -1115,7 +1162,6 @@ def _checkin_asset(
             )
         ln.condition = ReturnCondition.MISSING
         ln.note = note
-        session.flush()
         change_status(
             session,
             actor,
@@ -1130,7 +1176,6 @@ def _checkin_asset(
         ln.returned_quantity = ln.quantity
         ln.condition = cond
         ln.note = note
-        session.flush()
         found = " (found)" if was_missing else ""
         if cond in (ReturnCondition.DAMAGED, ReturnCondition.SERVICE):
             change_status(
@@ -1152,7 +1197,7 @@ def _checkin_asset(
             ticket_id = started.id
             message = f"{asset.tag} back {cond.value}{found}; service ticket #{started.id} opened."
         else:
-            ticket = open_ticket_of(session, asset.id)
+            ticket = open_tickets.get(asset.id)
             status = AssetStatus.IN_SERVICE if ticket is not None else AssetStatus.AVAILABLE
             change_status(
                 session,

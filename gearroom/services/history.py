@@ -10,8 +10,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import func, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import event, func, select, text
+from sqlalchemy.orm import Session, SessionTransaction
 
 from gearroom.errors import NotFoundError
 from gearroom.models import Event, Tag, utcnow
@@ -87,6 +87,13 @@ def content_hash(
         ensure_ascii=False,
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_tail_after_savepoint(session: Session, transaction: SessionTransaction) -> None:
+    """A savepoint that ends may have taken events with it: read the tail again next time."""
+    if transaction.nested:
+        session.info.pop(_TAIL_KEY, None)
 
 
 def _tail(session: Session) -> tuple[int, str]:

@@ -1217,8 +1217,6 @@ class _Importer:
 
     def _rollback(self, savepoint: Any, categories: int, locations: int) -> None:
         savepoint.rollback()
-        # The history tail cached for this transaction may name a rolled-back event.
-        self.session.info.pop(history._TAIL_KEY, None)
         self._forget_created(categories, locations)
 
     def _forget_created(self, categories: int, locations: int) -> None:

@@ -272,10 +272,12 @@ def test_availability_of_a_whole_kit_takes_a_handful_of_queries(catalog_db, acto
     assert [c.tag for c in big.conflicts] == [members[5]]
     # BEGIN, production, tags, one per kit level (4), kit members (2), buffer, assets (4), stock (3)
     assert len(big_statements) <= 16, big_statements
-    # 40 items or 4, nested three deep either way: the same number of statements.
+    # 40 items or 4, nested three deep either way: no statement per item (a free kit skips the
+    # detail queries that only a booked, out or ticketed item needs).
     little, little_statements = _statements(catalog_db, ask(small))
     assert little.free
-    assert len(little_statements) == len(big_statements)
+    assert len(little_statements) <= len(big_statements)
+    assert len(big_statements) - len(little_statements) <= 3
 
 
 def test_window_must_be_in_order(house):
