@@ -136,8 +136,13 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
 
 
-def _inspect_sqlite_file(path: Path, *, full_check: bool) -> tuple[str | None, str]:
-    """Read an existing SQLite file without changing it: (alembic revision, integrity result)."""
+def _inspect_sqlite_file(path: Path, *, full_check: bool | None) -> tuple[str | None, str]:
+    """Read an existing SQLite file without changing it: (alembic revision, integrity result).
+
+    ``full_check`` runs SQLite's integrity_check, False its quick_check, and None (opening for
+    everyday use: a check must not read the whole file at every start) only reads the schema
+    and checks that the file is as long as its header says.
+    """
     try:
         conn = _connect_read_only(path)
     except sqlite3.Error as exc:
@@ -147,8 +152,15 @@ def _inspect_sqlite_file(path: Path, *, full_check: bool) -> tuple[str | None, s
             tables = {
                 r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
             }
-            check = conn.execute(f"PRAGMA {'integrity_check' if full_check else 'quick_check'}(1)")
-            integrity = str(check.fetchone()[0])
+            if full_check is None:
+                pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
+                page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+                wal = path.with_name(path.name + "-wal")
+                short = not wal.exists() and path.stat().st_size < pages * page_size
+                integrity = "file is shorter than its pages (truncated)" if short else "ok"
+            else:
+                pragma = "integrity_check" if full_check else "quick_check"
+                integrity = str(conn.execute(f"PRAGMA {pragma}(1)").fetchone()[0])
         except sqlite3.DatabaseError as exc:
             raise DatabaseError(
                 f"{path} is not a Gearroom database or is damaged ({exc}). "
@@ -334,9 +346,11 @@ def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
         if path.is_dir():
             raise DatabaseError(f"{path} is a folder; give the path of a database file.")
         if path.exists() and path.stat().st_size > 0:
-            current, _ = _inspect_sqlite_file(path, full_check=False)
+            current, _ = _inspect_sqlite_file(path, full_check=None)
             _refuse_unknown(current, str(path))
             needs_backup = upgrade and current is not None and current != head_revision()
+            if needs_backup:
+                _inspect_sqlite_file(path, full_check=False)  # never migrate a damaged file
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
     try:
