@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
-from decimal import Decimal
-from enum import Enum
 from typing import Any, TypeVar
 
 import click
@@ -21,6 +17,7 @@ from gearroom.config import load_settings
 from gearroom.db import Database, open_database
 from gearroom.services import operators
 from gearroom.services.actor import Actor, local_actor
+from gearroom.services.history import jsonable
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -142,25 +139,8 @@ def writing() -> Iterator[tuple[Session, Actor]]:
         yield session, actor
 
 
-def to_jsonable(value: Any) -> Any:
-    """Dataclasses, enums, dates and decimals as plain JSON values (stable field names)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [to_jsonable(v) for v in value]
-    return value
-
-
 def emit_json(value: Any) -> None:
-    click.echo(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False))
+    click.echo(json.dumps(jsonable(value), indent=2, ensure_ascii=False))
 
 
 def table(rows: list[list[str]], headers: list[str]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -34,7 +35,10 @@ class EventView:
 
 
 def jsonable(value: Any) -> Any:
-    """A value as it is stored in history (JSON): dates as ISO text, decimals as text."""
+    """A value as plain JSON (history, ``--json``): dataclasses as objects with their field names,
+    enums as their values, dates as ISO text, decimals as text."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime | date):
@@ -43,7 +47,7 @@ def jsonable(value: Any) -> Any:
         return str(value)
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
+    if isinstance(value, list | tuple | set | frozenset):
         return [jsonable(v) for v in value]
     return value
 
