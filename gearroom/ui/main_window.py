@@ -20,7 +20,10 @@ from gearroom.ui.context import AppContext
 from gearroom.ui.dialogs.settings import SettingsDialog, describe_database
 from gearroom.ui.icons import app_icon, icon
 from gearroom.ui.pages.base import Page
+from gearroom.ui.pages.dashboard import DashboardPage
+from gearroom.ui.pages.inventory import InventoryPage
 from gearroom.ui.pages.registry import PageFactory, page_factories
+from gearroom.ui.scanner import ScanDetector
 from gearroom.ui.widgets.actions import ACTIONS, ItemActions, create_actions
 
 NAV_WIDTH = 176
@@ -66,6 +69,13 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self.show_page)
         context.changed.connect(self._data_changed)
         context.actor_changed.connect(self._update_status)
+        # Scans reach the open page whatever has focus, while this window is the active one.
+        self.scanner = ScanDetector(self, accept=lambda w: w.window() is self)
+        self.scanner.scanned.connect(self.dispatch_scan)
+        self.scanner.install()
+        for page in self.pages:
+            if isinstance(page, DashboardPage):
+                page.open_item.connect(self.open_item)
         if self.pages:
             self.nav.setCurrentRow(0)
 
@@ -143,6 +153,19 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"Scanned {text.strip()!r}: this page does not take scans.", 5000
         )
+        return False
+
+    def open_item(self, kind: str, item_id: int) -> bool:
+        """Show an asset, kit or stock item in the inventory page."""
+        for row, page in enumerate(self.pages):
+            if isinstance(page, InventoryPage):
+                self.show_page(row)
+                if kind == "asset":
+                    page.tabs.setCurrentWidget(page.assets)
+                    return page.assets.select_asset(item_id)
+                panel = page.kits if kind == "kit" else page.stock
+                page.tabs.setCurrentWidget(panel)
+                return panel.select_id(item_id)
         return False
 
     # ------------------------------------------------------------------ actions

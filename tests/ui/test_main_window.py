@@ -9,6 +9,7 @@ from gearroom.ui.dialogs.asset import AssetDialog
 from gearroom.ui.dialogs.settings import SettingsDialog, describe_database
 from gearroom.ui.main_window import MainWindow
 from gearroom.ui.pages.base import Page
+from gearroom.ui.pages.dashboard import DashboardPage
 from gearroom.ui.pages.inventory import InventoryPage
 from gearroom.ui.pages.registry import page_factories
 from gearroom.ui.widgets.actions import ACTIONS
@@ -55,8 +56,17 @@ def test_builds_with_every_registered_page(qtbot, context):
     window = build(qtbot, context)
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert len(window.pages) == len(page_factories()) == window.stack.count()
-    assert titles[0] == "Inventory"
-    assert isinstance(window.current_page(), InventoryPage)
+    assert titles == [
+        "Dashboard",
+        "Inventory",
+        "Productions",
+        "Check-out",
+        "Check-in",
+        "Service",
+        "Labels",
+        "Reports",
+    ]
+    assert isinstance(window.current_page(), DashboardPage)
     where = str(context.database.path or describe_database(context.database))
     assert window.database_label.text() == f"Database: {where}"
     assert window.operator_label.text() == "Operator: tester (admin)"

@@ -12,12 +12,22 @@ PageFactory = Callable[[AppContext], Page]
 
 def page_factories() -> list[PageFactory]:
     """Factories of the pages shown in the navigation, first one is the start page."""
+    from gearroom.ui.pages.checkin import CheckinPage
+    from gearroom.ui.pages.checkout import CheckoutPage
+    from gearroom.ui.pages.dashboard import DashboardPage
     from gearroom.ui.pages.inventory import InventoryPage
     from gearroom.ui.pages.labels import LabelsPage
+    from gearroom.ui.pages.productions import ProductionsPage
     from gearroom.ui.pages.reports import ReportsPage
+    from gearroom.ui.pages.service import ServicePage
 
     return [
+        DashboardPage,
         InventoryPage,
+        ProductionsPage,
+        CheckoutPage,
+        CheckinPage,
+        ServicePage,
         LabelsPage,
         ReportsPage,
     ]

@@ -1,0 +1,193 @@
+"""Add or edit a production: name, client, contact, notes and its days (saved in one go)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+
+from PySide6.QtCore import QDate, QTime
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTimeEdit,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from gearroom.errors import ValidationError
+from gearroom.models import ShootDayKind
+from gearroom.services import people, productions
+from gearroom.services.actor import Actor
+from gearroom.services.productions import ProductionView, ShootDayDraft
+from gearroom.ui.context import AppContext
+from gearroom.ui.dialogs.base import FormDialog
+from gearroom.ui.widgets.desk_common import to_date, to_time
+
+
+@dataclass(frozen=True)
+class DayRow:
+    day: date
+    kind: ShootDayKind
+    location: str
+    call_time: time | None
+
+
+def _qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+class ProductionDialog(FormDialog):
+    """A production and its days; on edit, days removed or changed are replaced."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        production: ProductionView | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(context, "Edit production" if production else "New production", parent)
+        self.production = production
+        self.resize(640, 560)
+        self.name = QLineEdit(production.name if production else "")
+        self.client = QLineEdit(production.client if production else "")
+        self.contact = QComboBox()
+        self.contact.addItem("—", None)
+        for person in context.query(lambda s: people.list_people(s)):
+            self.contact.addItem(f"{person.name} ({person.badge})", person.badge)
+        if production and production.contact_badge:
+            self.contact.setCurrentIndex(max(self.contact.findData(production.contact_badge), 0))
+        self.notes = QPlainTextEdit(production.notes if production else "")
+        self.notes.setFixedHeight(60)
+        self.add_field("name", "Name", self.name)
+        self.add_field("client", "Client", self.client)
+        self.add_field("contact", "Contact person", self.contact)
+        self.add_field("notes", "Notes", self.notes)
+
+        self.days = QTableWidget(0, 4)
+        self.days.setHorizontalHeaderLabels(["Date", "Kind", "Location", "Call"])
+        self.days.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.days.verticalHeader().hide()
+        self.days.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.days.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.rows: list[DayRow] = [
+            DayRow(d.day, d.kind, d.location, d.call_time)
+            for d in (production.days if production else ())
+        ]
+        today = date.today()
+        self.first = QDateEdit(_qdate(today))
+        self.last = QDateEdit(_qdate(today))
+        for edit in (self.first, self.last):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.kind = QComboBox()
+        for kind in ShootDayKind:
+            self.kind.addItem(kind.value, kind)
+        self.kind.setCurrentIndex(self.kind.findData(ShootDayKind.SHOOT))
+        self.location = QLineEdit()
+        self.location.setPlaceholderText("Location")
+        self.has_call = QCheckBox("Call")
+        self.call = QTimeEdit(QTime(7, 0))
+        self.call.setDisplayFormat("HH:mm")
+        self.add_days_button = QPushButton("Add days")
+        self.add_days_button.clicked.connect(self.add_days)
+        self.remove_days_button = QPushButton("Remove selected")
+        self.remove_days_button.clicked.connect(self.remove_selected)
+        adder = QHBoxLayout()
+        for w in (self.first, self.last, self.kind, self.location, self.has_call, self.call):
+            adder.addWidget(w)
+        adder.addWidget(self.add_days_button)
+        holder = QWidget()
+        holder.setLayout(adder)
+        self.add_field("days", "Days", self.days)
+        self.form.addRow("", holder)
+        self.form.addRow("", self.remove_days_button)
+        self.finish_layout(stretch=False)
+        self._show_days()
+
+    def _show_days(self) -> None:
+        self.rows.sort(key=lambda r: r.day)
+        self.days.setRowCount(len(self.rows))
+        for i, r in enumerate(self.rows):
+            values = [
+                f"{r.day.isoformat()} {r.day:%a}",
+                r.kind.value,
+                r.location,
+                r.call_time.strftime("%H:%M") if r.call_time else "",
+            ]
+            for col, value in enumerate(values):
+                self.days.setItem(i, col, QTableWidgetItem(value))
+
+    def add_day_rows(
+        self,
+        first: date,
+        last: date,
+        kind: ShootDayKind,
+        location: str = "",
+        call_time: time | None = None,
+    ) -> None:
+        """Add (or replace) the days ``first``..``last`` with one kind, place and call time."""
+        if last < first:
+            raise ValidationError("The last day is before the first.", field="days")
+        wanted = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+        self.rows = [r for r in self.rows if r.day not in wanted]
+        self.rows.extend(DayRow(d, kind, location.strip(), call_time) for d in wanted)
+        self._show_days()
+
+    def add_days(self) -> None:
+        try:
+            kind = self.kind.currentData()
+            self.add_day_rows(
+                to_date(self.first.date()),
+                to_date(self.last.date()),
+                kind if isinstance(kind, ShootDayKind) else ShootDayKind.SHOOT,
+                self.location.text(),
+                to_time(self.call.time()) if self.has_call.isChecked() else None,
+            )
+            self.clear_errors()
+        except ValidationError as exc:
+            self.show_error(exc)
+
+    def remove_selected(self) -> None:
+        rows = sorted({i.row() for i in self.days.selectedIndexes()}, reverse=True)
+        for row in rows:
+            del self.rows[row]
+        self._show_days()
+
+    def save(self) -> int:
+        name = self.name.text()
+        client = self.client.text()
+        contact = self.contact.currentData()
+        notes = self.notes.toPlainText()
+        drafts = [ShootDayDraft(r.day, r.kind, r.location, r.call_time) for r in self.rows]
+        original = self.production
+
+        def write(s: Session, a: Actor) -> int:
+            if original is None:
+                return productions.create_production(
+                    s, a, name, client=client, contact=contact, notes=notes, days=drafts
+                ).id
+            view = productions.update_production(
+                s,
+                a,
+                original.tag,
+                {"name": name, "client": client, "contact": contact or "", "notes": notes},
+            )
+            keep = {(d.day, d.kind, d.location, d.call_time) for d in drafts}
+            have = {(d.day, d.kind, d.location, d.call_time): d for d in view.days}
+            for key, d in have.items():
+                if key not in keep:
+                    productions.remove_shoot_day(s, a, view.tag, d.day)
+            new = [d for d in drafts if (d.day, d.kind, d.location, d.call_time) not in have]
+            if new:
+                productions.add_shoot_days(s, a, view.tag, new)
+            return view.id
+
+        return self.context.perform(write, "production")

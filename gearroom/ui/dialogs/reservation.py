@@ -1,0 +1,205 @@
+"""Reserve gear for a production: items, kits (all their contents) and stock quantities.
+
+The conflicts are checked as gear is added and shown before anything is saved; saving despite
+them needs an explicit override with a reason.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from gearroom.errors import ConflictError, GearroomError
+from gearroom.services import availability, resolver
+from gearroom.services.availability import ItemSpec, ReservationCheck
+from gearroom.services.productions import ProductionView
+from gearroom.ui.context import AppContext
+from gearroom.ui.dialogs.base import FormDialog
+from gearroom.ui.widgets.desk_common import to_date
+
+
+def _qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+class ReservationDialog(FormDialog):
+    """Gear list + window + the conflicts they would cause; Save books it."""
+
+    def __init__(
+        self, context: AppContext, production: ProductionView, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(context, f"Reserve gear for {production.name}", parent)
+        self.production = production
+        self.resize(680, 600)
+        self.check: ReservationCheck | None = None
+        self.wanted: list[tuple[str, int, str]] = []  # tag, quantity, label
+        start = production.window_start or date.today()
+        end = production.window_end or start
+        self.start = QDateEdit(_qdate(start))
+        self.end = QDateEdit(_qdate(end))
+        for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.dateChanged.connect(lambda _d: self.run_check())
+        window = QWidget()
+        wl = QHBoxLayout(window)
+        wl.setContentsMargins(0, 0, 0, 0)
+        wl.addWidget(self.start)
+        wl.addWidget(QLabel("to"))
+        wl.addWidget(self.end)
+        wl.addStretch(1)
+        self.add_field("window", "Window", window)
+
+        self.tag = QLineEdit()
+        self.tag.setPlaceholderText("Tag of an item, kit or stock item (scan or type), Enter adds")
+        self.tag.returnPressed.connect(self.add_from_field)
+        self.quantity = QSpinBox()
+        self.quantity.setRange(1, 9999)
+        self.quantity.setToolTip("Quantity (stock)")
+        add = QPushButton("Add")
+        add.setAutoDefault(False)
+        add.clicked.connect(self.add_from_field)
+        adder = QWidget()
+        al = QHBoxLayout(adder)
+        al.setContentsMargins(0, 0, 0, 0)
+        al.addWidget(self.tag, 1)
+        al.addWidget(self.quantity)
+        al.addWidget(add)
+        self.add_field("items", "Add", adder)
+        self.gear = QListWidget()
+        self.form.addRow("Gear", self.gear)
+        remove = QPushButton("Remove selected")
+        remove.setAutoDefault(False)
+        remove.clicked.connect(self.remove_selected)
+        self.form.addRow("", remove)
+        self.conflicts = QListWidget()
+        self.conflicts.setObjectName("conflictList")
+        self.status = QLabel("Add gear to see whether it is free.")
+        self.status.setWordWrap(True)
+        self.form.addRow("Conflicts", self.conflicts)
+        self.form.addRow("", self.status)
+        self.override = QCheckBox("Book it anyway despite the conflicts")
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("Why (required to override)")
+        self.reason.setEnabled(False)
+        self.override.toggled.connect(self.reason.setEnabled)
+        self.form.addRow("", self.override)
+        self.add_field("override_reason", "Reason", self.reason)
+        self.finish_layout(stretch=False)
+
+    # ------------------------------------------------------------------ gear
+
+    def add_tag(self, text: str, quantity: int = 1) -> bool:
+        """Add a tag to the list (resolved for its name) and check the conflicts again."""
+        try:
+            found = self.context.query(lambda s: resolver.resolve(s, text))
+        except GearroomError as exc:
+            self.show_error(exc)
+            return False
+        qty = quantity if found.kind.value == "stock" else 1
+        for i, (tag, q, label) in enumerate(self.wanted):
+            if tag == found.tag:
+                self.wanted[i] = (tag, q + qty if found.kind.value == "stock" else q, label)
+                break
+        else:
+            self.wanted.append((found.tag, qty, f"{found.kind.value}: {found.label}"))
+        self.clear_errors()
+        self._show_gear()
+        self.run_check()
+        return True
+
+    def add_from_field(self) -> None:
+        text = self.tag.text()
+        if text.strip() and self.add_tag(text, self.quantity.value()):
+            self.tag.clear()
+            self.quantity.setValue(1)
+
+    def remove_selected(self) -> None:
+        rows = sorted({i.row() for i in self.gear.selectedIndexes()}, reverse=True)
+        for row in rows:
+            del self.wanted[row]
+        self._show_gear()
+        self.run_check()
+
+    def _show_gear(self) -> None:
+        self.gear.clear()
+        for tag, qty, label in self.wanted:
+            amount = f" × {qty}" if qty > 1 else ""
+            self.gear.addItem(f"{tag}{amount}  {label}")
+
+    def items(self) -> list[ItemSpec]:
+        return [(tag, qty) for tag, qty, _ in self.wanted]
+
+    # ------------------------------------------------------------------ conflicts
+
+    def dates(self) -> tuple[date, date]:
+        return to_date(self.start.date()), to_date(self.end.date())
+
+    def run_check(self) -> ReservationCheck | None:
+        """What saving would run into (nothing is written)."""
+        self.conflicts.clear()
+        self.check = None
+        if not self.wanted:
+            self.status.setText("Add gear to see whether it is free.")
+            return None
+        start, end = self.dates()
+        tag, items = self.production.tag, self.items()
+        try:
+            check = self.context.query(
+                lambda s: availability.check_reservation(s, tag, items, start=start, end=end)
+            )
+        except GearroomError as exc:
+            self.status.setText(str(exc))
+            return None
+        self.check = check
+        for c in check.conflicts:
+            item = QListWidgetItem(c.message)
+            item.setForeground(QColor("#b3261e"))
+            self.conflicts.addItem(item)
+        pieces = f"{check.asset_count} item(s), {check.stock_count} stock line(s)"
+        if check.ok:
+            self.status.setText(f"All free {start.isoformat()}..{end.isoformat()}: {pieces}.")
+        elif check.overridable:
+            self.status.setText(
+                f"{len(check.conflicts)} conflict(s) for {pieces}. Remove them, or book anyway "
+                "with a reason."
+            )
+        else:
+            self.status.setText(
+                f"{len(check.conflicts)} conflict(s); retired gear cannot be booked at all."
+            )
+        return check
+
+    def save(self) -> int:
+        check = self.run_check()
+        if check is not None and check.conflicts and not self.override.isChecked():
+            raise ConflictError(
+                f"{len(check.conflicts)} conflict(s), listed below. Remove that gear, or tick "
+                "'Book it anyway' and say why."
+            )
+        start, end = self.dates()
+        tag, items = self.production.tag, self.items()
+        reason = self.reason.text() if self.override.isChecked() else None
+        if not items:
+            raise ConflictError("Add the gear to reserve first.")
+        result = self.context.perform(
+            lambda s, a: availability.reserve(
+                s, a, tag, items, start=start, end=end, override_reason=reason
+            ),
+            "reservation",
+        )
+        return len(result.reserved)

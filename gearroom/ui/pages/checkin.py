@@ -1,0 +1,168 @@
+"""Check-in: scan gear back from anywhere; each scan closes its line with the chosen condition.
+
+OK is the default (one scan, done). Damaged and needs-service take a note and open a service
+ticket; missing keeps the line open and marks the item lost. A kit's tag shows which of its
+members are still out. After each check-in the page lists what that production still has out.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gearroom.errors import GearroomError, ValidationError
+from gearroom.models import ReturnCondition
+from gearroom.services import checkout
+from gearroom.services.checkout import CheckinResult, OutLine
+from gearroom.ui.context import AppContext
+from gearroom.ui.dialogs.checkin_condition import NEEDS_NOTE, ConditionSelector
+from gearroom.ui.feedback import ScanFeedback, Verdict
+from gearroom.ui.models.records import RecordColumn
+from gearroom.ui.pages.base import Page
+from gearroom.ui.widgets.desk_common import scan_field, section_label
+from gearroom.ui.widgets.desk_table import DeskTable
+
+OUT_COLUMNS: tuple[RecordColumn[OutLine], ...] = (
+    RecordColumn("Tag", lambda o: o.tag, 96),
+    RecordColumn("Item", lambda o: o.name, 240, stretch=True),
+    RecordColumn("Qty", lambda o: o.quantity, 44, align_right=True),
+    RecordColumn("Kit", lambda o: o.kit_tag or "", 80),
+    RecordColumn("Custodian", lambda o: o.custodian, 130),
+    RecordColumn("Due back", lambda o: o.due_back.isoformat(), 90),
+    RecordColumn("", lambda o: "missing" if o.missing else ("overdue" if o.overdue else ""), 70),
+)
+
+
+class CheckinPage(Page):
+    """Scan items in; condition and note stay at hand."""
+
+    title = "Check-in"
+    icon_name = "checkin"
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.setObjectName("checkinPage")
+        self.last_result: CheckinResult | None = None
+        self.feedback = ScanFeedback()
+        self.scan = scan_field("Scan or type the tag of an item, kit or stock (TAG:QTY)…")
+        self.scan.returnPressed.connect(self._typed)
+        self.condition = ConditionSelector()
+        self.whole_kit = QCheckBox("A kit's tag checks in every member that is out")
+        self.returned = QListWidget()
+        self.returned.setObjectName("returnedList")
+        self.kit_status = QLabel()
+        self.kit_status.setObjectName("kitStatus")
+        self.kit_status.setWordWrap(True)
+        self.kit_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.still_title = section_label("Still out")
+        self.still_out: DeskTable[OutLine] = DeskTable(OUT_COLUMNS, lambda o: o.line_id)
+
+        left = QWidget()
+        left_box = QVBoxLayout(left)
+        left_box.setContentsMargins(0, 0, 0, 0)
+        left_box.addWidget(section_label("Checked in here"))
+        left_box.addWidget(self.returned, 1)
+        left_box.addWidget(self.kit_status)
+        right = QWidget()
+        right_box = QVBoxLayout(right)
+        right_box.setContentsMargins(0, 0, 0, 0)
+        right_box.addWidget(self.still_title)
+        right_box.addWidget(self.still_out, 1)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+
+        top = QHBoxLayout()
+        controls = QVBoxLayout()
+        controls.addWidget(self.scan)
+        controls.addWidget(self.condition)
+        controls.addWidget(self.whole_kit)
+        top.addLayout(controls, 3)
+        top.addWidget(self.feedback, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 8)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+
+    def _typed(self) -> None:
+        text = self.scan.text()
+        self.scan.clear()
+        if text.strip():
+            self.handle_scan(text)
+
+    def handle_scan(self, text: str) -> bool:
+        """Check one scanned tag in with the selected condition and note."""
+        condition = self.condition.condition()
+        note = self.condition.note_text()
+        whole = self.whole_kit.isChecked()
+        try:
+            result = self.context.perform(
+                lambda s, a: checkout.checkin(
+                    s, a, [text], condition=condition, note=note, whole_kit=whole
+                ),
+                "checkin",
+            )
+        except GearroomError as exc:
+            self.feedback.show_verdict(Verdict.REFUSED, str(exc))
+            if isinstance(exc, ValidationError) and condition in NEEDS_NOTE and not note:
+                self.condition.note.setFocus(Qt.FocusReason.OtherFocusReason)
+            return True
+        self.last_result = result
+        self._show(result, condition)
+        if result.items and note:
+            self.condition.note.clear()
+        return True
+
+    def _show(self, result: CheckinResult, condition: ReturnCondition) -> None:
+        messages = [item.message for item in result.items]
+        for item in result.items:
+            self.returned.insertItem(0, f"{item.tag}  {item.name} — {item.message}")
+        verdict = Verdict.OK if condition is ReturnCondition.OK else Verdict.NOTICE
+        kit_lines = []
+        for kit in result.kits:
+            if kit.complete:
+                kit_lines.append(f"Kit {kit.kit_tag} {kit.name}: all {kit.member_count} back.")
+            else:
+                tags = ", ".join(o.tag for o in kit.members_out[:12])
+                more = len(kit.members_out) - 12
+                kit_lines.append(
+                    f"Kit {kit.kit_tag} {kit.name}: {len(kit.members_out)} of "
+                    f"{kit.member_count} still out: {tags}"
+                    + (f" …and {more} more" if more > 0 else "")
+                )
+                verdict = Verdict.NOTICE
+        self.kit_status.setText("\n".join(kit_lines))
+        self.feedback.show_verdict(verdict, " ".join(messages + kit_lines) or "Nothing came back.")
+        self.still_out.set_records(result.still_out)
+        productions = sorted({o.production for o in result.still_out})
+        if result.still_out:
+            self.still_title.setText(
+                f"Still out for {', '.join(productions)}: {len(result.still_out)} line(s)"
+            )
+        else:
+            back_from = sorted({i.production for i in result.items})
+            where = f" for {', '.join(back_from)}" if back_from else ""
+            self.still_title.setText(f"Nothing is still out{where}.")
+
+    def refresh(self) -> None:
+        """Re-read what the productions shown still have out."""
+        if not self.still_out.records_model.records():
+            return
+        ids = sorted({o.production_id for o in self.still_out.records_model.records()})
+        today = date.today()
+        lines = self.context.query(
+            lambda s: [line for pid in ids for line in checkout.still_out(s, pid, today)]
+        )
+        self.still_out.set_records(lines)

@@ -1,0 +1,348 @@
+"""Check-out: scan the production, the custodian's badge, then the gear; commit in one go.
+
+The cart is a plain value held here between scans (nothing is written until "Check out"). Every
+scan answers at once in the feedback banner. A failed commit shows the service's message and
+keeps the cart exactly as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gearroom.errors import GearroomError
+from gearroom.services import checkout, people, productions
+from gearroom.services.checkout import Cart, ScanOutcome, ScanVerdict
+from gearroom.ui.context import AppContext
+from gearroom.ui.feedback import ScanFeedback, Verdict
+from gearroom.ui.pages.base import Page
+from gearroom.ui.sheets import write_checkout_sheet
+from gearroom.ui.widgets.cart_table import CartTable, KitChecklistView
+from gearroom.ui.widgets.desk_common import default_page_size, scan_field, to_date, verdict_of
+
+#: Scans that need a production first (gear is checked against its dates).
+NEEDS_PRODUCTION = {
+    ScanOutcome.ADDED,
+    ScanOutcome.KIT_ADDED,
+    ScanOutcome.STOCK_ADDED,
+    ScanOutcome.UNAVAILABLE,
+    ScanOutcome.ALREADY_IN_CART,
+}
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+class CheckoutPage(Page):
+    """Production → custodian → items, by scanner or by hand."""
+
+    title = "Check-out"
+    icon_name = "checkout"
+
+    #: Emitted after a commit with the check-out's id.
+    committed = Signal(int)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.setObjectName("checkoutPage")
+        self.cart = Cart()
+        self.last_checkout_id: int | None = None
+        self.last_sheet: Path | None = None
+
+        self.feedback = ScanFeedback()
+        self.scan = scan_field("Scan or type a tag (production sheet, badge, item, kit, stock)…")
+        self.scan.returnPressed.connect(self._typed)
+
+        self.production = QComboBox()
+        self.production.setObjectName("productionPicker")
+        self.production.setMinimumWidth(260)
+        self.production.activated.connect(self._production_picked)
+        self.custodian = QComboBox()
+        self.custodian.setObjectName("custodianPicker")
+        self.custodian.setMinimumWidth(220)
+        self.custodian.activated.connect(self._custodian_picked)
+        self.due = QDateEdit()
+        self.due.setCalendarPopup(True)
+        self.due.setDisplayFormat("yyyy-MM-dd")
+        self.due.setDate(_qdate(date.today()))
+        self.due.dateChanged.connect(self._due_changed)
+
+        who = QFormLayout()
+        who.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        who.addRow("Production", self.production)
+        who.addRow("Signed for by", self.custodian)
+        who.addRow("Due back", self.due)
+
+        self.table = CartTable(self._quantity_changed)
+        self.checklist = KitChecklistView()
+        self.remove_button = QPushButton("Remove from cart")
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.clear_button = QPushButton("Empty cart")
+        self.clear_button.clicked.connect(self.clear_cart)
+        self.summary = QLabel()
+        self.summary.setObjectName("cartSummary")
+        self.commit_button = QPushButton("Check out")
+        self.commit_button.setObjectName("commitButton")
+        self.commit_button.setDefault(False)
+        self.commit_button.setAutoDefault(False)
+        self.commit_button.setMinimumHeight(34)
+        self.commit_button.clicked.connect(self.commit)
+        self.print_button = QPushButton("Print check-out sheet…")
+        self.print_button.setEnabled(False)
+        self.print_button.clicked.connect(lambda: self.print_sheet())
+        self.done = QLabel()
+        self.done.setObjectName("lastCheckout")
+        self.done.setWordWrap(True)
+
+        top = QHBoxLayout()
+        top.addLayout(who)
+        scan_box = QVBoxLayout()
+        scan_box.addWidget(self.scan)
+        scan_box.addWidget(self.feedback, 1)
+        top.addLayout(scan_box, 1)
+
+        left = QWidget()
+        left_box = QVBoxLayout(left)
+        left_box.setContentsMargins(0, 0, 0, 0)
+        left_box.addWidget(self.table, 1)
+        cart_buttons = QHBoxLayout()
+        cart_buttons.addWidget(self.remove_button)
+        cart_buttons.addWidget(self.clear_button)
+        cart_buttons.addStretch(1)
+        cart_buttons.addWidget(self.summary)
+        left_box.addLayout(cart_buttons)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.checklist)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.done, 1)
+        bottom.addWidget(self.print_button)
+        bottom.addWidget(self.commit_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 8)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(bottom)
+        self._loaded = False
+        self._production_tags: dict[int, str] = {}
+        self._badges: dict[int, str] = {}
+        self._show_cart()
+
+    # ------------------------------------------------------------------ pickers
+
+    def refresh(self) -> None:
+        today = date.today()
+        rows, crew = self.context.query(
+            lambda s: (
+                productions.list_productions(s, active_on_or_after=today),
+                people.list_people(s),
+            )
+        )
+        self._production_tags = {r.id: r.tag for r in rows}
+        self._badges = {person.id: person.badge for person in crew}
+        self.production.blockSignals(True)
+        self.production.clear()
+        self.production.addItem("Scan or choose the production…", None)
+        for r in rows:
+            when = f" ({r.window_start.isoformat()}…)" if r.window_start else ""
+            self.production.addItem(f"{r.tag}  {r.name}{when}", r.tag)
+        self.production.blockSignals(False)
+        self.custodian.blockSignals(True)
+        self.custodian.clear()
+        self.custodian.addItem("Scan the badge or choose…", None)
+        for person in crew:
+            self.custodian.addItem(f"{person.name} ({person.badge})", person.badge)
+        self.custodian.blockSignals(False)
+        self._loaded = True
+        self._show_header()
+
+    def _production_picked(self, index: int) -> None:
+        tag = self.production.itemData(index)
+        if isinstance(tag, str):
+            self.handle_scan(tag)
+
+    def _custodian_picked(self, index: int) -> None:
+        badge = self.custodian.itemData(index)
+        if isinstance(badge, str):
+            self.handle_scan(badge)
+
+    def _due_changed(self, value: QDate) -> None:
+        self.cart = replace(self.cart, due_back=to_date(value))
+
+    def _quantity_changed(self, tag: str, quantity: int) -> None:
+        self.cart = replace(
+            self.cart,
+            lines=tuple(
+                replace(ln, quantity=quantity) if ln.tag == tag else ln for ln in self.cart.lines
+            ),
+        )
+        self._show_summary()
+
+    # ------------------------------------------------------------------ scans
+
+    def _typed(self) -> None:
+        text = self.scan.text()
+        self.scan.clear()
+        if text.strip():
+            self.handle_scan(text)
+
+    def handle_scan(self, text: str) -> bool:
+        """Feed one scan to the cart and answer in the banner."""
+        if not self._loaded:
+            self.refresh()
+        cart = self.cart
+        try:
+            result = self.context.query(lambda s: checkout.scan_into_cart(s, cart, text))
+        except GearroomError as exc:
+            self.feedback.show_verdict(Verdict.REFUSED, str(exc))
+            return True
+        verdict = result.verdict
+        if cart.production_id is None and verdict.outcome in NEEDS_PRODUCTION:
+            self.feedback.show_verdict(
+                Verdict.REFUSED,
+                "Scan the production sheet (or choose the production) before the gear, so it "
+                "is checked against the production's dates.",
+            )
+            return True
+        self.cart = result.cart
+        self.feedback.show_verdict(self._verdict(verdict), verdict.message)
+        if verdict.outcome in (ScanOutcome.PRODUCTION_SET, ScanOutcome.CUSTODIAN_SET):
+            self._show_header()
+        self._show_cart()
+        return True
+
+    def _verdict(self, verdict: ScanVerdict) -> Verdict:
+        if verdict.outcome is ScanOutcome.KIT_ADDED and self.cart.unticked():
+            return Verdict.NOTICE
+        return verdict_of(verdict)
+
+    # ------------------------------------------------------------------ showing
+
+    def _show_header(self) -> None:
+        cart = self.cart
+        for combo, key in (
+            (self.production, self._production_tag()),
+            (self.custodian, self._custodian_badge()),
+        ):
+            index = combo.findData(key) if key else 0
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(index, 0))
+            combo.blockSignals(False)
+        if cart.production_id is not None and cart.due_back is None:
+            day = max(cart.return_day or date.today(), date.today())
+            self.due.blockSignals(True)
+            self.due.setDate(_qdate(day))
+            self.due.blockSignals(False)
+        self.due.setMinimumDate(_qdate(date.today()))
+
+    def _production_tag(self) -> str | None:
+        pid = self.cart.production_id
+        return self._production_tags.get(pid) if pid is not None else None
+
+    def _custodian_badge(self) -> str | None:
+        cid = self.cart.custodian_id
+        return self._badges.get(cid) if cid is not None else None
+
+    def _show_cart(self) -> None:
+        self.table.show_cart(self.cart)
+        self.checklist.show_cart(self.cart)
+        self.checklist.setVisible(bool(self.cart.kits))
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        cart = self.cart
+        items = sum(1 for ln in cart.lines if ln.kind == "asset")
+        pieces = sum(ln.quantity for ln in cart.lines if ln.kind == "stock")
+        left = len(cart.unticked())
+        text = f"{items} item(s), {pieces} stock piece(s)"
+        if left:
+            text += f" · {left} kit member(s) not scanned"
+        self.summary.setText(text)
+        self.commit_button.setEnabled(bool(cart.lines))
+
+    # ------------------------------------------------------------------ cart actions
+
+    def remove_selected(self) -> None:
+        for tag in self.table.selected_tags():
+            self.cart = checkout.remove_from_cart(self.cart, tag)
+        self._show_cart()
+
+    def clear_cart(self) -> None:
+        self.cart = replace(self.cart, lines=(), kits=())
+        self._show_cart()
+
+    def commit(self) -> int | None:
+        """Write the check-out; on failure the message shows and the cart stays as it was."""
+        cart = self.cart
+        try:
+            view = self.context.perform(
+                lambda s, a: checkout.commit_checkout(s, a, cart), "checkout"
+            )
+        except GearroomError as exc:
+            self.cart = cart
+            self.feedback.show_verdict(Verdict.REFUSED, f"Not checked out: {exc}")
+            return None
+        self.last_checkout_id = view.id
+        self.print_button.setEnabled(True)
+        self.done.setText(
+            f"Check-out #{view.id}: {len(view.lines)} line(s) out to {view.custodian} for "
+            f"{view.production}, due back {view.due_back.isoformat()}."
+        )
+        self.feedback.show_verdict(
+            Verdict.OK, f"Checked out: {len(view.lines)} line(s) to {view.custodian}."
+        )
+        self.cart = Cart()
+        self.due.blockSignals(True)
+        self.due.setDate(_qdate(date.today()))
+        self.due.blockSignals(False)
+        self._show_header()
+        self._show_cart()
+        self.committed.emit(view.id)
+        return view.id
+
+    def print_sheet(self, path: Path | None = None) -> Path | None:
+        """Write the last check-out's sheet as a PDF (asks where when no path is given)."""
+        checkout_id = self.last_checkout_id
+        if checkout_id is None:
+            return None
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, "Save check-out sheet", f"checkout-{checkout_id}.pdf", "PDF (*.pdf)"
+            )
+            if not chosen:
+                return None
+            path = Path(chosen)
+        try:
+            data = self.context.query(lambda s: checkout.checkout_sheet(s, checkout_id))
+            written = write_checkout_sheet(
+                data,
+                path,
+                house_name=self.context.settings.house_name,
+                page_size=default_page_size(),
+            )
+        except GearroomError as exc:
+            self.feedback.show_verdict(Verdict.REFUSED, str(exc))
+            return None
+        self.last_sheet = written
+        self.done.setText(f"{self.done.text()} Sheet saved to {written}.")
+        return written

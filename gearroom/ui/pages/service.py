@@ -1,0 +1,254 @@
+"""Service: open tickets (open, add a note, close) and the gear that did not come back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from gearroom.errors import GearroomError
+from gearroom.services import checkout, service_tickets
+from gearroom.services.actor import Actor
+from gearroom.services.checkout import OutLine
+from gearroom.services.service_tickets import TicketView
+from gearroom.ui.context import AppContext
+from gearroom.ui.feedback import ScanFeedback, Verdict
+from gearroom.ui.models.records import RecordColumn
+from gearroom.ui.pages.base import Page
+from gearroom.ui.widgets.desk_common import section_label
+from gearroom.ui.widgets.desk_table import DeskTable
+
+TICKET_COLUMNS: tuple[RecordColumn[TicketView], ...] = (
+    RecordColumn("Ticket", lambda t: f"#{t.id}", 60),
+    RecordColumn("Tag", lambda t: t.tag, 90),
+    RecordColumn("Item", lambda t: t.name, 200),
+    RecordColumn("Opened", lambda t: t.opened_at.astimezone().strftime("%Y-%m-%d"), 90),
+    RecordColumn("From", lambda t: t.production or "", 130),
+    RecordColumn("Note", lambda t: t.note, 200, stretch=True),
+)
+MISSING_COLUMNS: tuple[RecordColumn[OutLine], ...] = (
+    RecordColumn("Tag", lambda o: o.tag, 90),
+    RecordColumn("Item", lambda o: o.name, 200, stretch=True),
+    RecordColumn("Serial", lambda o: o.serial, 110),
+    RecordColumn("Production", lambda o: o.production, 140),
+    RecordColumn("Custodian", lambda o: o.custodian, 130),
+    RecordColumn("Out since", lambda o: o.out_at.astimezone().strftime("%Y-%m-%d"), 90),
+)
+
+
+class ServicePage(Page):
+    """The service bench and the lost-and-missing list."""
+
+    title = "Service"
+    icon_name = "service"
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.setObjectName("servicePage")
+        self.feedback = ScanFeedback()
+        self.tickets: DeskTable[TicketView] = DeskTable(TICKET_COLUMNS, lambda t: t.id)
+        self.tickets.selectionModel().currentRowChanged.connect(lambda *_: self._show_ticket())
+        self.history = QListWidget()
+        self.history.setObjectName("ticketNotes")
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("A note: what was found, what was done…")
+        self.add_note_button = QPushButton("Add note")
+        self.add_note_button.clicked.connect(self.add_note)
+        self.close_button = QPushButton("Close ticket (item available)")
+        self.close_button.clicked.connect(self.close_ticket)
+
+        self.new_tag = QLineEdit()
+        self.new_tag.setPlaceholderText("Tag (scan it)")
+        self.new_note = QLineEdit()
+        self.new_note.setPlaceholderText("What needs doing")
+        self.open_button = QPushButton("Open ticket")
+        self.open_button.clicked.connect(self.open_ticket)
+
+        self.missing: DeskTable[OutLine] = DeskTable(MISSING_COLUMNS, lambda o: o.line_id)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("Why it is written off (police report, insurance claim…)")
+        self.write_off_button = QPushButton("Write off as lost")
+        self.write_off_button.clicked.connect(self.write_off)
+
+        open_form = QFormLayout()
+        open_row = QHBoxLayout()
+        open_row.addWidget(self.new_tag)
+        open_row.addWidget(self.new_note, 2)
+        open_row.addWidget(self.open_button)
+        open_form.addRow("New ticket", open_row)
+
+        detail = QWidget()
+        detail_box = QVBoxLayout(detail)
+        detail_box.setContentsMargins(0, 0, 0, 0)
+        self.detail_title = section_label("Ticket")
+        detail_box.addWidget(self.detail_title)
+        detail_box.addWidget(self.history, 1)
+        detail_box.addWidget(self.note)
+        note_row = QHBoxLayout()
+        note_row.addWidget(self.add_note_button)
+        note_row.addStretch(1)
+        note_row.addWidget(self.close_button)
+        detail_box.addLayout(note_row)
+
+        upper = QSplitter()
+        tickets_box = QWidget()
+        tb = QVBoxLayout(tickets_box)
+        tb.setContentsMargins(0, 0, 0, 0)
+        self.tickets_title = section_label("Open tickets")
+        tb.addWidget(self.tickets_title)
+        tb.addWidget(self.tickets, 1)
+        upper.addWidget(tickets_box)
+        upper.addWidget(detail)
+        upper.setStretchFactor(0, 3)
+        upper.setStretchFactor(1, 2)
+
+        lower = QWidget()
+        lb = QVBoxLayout(lower)
+        lb.setContentsMargins(0, 0, 0, 0)
+        self.missing_title = section_label("Missing and lost")
+        lb.addWidget(self.missing_title)
+        lb.addWidget(self.missing, 1)
+        wo = QHBoxLayout()
+        wo.addWidget(self.reason, 1)
+        wo.addWidget(self.write_off_button)
+        lb.addLayout(wo)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 8)
+        layout.addWidget(self.feedback)
+        layout.addLayout(open_form)
+        layout.addWidget(upper, 3)
+        layout.addWidget(lower, 2)
+        self._show_ticket()
+
+    # ------------------------------------------------------------------ data
+
+    def refresh(self) -> None:
+        current = self.tickets.current_record()
+        tickets, out = self.context.query(
+            lambda s: (service_tickets.list_open_tickets(s), checkout.out_items(s))
+        )
+        self.tickets.set_records(tickets)
+        self.tickets_title.setText(f"Open tickets ({len(tickets)})")
+        missing = [o for o in out if o.missing]
+        self.missing.set_records(missing)
+        self.missing_title.setText(f"Missing and lost ({len(missing)})")
+        if current is not None:
+            self.select_ticket(current.id)
+        self._show_ticket()
+
+    def select_ticket(self, ticket_id: int) -> bool:
+        row = self.tickets.records_model.row_of(ticket_id)
+        if row is None:
+            return False
+        self.tickets.selectRow(row)
+        self.tickets.setCurrentIndex(self.tickets.records_model.index(row, 0))
+        return True
+
+    def _show_ticket(self) -> None:
+        ticket = self.tickets.current_record()
+        self.history.clear()
+        for button in (self.add_note_button, self.close_button):
+            button.setEnabled(ticket is not None)
+        if ticket is None:
+            self.detail_title.setText("Choose a ticket")
+            return
+        self.detail_title.setText(f"#{ticket.id} {ticket.tag} {ticket.name} ({ticket.serial})")
+        opened = ticket.opened_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        self.history.addItem(f"{opened}  {ticket.opened_by}: opened — {ticket.note}")
+        for n in ticket.notes:
+            self.history.addItem(f"{n.at.astimezone():%Y-%m-%d %H:%M}  {n.operator}: {n.text}")
+
+    # ------------------------------------------------------------------ actions
+
+    def _run(self, what: str, fn: Callable[[Session, Actor], object]) -> bool:
+        try:
+            message = self.context.perform(fn, "service")
+        except GearroomError as exc:
+            self.feedback.show_verdict(Verdict.REFUSED, str(exc))
+            return False
+        self.feedback.show_verdict(Verdict.OK, str(message) if message else what)
+        return True
+
+    def open_ticket(self) -> bool:
+        tag, note = self.new_tag.text(), self.new_note.text()
+        ok = self._run(
+            "",
+            lambda s, a: (
+                f"Ticket #{(t := service_tickets.open_ticket(s, a, tag, note)).id} opened for "
+                f"{t.tag}; it is unavailable until the ticket is closed."
+            ),
+        )
+        if ok:
+            self.new_tag.clear()
+            self.new_note.clear()
+            self.refresh()
+        return ok
+
+    def add_note(self) -> bool:
+        ticket = self.tickets.current_record()
+        if ticket is None:
+            return False
+        text = self.note.text()
+        ok = self._run(
+            f"Note added to ticket #{ticket.id}.",
+            lambda s, a: service_tickets.add_note(s, a, f"#{ticket.id}", text) and None,
+        )
+        if ok:
+            self.note.clear()
+            self.refresh()
+        return ok
+
+    def close_ticket(self) -> bool:
+        ticket = self.tickets.current_record()
+        if ticket is None:
+            return False
+        text = self.note.text()
+        ok = self._run(
+            f"Ticket #{ticket.id} closed: {ticket.tag} is available again.",
+            lambda s, a: service_tickets.close_ticket(s, a, f"#{ticket.id}", text) and None,
+        )
+        if ok:
+            self.note.clear()
+            self.refresh()
+        return ok
+
+    def write_off(self) -> bool:
+        line = self.missing.current_record()
+        if line is None:
+            self.feedback.show_verdict(Verdict.REFUSED, "Choose the missing item to write off.")
+            return False
+        reason = self.reason.text()
+        ok = self._run(
+            f"{line.tag} written off as lost.",
+            lambda s, a: checkout.write_off_missing(s, a, line.tag, reason) and None,
+        )
+        if ok:
+            self.reason.clear()
+            self.refresh()
+        return ok
+
+    def handle_scan(self, text: str) -> bool:
+        """A scanned item shows its open ticket, or goes in the new-ticket field."""
+        tag = text.strip().upper()
+        for ticket in self.tickets.records_model.records():
+            if ticket.tag == tag:
+                self.select_ticket(ticket.id)
+                self.feedback.show_verdict(Verdict.OK, f"{tag}: ticket #{ticket.id}.")
+                return True
+        self.new_tag.setText(tag)
+        self.new_note.setFocus()
+        self.feedback.show_verdict(
+            Verdict.NOTICE, f"{tag} has no open ticket; say what needs doing to open one."
+        )
+        return True
