@@ -38,3 +38,12 @@ class DatabaseError(GearroomError):
     """The database cannot be opened or used as it is (corrupt, newer version, unreachable)."""
 
     exit_code = 5
+
+
+class ConnectionLost(DatabaseError):
+    """The database server (or the drive holding the database file) stopped answering.
+
+    The transaction of the operation that failed did not commit (the server rolls back what
+    a lost connection had begun), so the operation can be tried again once the connection
+    is back.
+    """

@@ -20,6 +20,7 @@ from gearroom.services.actor import Actor, local_actor
 from gearroom.services.setup import ensure_standard_categories
 from gearroom.ui.context import AppContext
 from gearroom.ui.icons import app_icon
+from gearroom.ui.live import ChangeWatcher
 from gearroom.ui.main_window import MainWindow
 
 ORGANIZATION = "Gearroom"
@@ -116,9 +117,12 @@ def run_app(url: str | None = None) -> int:
     if os.environ.get(EXIT_AFTER_FIRST_PAINT) == "1":
         window.installEventFilter(_ExitAfterFirstPaint(app, started))
     window.show()
+    watcher = ChangeWatcher(context, parent=window)  # other workstations' changes refresh pages
+    watcher.start()
     try:
         return app.exec()
     finally:
+        watcher.stop()
         context.database.dispose()
 
 
