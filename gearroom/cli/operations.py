@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import click
 from sqlalchemy.orm import Session
@@ -82,16 +83,43 @@ def production_add(
     click.echo(f"{view.tag} {view.name} ({window})")
 
 
+SHEET_OPTION = click.option(
+    "--sheet",
+    "sheet",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="PATH",
+    help="Also write the printable sheet (PDF) to PATH.",
+)
+
+
+def _sheet_settings() -> tuple[str, str]:
+    """The house name for the sheet's header, and the paper size."""
+    from gearroom.config import load_settings
+    from gearroom.ui.widgets.desk_common import default_page_size
+
+    return load_settings().house_name, default_page_size()
+
+
 @production.command("show")
 @click.argument("name")
+@SHEET_OPTION
 @json_option
 @db_option
-def production_show(name: str, as_json: bool) -> None:
+def production_show(name: str, sheet: Path | None, as_json: bool) -> None:
     """Show a production: days, reservations and what it has out."""
     with reading() as session:
         view = productions.get_production(session, name)
         booked = availability.list_reservations(session, view.tag)
         out = checkout.still_out(session, view.id)
+        if sheet is not None:
+            from gearroom.ui.sheets import production_sheet_data, write_production_sheet
+
+            data = production_sheet_data(session, view.id)
+    if sheet is not None:
+        house, paper = _sheet_settings()
+        write_production_sheet(data, sheet, house_name=house, page_size=paper)
+        if not as_json:
+            click.echo(f"Production sheet written to {sheet}")
     if as_json:
         emit_json({"production": view, "reservations": booked, "out": out})
         return
@@ -242,6 +270,7 @@ def available(tag: str, start: str, end: str, production_name: str | None, as_js
 @click.option("--to", "person", required=True, help="Who signs for the gear (name or badge).")
 @click.option("--due", metavar="DATE", help="Due back (default: the production's wrap day).")
 @click.option("--override", metavar="REASON", help="Send out despite other bookings.")
+@SHEET_OPTION
 @json_option
 @db_option
 def checkout_cmd(
@@ -250,6 +279,7 @@ def checkout_cmd(
     person: str,
     due: str | None,
     override: str | None,
+    sheet: Path | None,
     as_json: bool,
 ) -> None:
     """Check items, kits (whole) and stock (TAG:QTY) out to a person for a production."""
@@ -273,6 +303,13 @@ def checkout_cmd(
                 raise ValidationError(verdict.message)
             cart = result.cart
         view = checkout.commit_checkout(session, actor, cart, override_reason=override)
+    if sheet is not None:
+        from gearroom.ui.sheets import write_checkout_sheet
+
+        with reading() as session:
+            data = checkout.checkout_sheet(session, view.id)
+        house, paper = _sheet_settings()
+        write_checkout_sheet(data, sheet, house_name=house, page_size=paper)
     if as_json:
         emit_json(view)
         return
@@ -280,6 +317,8 @@ def checkout_cmd(
         f"Check-out #{view.id}: {len(view.lines)} line(s) out to {view.custodian} for "
         f"{view.production}, due back {_d(view.due_back)}"
     )
+    if sheet is not None:
+        click.echo(f"Check-out sheet written to {sheet}")
 
 
 def _force(session: Session, cart: checkout.Cart, text: str) -> checkout.Cart:

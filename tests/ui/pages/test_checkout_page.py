@@ -1,0 +1,213 @@
+"""The check-out page: production, badge, items by scan; kit checklists; refusals; commit."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from desk_data import Desk, build_desk
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from sqlalchemy import func, select
+
+from gearroom.models import AssetStatus, Checkout, CheckoutLine
+from gearroom.services import availability, catalog, checkout, service_tickets
+from gearroom.ui.context import AppContext
+from gearroom.ui.feedback import Verdict
+from gearroom.ui.main_window import MainWindow
+from gearroom.ui.pages.checkout import CheckoutPage
+from gearroom.ui.pages.dashboard import DashboardPage
+from gearroom.ui.pages.inventory import InventoryPage
+
+
+@pytest.fixture
+def desk(context: AppContext) -> Desk:
+    return build_desk(context, loose_items=6, kit_items=3)
+
+
+@pytest.fixture
+def page(qtbot, context: AppContext, desk: Desk) -> CheckoutPage:
+    page = CheckoutPage(context)
+    qtbot.addWidget(page)
+    page.refresh()
+    return page
+
+
+def _ready(page: CheckoutPage, desk: Desk) -> None:
+    page.handle_scan(desk.production)
+    page.handle_scan(desk.badge.lower())
+
+
+def test_production_then_badge_then_items(page: CheckoutPage, desk: Desk) -> None:
+    page.handle_scan(desk.production)
+    assert page.feedback.verdict is Verdict.OK
+    assert desk.production_name in page.feedback.message
+    assert page.due.date().toPython() == desk.return_day
+    assert page.production.currentData() == desk.production
+    page.handle_scan(desk.badge)
+    assert page.feedback.message == f"Signed for by {desk.custodian}."
+    assert page.custodian.currentData() == desk.badge
+    page.handle_scan(desk.loose[0])
+    assert page.feedback.verdict is Verdict.OK
+    assert page.table.cart_model.tags() == [desk.loose[0]]
+    assert page.feedback.sound.last_played is Verdict.OK
+
+
+def test_items_need_the_production_first(page: CheckoutPage, desk: Desk) -> None:
+    page.handle_scan(desk.loose[0])
+    assert page.feedback.verdict is Verdict.REFUSED
+    assert "production" in page.feedback.message
+    assert page.cart.lines == ()
+
+
+def test_refusals_say_why_and_leave_the_cart(page: CheckoutPage, context, desk: Desk) -> None:
+    _ready(page, desk)
+    page.handle_scan(desk.loose[0])
+    page.handle_scan(desk.loose[0])
+    assert page.feedback.verdict is Verdict.NOTICE
+    assert page.feedback.message == f"{desk.loose[0]} is in the cart already."
+    page.handle_scan("NOPE-0001")
+    assert page.feedback.verdict is Verdict.REFUSED
+    assert page.feedback.message == "Unknown tag 'NOPE-0001'."
+    context.perform(lambda s, a: availability.reserve(s, a, desk.other, [desk.loose[1]]), "r")
+    page.handle_scan(desk.loose[1])
+    assert page.feedback.verdict is Verdict.REFUSED
+    assert f"{desk.loose[1]} is reserved for Salt Flats" in page.feedback.message
+    context.perform(
+        lambda s, a: service_tickets.open_ticket(s, a, desk.loose[2], "Back focus"), "service"
+    )
+    page.handle_scan(desk.loose[2])
+    assert page.feedback.verdict is Verdict.REFUSED
+    assert "is in service" in page.feedback.message
+    assert page.table.cart_model.tags() == [desk.loose[0]]
+
+
+def test_a_kit_brings_its_checklist(page: CheckoutPage, desk: Desk) -> None:
+    _ready(page, desk)
+    page.handle_scan(desk.kit)
+    assert page.feedback.verdict is Verdict.NOTICE  # members still to scan
+    assert "3 still to scan" in page.feedback.message
+    assert page.checklist.isVisibleTo(page)
+    assert page.checklist.entry_states(desk.kit) == {t: False for t in desk.kit_members}
+    page.handle_scan(desk.kit_members[0])
+    states = page.checklist.entry_states(desk.kit)
+    assert states[desk.kit_members[0]] is True
+    assert [t for t, ok in states.items() if not ok] == list(desk.kit_members[1:])
+    assert "2 kit member(s) not scanned" in page.summary.text()
+
+
+def test_stock_quantity_in_a_spin_box(page: CheckoutPage, desk: Desk) -> None:
+    _ready(page, desk)
+    page.handle_scan(desk.battery)
+    box = page.table.quantity_editor(desk.battery)
+    assert box is not None and box.value() == 1
+    box.setValue(6)
+    assert page.cart.line(desk.battery).quantity == 6
+    assert "6 stock piece(s)" in page.summary.text()
+
+
+def test_due_back_is_editable(page: CheckoutPage, desk: Desk) -> None:
+    _ready(page, desk)
+    page.due.setDate(page.due.date().addDays(2))
+    assert page.cart.due_back == date.fromordinal(desk.return_day.toordinal() + 2)
+
+
+def test_commit_writes_everything_and_prints_the_sheet(
+    page: CheckoutPage, context, desk: Desk, tmp_path: Path
+) -> None:
+    _ready(page, desk)
+    for tag in desk.loose[:3]:
+        page.handle_scan(tag)
+    page.handle_scan(desk.battery)
+    page.table.quantity_editor(desk.battery).setValue(4)
+    checkout_id = page.commit()
+    assert checkout_id is not None
+    assert page.cart.lines == ()
+    sheet = context.query(lambda s: checkout.checkout_sheet(s, checkout_id))
+    assert {ln.tag: ln.quantity for ln in sheet.lines} == {
+        **{t: 1 for t in desk.loose[:3]},
+        desk.battery: 4,
+    }
+    assert sheet.custodian == desk.custodian
+    status = context.query(lambda s: catalog.get_asset(s, desk.loose[0]).status)
+    assert status is AssetStatus.OUT
+    assert page.print_button.isEnabled()
+    path = page.print_sheet(tmp_path / "out.pdf")
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(path).pages))
+    assert desk.custodian in text and desk.loose[0] in text and "ZSP-000" in text
+
+
+def test_a_failed_commit_keeps_the_cart(page: CheckoutPage, context, desk: Desk) -> None:
+    _ready(page, desk)
+    page.handle_scan(desk.loose[0])
+    page.handle_scan(desk.loose[1])
+    page.handle_scan(desk.battery)
+    page.table.quantity_editor(desk.battery).setValue(3)
+    before = page.cart
+    # Meanwhile another workstation sends one of them out.
+    context.perform(lambda s, a: _send_out(s, a, desk), "checkout")
+    assert page.commit() is None
+    assert page.feedback.verdict is Verdict.REFUSED
+    assert f"{desk.loose[1]} is already out" in page.feedback.message
+    assert page.cart == before
+    assert page.table.cart_model.tags() == [desk.loose[0], desk.loose[1], desk.battery]
+    count = context.query(lambda s: s.scalar(select(func.count()).select_from(Checkout)))
+    assert count == 1  # only the other workstation's
+    lines = context.query(lambda s: s.scalar(select(func.count()).select_from(CheckoutLine)))
+    assert lines == 1
+
+
+def _send_out(s, a, desk: Desk):  # type: ignore[no-untyped-def]
+    cart = checkout.new_cart(s, desk.other, desk.badge)
+    cart = checkout.scan_into_cart(s, cart, desk.loose[1]).cart
+    return checkout.commit_checkout(s, a, cart)
+
+
+def test_the_scan_field_takes_typed_tags(qtbot, page: CheckoutPage, desk: Desk) -> None:
+    _ready(page, desk)
+    page.scan.setText(desk.loose[0].lower())
+    qtbot.keyClick(page.scan, Qt.Key.Key_Return)
+    assert page.table.cart_model.tags() == [desk.loose[0]]
+    assert page.scan.text() == ""
+
+
+def test_a_scan_at_scanner_speed_reaches_the_cart_from_any_widget(
+    qtbot, context: AppContext, desk: Desk
+) -> None:
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    row = next(i for i, p in enumerate(window.pages) if isinstance(p, CheckoutPage))
+    window.show_page(row)
+    page = window.pages[row]
+    assert isinstance(page, CheckoutPage)
+    page.handle_scan(desk.production)
+    page.handle_scan(desk.badge)
+    # The focus is in the due-back date field, not in the scan field.
+    other = page.due
+    window.activateWindow()
+    other.setFocus()
+    qtbot.waitUntil(other.hasFocus)
+    before = other.date()
+    qtbot.keyClicks(other, desk.loose[0])
+    qtbot.keyClick(other, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.table.cart_model.rowCount() == 1)
+    assert page.table.cart_model.tags() == [desk.loose[0]]
+    assert other.date() == before  # the burst did not land in the date field
+
+
+def test_dashboard_rows_open_their_item_in_the_inventory(
+    qtbot, context: AppContext, desk: Desk
+) -> None:
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    dashboard = window.current_page()
+    assert isinstance(dashboard, DashboardPage)
+    asset = context.query(lambda s: catalog.get_asset(s, desk.loose[3]))
+    dashboard.open_item.emit("asset", asset.id)
+    inventory = window.current_page()
+    assert isinstance(inventory, InventoryPage)
+    assert inventory.assets.current_asset_id() == asset.id

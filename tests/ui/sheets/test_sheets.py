@@ -1,0 +1,91 @@
+"""The production and check-out sheets, read back: text with pypdf, the QR with zxing-cpp."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from gearroom.services import availability, checkout
+from gearroom.ui.context import AppContext
+from gearroom.ui.sheets import production_sheet_data, write_checkout_sheet, write_production_sheet
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "labels"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pages"))
+from decode import decode, render_pdf
+from desk_data import Desk, build_desk
+
+HOUSE = "Northern Lights Rentals"
+
+
+def _pages(path: Path) -> tuple[PdfReader, list[str]]:
+    reader = PdfReader(path)
+    return reader, [re.sub(r"\s+", " ", p.extract_text()) for p in reader.pages]
+
+
+@pytest.fixture
+def booked(context: AppContext) -> tuple[Desk, int]:
+    """A 44-item package reserved and checked out; the check-out's id."""
+    desk = build_desk(context, loose_items=40, kit_items=4)
+
+    def book(s, a):  # type: ignore[no-untyped-def]
+        availability.reserve(s, a, desk.production, [*desk.loose, desk.kit, (desk.battery, 4)])
+        cart = checkout.new_cart(s, desk.production, desk.badge)
+        for tag in [*desk.loose, *desk.kit_members, f"{desk.battery}:4"]:
+            cart = checkout.scan_into_cart(s, cart, tag).cart
+        return checkout.commit_checkout(s, a, cart).id
+
+    return desk, context.perform(book, "checkout")
+
+
+@pytest.mark.parametrize(("size", "points"), [("a4", (595, 842)), ("letter", (612, 792))])
+def test_checkout_sheet_lists_every_line_with_serial_custodian_and_pages(
+    context: AppContext,
+    booked: tuple[Desk, int],
+    tmp_path: Path,
+    size: str,
+    points: tuple[int, int],
+) -> None:
+    desk, checkout_id = booked
+    data = context.query(lambda s: checkout.checkout_sheet(s, checkout_id))
+    path = write_checkout_sheet(data, tmp_path / "co.pdf", house_name=HOUSE, page_size=size)
+    reader, pages = _pages(path)
+    assert len(pages) >= 2  # 45 lines do not fit one page
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == points
+    for number, text in enumerate(pages, start=1):
+        assert HOUSE in text
+        assert f"Page {number} of {len(pages)}" in text
+    whole = " ".join(pages)
+    for line in data.lines:
+        assert line.tag in whole
+        if line.serial:
+            assert line.serial in whole
+    assert "ZSP-038" in whole and "S4-003" in whole
+    assert f"{desk.custodian} (badge {desk.badge})" in whole
+    assert f"Signed for by {desk.custodian}" in pages[-1]
+    assert "Signature" in pages[-1]
+
+
+def test_production_sheet_has_days_gear_and_a_qr_that_scans(
+    context: AppContext, booked: tuple[Desk, int], tmp_path: Path, qapp
+) -> None:
+    desk = booked[0]
+    data = context.query(lambda s: production_sheet_data(s, desk.production_id))
+    path = write_production_sheet(data, tmp_path / "prod.pdf", house_name=HOUSE)
+    _reader, pages = _pages(path)
+    whole = " ".join(pages)
+    assert desk.production_name in whole and desk.production in whole
+    for kind in ("prep", "shoot", "wrap"):
+        assert kind in whole
+    assert "Union Station" in whole
+    for tag in [*desk.loose, *desk.kit_members, desk.battery]:
+        assert tag in whole
+    assert "ZSP-000" in whole
+    assert all(f"Page {n} of {len(pages)}" in t for n, t in enumerate(pages, start=1))
+    first = render_pdf(path, dpi=200)[0]
+    found = decode(first, 200)
+    assert [f.text for f in found if f.format == "QRCode"] == [desk.production]
