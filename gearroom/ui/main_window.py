@@ -25,6 +25,7 @@ from gearroom.ui.pages.inventory import InventoryPage
 from gearroom.ui.pages.registry import PageFactory, page_factories
 from gearroom.ui.scanner import ScanDetector
 from gearroom.ui.widgets.actions import ACTIONS, ItemActions, create_actions
+from gearroom.ui.widgets.connection_banner import install_banner
 
 NAV_WIDTH = 176
 
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        self.connection_banner = install_banner(self, context)
 
         self.actions_by_name: dict[str, QAction] = create_actions(self)
         self._build_menus_and_toolbar()
