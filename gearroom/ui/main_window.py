@@ -26,6 +26,7 @@ from gearroom.ui.pages.registry import PageFactory, page_factories
 from gearroom.ui.scanner import ScanDetector
 from gearroom.ui.widgets.actions import ACTIONS, ItemActions, create_actions
 from gearroom.ui.widgets.connection_banner import install_banner
+from gearroom.ui.window_controls import WindowControls
 
 NAV_WIDTH = 176
 
@@ -65,6 +66,8 @@ class MainWindow(QMainWindow):
         self.connection_banner = install_banner(self, context)
 
         self.actions_by_name: dict[str, QAction] = create_actions(self)
+        # Operators and roles (hides what the signed-in role cannot do), import/export, labels.
+        self.controls = WindowControls(self)
         self._build_menus_and_toolbar()
         self._build_status_bar()
 
@@ -104,6 +107,12 @@ class MainWindow(QMainWindow):
             "find": self.focus_search,
             "settings": self.open_settings,
             "quit": self.close,
+            "import": self.controls.import_items,
+            "export_catalog": self.controls.export_catalog,
+            "print_label": self.controls.print_label,
+            "operators": self.controls.open_operators,
+            "switch_operator": self.controls.switch_operator,
+            "sign_out": self.controls.sign_out,
         }
         for name, handler in handlers.items():
             self.actions_by_name[name].triggered.connect(lambda _=False, h=handler: h())
@@ -148,7 +157,11 @@ class MainWindow(QMainWindow):
             page.refresh()
 
     def dispatch_scan(self, text: str) -> bool:
-        """Give a scanned tag to the open page; say so in the status bar when it is not taken."""
+        """Give a scanned tag to the open page; say so in the status bar when it is not taken.
+
+        The badge of another operator asks for their PIN and switches to them instead."""
+        if self.controls.handle_badge(text):
+            return True
         page = self.current_page()
         if page is not None and page.handle_scan(text):
             return True
@@ -191,5 +204,6 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.context, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.restart_needed.connect(self.close)
         dialog.open()
         return dialog

@@ -115,8 +115,9 @@ def test_a_change_refreshes_the_open_page_and_the_others_when_shown(qtbot, conte
 
 def test_inventory_scan_and_new_item_through_the_window(qtbot, context, small_catalog):
     window = build(qtbot, context)
-    window.dispatch_scan("lns-0001")
+    window.dispatch_scan("lns-0001")  # from the dashboard: opens the item in the inventory
     inventory = window.current_page()
+    assert isinstance(inventory, InventoryPage)
     assert inventory.assets.current_asset_id() == small_catalog["vespid"].id
     window.actions_by_name["new_item"].trigger()
     dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, AssetDialog)]

@@ -46,6 +46,7 @@ class ConditionSelector(QWidget):
             button.setCheckable(True)
             button.setAutoDefault(False)
             button.setMinimumHeight(30)
+            button.setMinimumWidth(116)
             button.setObjectName(f"condition_{condition.value}")
             button.setStyleSheet(
                 f"QPushButton:checked {{ background: {colour}; color: white; font-weight: bold;"

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QTimeEdit,
@@ -55,7 +56,7 @@ class ProductionDialog(FormDialog):
     ) -> None:
         super().__init__(context, "Edit production" if production else "New production", parent)
         self.production = production
-        self.resize(640, 560)
+        self.resize(760, 580)
         self.name = QLineEdit(production.name if production else "")
         self.client = QLineEdit(production.client if production else "")
         self.contact = QComboBox()
@@ -69,12 +70,17 @@ class ProductionDialog(FormDialog):
         self.add_field("name", "Name", self.name)
         self.add_field("client", "Client", self.client)
         self.add_field("contact", "Contact person", self.contact)
-        self.add_field("notes", "Notes", self.notes)
+        self.add_field("notes", "Notes", self.notes).setSizePolicy(
+            QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum
+        )
 
         self.days = QTableWidget(0, 4)
         self.days.setHorizontalHeaderLabels(["Date", "Kind", "Location", "Call"])
         self.days.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.days.verticalHeader().hide()
+        self.days.setWordWrap(False)
+        self.days.setColumnWidth(0, 130)
+        self.days.setColumnWidth(1, 80)
         self.days.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.days.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.rows: list[DayRow] = [
@@ -93,6 +99,7 @@ class ProductionDialog(FormDialog):
         self.kind.setCurrentIndex(self.kind.findData(ShootDayKind.SHOOT))
         self.location = QLineEdit()
         self.location.setPlaceholderText("Location")
+        self.location.setMinimumWidth(150)
         self.has_call = QCheckBox("Call")
         self.call = QTimeEdit(QTime(7, 0))
         self.call.setDisplayFormat("HH:mm")

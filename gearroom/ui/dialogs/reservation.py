@@ -100,6 +100,7 @@ class ReservationDialog(FormDialog):
         self.form.addRow("", self.override)
         self.add_field("override_reason", "Reason", self.reason)
         self.finish_layout(stretch=False)
+        self.tag.setFocus()
 
     # ------------------------------------------------------------------ gear
 
@@ -171,6 +172,8 @@ class ReservationDialog(FormDialog):
             item.setForeground(QColor("#b3261e"))
             self.conflicts.addItem(item)
         pieces = f"{check.asset_count} item(s), {check.stock_count} stock line(s)"
+        if check.already_reserved:
+            pieces += f" ({len(check.already_reserved)} reserved for it already)"
         if check.ok:
             self.status.setText(f"All free {start.isoformat()}..{end.isoformat()}: {pieces}.")
         elif check.overridable:

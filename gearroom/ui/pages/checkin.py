@@ -60,6 +60,7 @@ class CheckinPage(Page):
         self.whole_kit = QCheckBox("A kit's tag checks in every member that is out")
         self.returned = QListWidget()
         self.returned.setObjectName("returnedList")
+        self.returned.setWordWrap(True)
         self.kit_status = QLabel()
         self.kit_status.setObjectName("kitStatus")
         self.kit_status.setWordWrap(True)
@@ -128,7 +129,7 @@ class CheckinPage(Page):
     def _show(self, result: CheckinResult, condition: ReturnCondition) -> None:
         messages = [item.message for item in result.items]
         for item in result.items:
-            self.returned.insertItem(0, f"{item.tag}  {item.name} — {item.message}")
+            self.returned.insertItem(0, f"{item.message}  {item.name} ({item.production})")
         verdict = Verdict.OK if condition is ReturnCondition.OK else Verdict.NOTICE
         kit_lines = []
         for kit in result.kits:
@@ -143,7 +144,8 @@ class CheckinPage(Page):
                     + (f" …and {more} more" if more > 0 else "")
                 )
                 verdict = Verdict.NOTICE
-        self.kit_status.setText("\n".join(kit_lines))
+        if kit_lines:
+            self.kit_status.setText("\n".join(kit_lines))
         self.feedback.show_verdict(verdict, " ".join(messages + kit_lines) or "Nothing came back.")
         self.still_out.set_records(result.still_out)
         productions = sorted({o.production for o in result.still_out})

@@ -29,26 +29,30 @@ from gearroom.ui.widgets.desk_table import DeskTable
 T = TypeVar("T")
 
 RESERVATION_COLUMNS: tuple[RecordColumn[ReservationView], ...] = (
-    RecordColumn("Tag", lambda r: r.tag, 86),
+    RecordColumn("Tag", lambda r: r.tag, 80),
     RecordColumn("Item", lambda r: r.name, 170, stretch=True),
-    RecordColumn("Qty", lambda r: r.quantity, 36, align_right=True),
-    RecordColumn("Production", lambda r: r.production, 140),
+    RecordColumn("Qty", lambda r: r.quantity, 34, align_right=True),
+    RecordColumn("Production", lambda r: r.production, 150),
 )
 WEEK_COLUMNS: tuple[RecordColumn[ReservationView], ...] = (
-    RecordColumn("From", lambda r: r.start.strftime("%a %d"), 58),
-    RecordColumn("To", lambda r: r.end.strftime("%a %d"), 58),
-    *RESERVATION_COLUMNS,
+    RecordColumn("From", lambda r: r.start.strftime("%a %d %b"), 86),
+    RecordColumn("To", lambda r: r.end.strftime("%a %d %b"), 86),
+    RecordColumn("Production", lambda r: r.production, 220),
+    RecordColumn("Tag", lambda r: r.tag, 80),
+    RecordColumn("Item", lambda r: r.name, 170, stretch=True),
+    RecordColumn("Qty", lambda r: r.quantity, 34, align_right=True),
+    RecordColumn("Kit", lambda r: r.kit_tag or "", 80),
 )
 DUE_COLUMNS: tuple[RecordColumn[OutLine], ...] = (
-    RecordColumn("Tag", lambda o: o.tag, 86),
-    RecordColumn("Item", lambda o: o.name, 170, stretch=True),
-    RecordColumn("Qty", lambda o: o.quantity, 36, align_right=True),
+    RecordColumn("Tag", lambda o: o.tag, 80),
+    RecordColumn("Item", lambda o: o.name, 160, stretch=True),
+    RecordColumn("Qty", lambda o: o.quantity, 34, align_right=True),
     RecordColumn("Production", lambda o: o.production, 130),
-    RecordColumn("Custodian", lambda o: o.custodian, 120),
+    RecordColumn("Custodian", lambda o: o.custodian, 110),
 )
 OVERDUE_COLUMNS: tuple[RecordColumn[OutLine], ...] = (
     *DUE_COLUMNS,
-    RecordColumn("Due", lambda o: o.due_back.isoformat(), 86),
+    RecordColumn("Due", lambda o: o.due_back.strftime("%a %d %b"), 92),
 )
 SERVICE_COLUMNS: tuple[RecordColumn[InService], ...] = (
     RecordColumn("Tag", lambda i: i.tag, 86),

@@ -36,6 +36,8 @@ from gearroom.ui.widgets.desk_common import default_page_size, section_label
 from gearroom.ui.widgets.desk_table import DeskTable
 
 FILTERS = ("Current and upcoming", "Current", "Upcoming", "Past", "All")
+#: The chart shows this week and the next.
+CHART_DAYS = 14
 
 
 def _d(value: date | None) -> str:
@@ -43,11 +45,11 @@ def _d(value: date | None) -> str:
 
 
 LIST_COLUMNS: tuple[RecordColumn[ProductionSummary], ...] = (
-    RecordColumn("Tag", lambda p: p.tag, 80),
+    RecordColumn("Tag", lambda p: p.tag, 76),
     RecordColumn("Name", lambda p: p.name, 170, stretch=True),
-    RecordColumn("Client", lambda p: p.client, 130),
-    RecordColumn("From", lambda p: _d(p.window_start), 86),
-    RecordColumn("To", lambda p: _d(p.window_end), 86),
+    RecordColumn("Client", lambda p: p.client, 120),
+    RecordColumn("From", lambda p: _d(p.window_start), 82),
+    RecordColumn("To", lambda p: _d(p.window_end), 82),
 )
 RESERVED_COLUMNS: tuple[RecordColumn[ReservationView], ...] = (
     RecordColumn("Tag", lambda r: r.tag, 86),
@@ -173,7 +175,7 @@ class ProductionsPage(Page):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([520, 860])
+        splitter.setSizes([560, 820])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 8)
         layout.addWidget(splitter)
@@ -218,7 +220,7 @@ class ProductionsPage(Page):
         pid = self.current_id()
         for b in (self.edit_button, self.reserve_button, self.print_button):
             b.setEnabled(pid is not None)
-        start, end = self.week_start, self.week_start + timedelta(days=6)
+        start, end = self.week_start, self.week_start + timedelta(days=CHART_DAYS - 1)
         self.week_label.setText(f"{start:%d %b} – {end:%d %b %Y}")
 
         def load(s: Session) -> _Detail | Timeline:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QPushButton,
@@ -31,7 +32,7 @@ from gearroom.ui.widgets.desk_table import DeskTable
 TICKET_COLUMNS: tuple[RecordColumn[TicketView], ...] = (
     RecordColumn("Ticket", lambda t: f"#{t.id}", 60),
     RecordColumn("Tag", lambda t: t.tag, 90),
-    RecordColumn("Item", lambda t: t.name, 200),
+    RecordColumn("Item", lambda t: t.name, 240),
     RecordColumn("Opened", lambda t: t.opened_at.astimezone().strftime("%Y-%m-%d"), 90),
     RecordColumn("From", lambda t: t.production or "", 130),
     RecordColumn("Note", lambda t: t.note, 200, stretch=True),
@@ -60,6 +61,7 @@ class ServicePage(Page):
         self.tickets.selectionModel().currentRowChanged.connect(lambda *_: self._show_ticket())
         self.history = QListWidget()
         self.history.setObjectName("ticketNotes")
+        self.history.setWordWrap(True)
         self.note = QLineEdit()
         self.note.setPlaceholderText("A note: what was found, what was done…")
         self.add_note_button = QPushButton("Add note")
@@ -107,6 +109,11 @@ class ServicePage(Page):
         self.tickets_title = section_label("Open tickets")
         tb.addWidget(self.tickets_title)
         tb.addWidget(self.tickets, 1)
+        self.by_hand = QLabel()
+        self.by_hand.setObjectName("inServiceByHand")
+        self.by_hand.setWordWrap(True)
+        self.by_hand.hide()
+        tb.addWidget(self.by_hand)
         upper.addWidget(tickets_box)
         upper.addWidget(detail)
         upper.setStretchFactor(0, 3)
@@ -135,16 +142,28 @@ class ServicePage(Page):
 
     def refresh(self) -> None:
         current = self.tickets.current_record()
-        tickets, out = self.context.query(
-            lambda s: (service_tickets.list_open_tickets(s), checkout.out_items(s))
+        tickets, out, bench = self.context.query(
+            lambda s: (
+                service_tickets.list_open_tickets(s),
+                checkout.out_items(s),
+                checkout.in_service(s),
+            )
         )
         self.tickets.set_records(tickets)
+        by_hand = [i.tag for i in bench if i.ticket_id is None]
+        self.by_hand.setText(
+            f"Also in service without a ticket: {', '.join(by_hand)}. Scan one to open a "
+            "ticket for it."
+            if by_hand
+            else ""
+        )
+        self.by_hand.setVisible(bool(by_hand))
         self.tickets_title.setText(f"Open tickets ({len(tickets)})")
         missing = [o for o in out if o.missing]
         self.missing.set_records(missing)
         self.missing_title.setText(f"Missing and lost ({len(missing)})")
-        if current is not None:
-            self.select_ticket(current.id)
+        if (current is None or not self.select_ticket(current.id)) and tickets:
+            self.select_ticket(tickets[0].id)
         self._show_ticket()
 
     def select_ticket(self, ticket_id: int) -> bool:

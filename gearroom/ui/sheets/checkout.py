@@ -70,8 +70,8 @@ def write_checkout_sheet(
         sheet.table(
             [
                 Column("#", 0.4, align_right=True),
-                Column("Tag", 1.1),
-                Column("Item", 3.2),
+                Column("Tag", 1.2),
+                Column("Item", 3.1),
                 Column("Serial", 1.5),
                 Column("Kit", 1.0),
                 Column("Qty", 0.5, align_right=True),

@@ -112,8 +112,8 @@ def write_production_sheet(
         sheet.heading("Reserved gear")
         sheet.table(
             [
-                Column("Tag", 1.0),
-                Column("Item", 2.6),
+                Column("Tag", 1.2),
+                Column("Item", 2.4),
                 Column("Serial", 1.4),
                 Column("Kit", 0.9),
                 Column("Qty", 0.45, align_right=True),

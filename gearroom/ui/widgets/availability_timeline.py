@@ -22,10 +22,10 @@ BAR_COLOURS: dict[BarKind, QColor] = {
     BarKind.MISSING: QColor("#b3261e"),
     BarKind.SERVICE: QColor("#6b7280"),
 }
-LABEL_W = 250
+LABEL_W = 210
 HEADER_H = 34
 ROW_H = 24
-MIN_DAY_W = 44
+MIN_DAY_W = 34
 GRID = QColor("#e2e6ea")
 TODAY = QColor("#fff6d6")
 TEXT = QColor("#1f2937")
@@ -51,6 +51,7 @@ class AvailabilityTimeline(QWidget):
         self.timeline = timeline
         self.today = today or date.today()
         self.highlight = highlight
+        self.setMinimumWidth(LABEL_W + MIN_DAY_W * max(len(timeline.days), 7))
         self.setFixedHeight(self.sizeHint().height())
         self.updateGeometry()
         self.update()
@@ -95,7 +96,7 @@ class AvailabilityTimeline(QWidget):
             p.drawText(
                 QRectF(x, 2, day_w, HEADER_H - 4),
                 int(Qt.AlignmentFlag.AlignCenter),
-                f"{day.strftime('%a')}\n{day.day} {day.strftime('%b')}",
+                f"{day.strftime('%a')[:2]}\n{day.day}",
             )
         p.setFont(self.font())
         if not tl.rows:
@@ -136,7 +137,3 @@ class AvailabilityTimeline(QWidget):
                     int(Qt.AlignmentFlag.AlignVCenter),
                     fm.elidedText(text, Qt.TextElideMode.ElideRight, rect.width() - 8),
                 )
-        p.setPen(grid)
-        for i in range(len(days) + 1):
-            x = LABEL_W + i * day_w
-            p.drawLine(QPointF(x, HEADER_H), QPointF(x, self.height()))
