@@ -99,7 +99,7 @@ class LabelsPage(Page):
     """Labels for a selection, a kit and its contents, a category, new gear or scanned tags."""
 
     title = "Labels"
-    icon_name = "document-print"
+    icon_name = "labels"
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)

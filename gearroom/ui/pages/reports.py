@@ -159,7 +159,7 @@ class ReportsPage(Page):
     """The weekly kit report on screen, with XLSX, PDF and CSV export."""
 
     title = "Reports"
-    icon_name = "x-office-spreadsheet"
+    icon_name = "reports"
     #: Build in the calling thread (tests); the app builds in a pool thread with progress.
     synchronous = False
 
