@@ -8,17 +8,19 @@ import sys
 import time
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from sqlalchemy.orm import Session
 
 from gearroom import __version__
 from gearroom.config import load_settings
 from gearroom.db import open_database
 from gearroom.errors import GearroomError
-from gearroom.services import catalog, demo
+from gearroom.services import catalog, demo, operators
 from gearroom.services.actor import Actor, local_actor
 from gearroom.services.setup import ensure_standard_categories
 from gearroom.ui.context import AppContext
+from gearroom.ui.dialogs.backups import BackupScheduler
+from gearroom.ui.dialogs.sign_in import FirstAdminDialog, SignInDialog
 from gearroom.ui.icons import app_icon
 from gearroom.ui.live import ChangeWatcher
 from gearroom.ui.main_window import MainWindow
@@ -38,26 +40,48 @@ def catalog_is_empty(session: Session) -> bool:
 
 
 def first_run_setup(session: Session, actor: Actor) -> bool:
-    """Fill an empty catalog with the standard categories and the demo rental house."""
+    """Fill an empty catalog with the standard categories and the demo rental house, whose
+    operators are admin, staff and assistant with the demo PIN (when it has none yet)."""
     if not catalog_is_empty(session):
         return False
     ensure_standard_categories(session, actor)
     demo.load_demo(session, actor)
+    if not operators.has_operators(session):
+        operators.create_demo_operators(session, actor)
     return True
 
 
-def open_context(url: str | None = None) -> AppContext:
-    """Settings and database (``url`` overrides the configured one); raises GearroomError."""
+def open_context_first_run(url: str | None = None) -> tuple[AppContext, bool]:
+    """Like :func:`open_context`, and whether the demo rental house was just loaded."""
     settings = load_settings()
     database = open_database(url or settings.effective_database_url())
     context = AppContext(database, settings, local_actor())
     try:
-        if context.query(catalog_is_empty):
-            context.perform(first_run_setup, "catalog")
+        loaded = bool(context.query(catalog_is_empty)) and context.perform(
+            first_run_setup, "catalog"
+        )
     except BaseException:
         database.dispose()
         raise
-    return context
+    return context, loaded
+
+
+def open_context(url: str | None = None) -> AppContext:
+    """Settings and database (``url`` overrides the configured one); raises GearroomError."""
+    return open_context_first_run(url)[0]
+
+
+def sign_in_at_start(context: AppContext, *, demo_loaded: bool = False) -> bool:
+    """Ask who is working: sign-in, or the first admin on a database without operators.
+
+    Returns False when the person quits instead."""
+    if context.query(operators.has_operators):
+        dialog: SignInDialog | FirstAdminDialog = SignInDialog(
+            context, demo=demo_loaded, required=True
+        )
+    else:
+        dialog = FirstAdminDialog(context)
+    return dialog.exec() == QDialog.DialogCode.Accepted
 
 
 def application() -> QApplication:
@@ -108,11 +132,19 @@ def run_app(url: str | None = None) -> int:
     started = time.perf_counter()
     app = application()
     try:
-        context = open_context(url)
+        context, demo_loaded = open_context_first_run(url)
     except GearroomError as exc:
         show_startup_error(exc)
         return exc.exit_code or 1
+    if os.environ.get(EXIT_AFTER_FIRST_PAINT) != "1" and not sign_in_at_start(
+        context, demo_loaded=demo_loaded
+    ):
+        context.database.dispose()
+        return 0
     window = MainWindow(context)
+    backups = BackupScheduler(context, parent=window)
+    backups.failed.connect(lambda text: window.statusBar().showMessage(text, 15000))
+    backups.start()
     window.resize(1400, 860)
     if os.environ.get(EXIT_AFTER_FIRST_PAINT) == "1":
         window.installEventFilter(_ExitAfterFirstPaint(app, started))

@@ -1,12 +1,22 @@
 """Settings: the rental house's details (labels and reports print them), the default location,
-and which database Gearroom opens (a new one is used from the next start)."""
+which database Gearroom opens (a new one is used from the next start) and its backups."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -15,6 +25,7 @@ from gearroom.db import Database
 from gearroom.errors import ValidationError
 from gearroom.services import catalog
 from gearroom.ui.context import AppContext
+from gearroom.ui.dialogs.backups import BackupsSection
 from gearroom.ui.dialogs.base import FormDialog, select_data
 
 NO_DEFAULT = "— none —"
@@ -51,6 +62,9 @@ def check_database_url(text: str) -> str:
 
 class SettingsDialog(FormDialog):
     """Edits :class:`~gearroom.config.Settings` and saves them to the config file."""
+
+    #: A backup was restored over the database: the app must close and start again.
+    restart_needed = Signal()
 
     def __init__(
         self,
@@ -100,8 +114,28 @@ class SettingsDialog(FormDialog):
         note.setStyleSheet("color: #6b7280;")
         form.addRow("", note)
         self.body.addWidget(box)
+
+        self.backups = BackupsSection(context)
+        if context.database.path is not None:
+            self.backup_keep = QSpinBox()
+            self.backup_keep.setRange(1, 365)
+            self.backup_keep.setValue(settings.backup_keep)
+            self.backup_keep.setSuffix(" daily backups")
+            keep_form = QFormLayout()
+            keep_form.setHorizontalSpacing(12)
+            keep_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+            self.add_field("backup_keep", "Keep", self.backup_keep, form=keep_form)
+            backups_layout = self.backups.layout()
+            if isinstance(backups_layout, QVBoxLayout):
+                backups_layout.insertLayout(1, keep_form)
+        self.backups.restored.connect(self._restored)
+        self.body.addWidget(self.backups)
         self.finish_layout()
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(560)
+
+    def _restored(self, _source: str) -> None:
+        self.reject()
+        self.restart_needed.emit()
 
     def new_settings(self) -> Settings:
         """The settings as typed, validated."""
@@ -114,6 +148,11 @@ class SettingsDialog(FormDialog):
             house_phone=self.house_phone.text().strip(),
             default_location=str(self.default_location.currentData() or ""),
             database_url=check_database_url(self.database_url.text()),
+            **(
+                {"backup_keep": self.backup_keep.value()}
+                if self.context.database.path is not None
+                else {}
+            ),
         )
 
     def save(self) -> int:

@@ -1,0 +1,188 @@
+"""What the main window does for operators and files: the role-aware chrome, signing in and
+switching by badge, the operators dialog, import, catalog export and label printing.
+
+:class:`WindowControls` keeps this out of the window class: the window creates one, routes the
+matching actions to it and gives it scans first (a badge of another operator switches to them).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from gearroom.errors import GearroomError
+from gearroom.services import catalog_export, operators
+from gearroom.services.actor import Permission
+from gearroom.services.catalog_export import ExportResult
+from gearroom.ui.dialogs.base import FormDialog
+from gearroom.ui.dialogs.import_wizard import open_import_wizard
+from gearroom.ui.dialogs.operators import OperatorsDialog, open_operators_dialog
+from gearroom.ui.dialogs.sign_in import BadgeSignInDialog, FirstAdminDialog, SignInDialog
+from gearroom.ui.pages.inventory import InventoryPage
+from gearroom.ui.pages.labels import print_label_for_tag
+from gearroom.ui.widgets.actions import PermissionGate, apply_permissions, page_permission
+
+if TYPE_CHECKING:
+    from gearroom.ui.main_window import MainWindow
+
+#: Pages that take a person's badge themselves (the custodian who signs for the gear).
+BADGE_PAGES = ("Check-out",)
+EXPORT_FILTERS = (
+    "Excel workbook (*.xlsx);;Zip archive of CSV files (*.zip);;CSV files, one per kind (*.csv)"
+)
+
+
+class WindowControls(QObject):
+    """Operators, roles and file actions of one main window."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.context = window.context
+        self.gate = PermissionGate(self)
+        for page in window.pages:
+            if isinstance(page, InventoryPage):
+                self._gate_inventory(page)
+        self.context.actor_changed.connect(self.apply_role)
+        self.apply_role()
+
+    def _gate_inventory(self, page: InventoryPage) -> None:
+        for widget in (
+            page.assets.new_button,
+            page.assets.detail.edit_button,
+            page.assets.detail.retire_button,
+            page.assets.detail.status_button,
+            page.kits.new_button,
+            page.kits.edit_button,
+            page.stock.new_button,
+            page.stock.edit_button,
+            page.stock.retire_button,
+        ):
+            self.gate.gate(widget, Permission.CATALOG)
+
+    # ------------------------------------------------------------------ roles
+
+    def apply_role(self) -> None:
+        """Hide the actions, pages and buttons the signed-in operator's role cannot use."""
+        actor = self.context.actor
+        apply_permissions(self.window.actions_by_name, actor)
+        self.gate.apply(actor)
+        nav = self.window.nav
+        for row, page in enumerate(self.window.pages):
+            item = nav.item(row)
+            if item is not None:
+                item.setHidden(not actor.can(page_permission(page)))
+        current = nav.currentItem()
+        if current is not None and current.isHidden():
+            for row in range(nav.count()):
+                item = nav.item(row)
+                if item is not None and not item.isHidden():
+                    self.window.show_page(row)
+                    break
+
+    def page_visible(self, title: str) -> bool:
+        for row, page in enumerate(self.window.pages):
+            item = self.window.nav.item(row)
+            if page.title == title and item is not None:
+                return not item.isHidden()
+        return False
+
+    # ------------------------------------------------------------------ signing in
+
+    def _open(self, dialog: FormDialog) -> FormDialog:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def switch_operator(self) -> FormDialog:
+        """Let another operator sign in (the first admin, on a database without operators)."""
+        if not self.context.query(operators.has_operators):
+            return self._open(FirstAdminDialog(self.context, self.window))
+        return self._open(SignInDialog(self.context, self.window))
+
+    def sign_out(self) -> FormDialog:
+        """Wait for the next operator to sign in; Quit closes Gearroom."""
+        dialog = SignInDialog(
+            self.context,
+            self.window,
+            required=True,
+            message=f"{self.context.actor.name} signed out. The next operator signs in here.",
+        )
+        dialog.rejected.connect(self.window.close)
+        return self._open(dialog)
+
+    def handle_badge(self, text: str) -> bool:
+        """A scanned badge of another operator asks for their PIN; True if it was one."""
+        page = self.window.current_page()
+        if page is not None and page.title in BADGE_PAGES:
+            return False
+        try:
+            name = self.context.query(lambda s: operators.operator_for_badge(s, text))
+        except GearroomError:
+            return False
+        if name is None or name == self.context.actor.name:
+            return False
+        self.badge_dialog = BadgeSignInDialog(self.context, text.strip(), name, self.window)
+        self._open(self.badge_dialog)
+        return True
+
+    def open_operators(self) -> OperatorsDialog:
+        return open_operators_dialog(self.context, self.window)
+
+    # ------------------------------------------------------------------ files
+
+    def warn(self, title: str, text: str) -> None:
+        QMessageBox.warning(self.window, title, text)
+
+    def import_items(self) -> QWidget:
+        return open_import_wizard(self.context, self.window)
+
+    def export_catalog(self) -> ExportResult | None:
+        name, _ = QFileDialog.getSaveFileName(
+            self.window,
+            "Export the catalog",
+            str(Path.home() / "gearroom-catalog.xlsx"),
+            EXPORT_FILTERS,
+        )
+        return self.export_catalog_to(Path(name)) if name else None
+
+    def export_catalog_to(self, target: Path) -> ExportResult | None:
+        actor = self.context.actor
+        try:
+            result = self.context.query(lambda s: catalog_export.export_catalog(s, actor, target))
+        except (GearroomError, OSError) as exc:
+            self.warn("Export the catalog", f"The catalog was not exported: {exc}")
+            return None
+        self.window.statusBar().showMessage(f"Exported {result.describe()}", 8000)
+        return result
+
+    def selected_tag(self) -> str | None:
+        """The tag of the item, kit or stock item selected in the open inventory page."""
+        page = self.window.current_page()
+        if not isinstance(page, InventoryPage):
+            return None
+        current = page.tabs.currentWidget()
+        if current is page.assets:
+            details = page.assets.detail.details
+            return details.asset.tag if details is not None else None
+        record = page.kits.current_record() if current is page.kits else None
+        if current is page.stock:
+            stock = page.stock.current_record()
+            return stock.tag if stock is not None else None
+        return record.tag if record is not None else None
+
+    def print_label(self) -> bool:
+        tag = self.selected_tag()
+        if tag is None:
+            self.window.statusBar().showMessage(
+                "Select an item, kit or stock item in the Inventory to print its label.", 6000
+            )
+            return False
+        try:
+            return print_label_for_tag(self.context, tag, self.window)
+        except GearroomError as exc:
+            self.warn("Print label", str(exc))
+            return False
