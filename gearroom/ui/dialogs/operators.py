@@ -88,6 +88,13 @@ class OperatorDialog(GrowingFormDialog):
             self.add_field("pin", "PIN", self.pin)
             self.add_field("pin_again", "Repeat PIN", self.pin_again)
         else:
+            who = QLabel(
+                f"<b>{existing.display_name}</b> signs in as <b>{existing.name}</b>"
+                + (f", badge {existing.badge}" if existing.badge else "")
+                + "."
+            )
+            who.setObjectName("operatorWho")
+            self.body.insertWidget(1, who)
             select_data(self.role, existing.role.value)
             self.active = QCheckBox("May sign in")
             self.active.setChecked(existing.active)
