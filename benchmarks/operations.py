@@ -171,15 +171,8 @@ def _raw_search(raw: sqlite3.Connection, text: str) -> list[tuple[Any, ...]]:
     conditions = ["a.status <> 'retired'"]
     params: list[str] = []
     for word in text.split():
-        pattern = "%" + catalog.like_escape(word) + "%"
-        conditions.append(
-            "("
-            + " OR ".join(
-                f"a.{c} LIKE ? ESCAPE '\\'" for c in ("tag", "name", "make", "model", "serial")
-            )
-            + ")"
-        )
-        params += [pattern] * 5
+        conditions.append("a.search_text LIKE lower(?) ESCAPE '\\'")
+        params.append("%" + catalog.like_escape(word) + "%")
     ids = [
         r[0]
         for r in raw.execute(

@@ -564,15 +564,9 @@ def like_escape(text: str) -> str:
 def _query_filter(query: AssetQuery) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     for word in query.text.split():
-        pattern = "%" + like_escape(word) + "%"
-        conditions.append(
-            or_(
-                *(
-                    col.ilike(pattern, escape="\\")
-                    for col in (Asset.tag, Asset.name, Asset.make, Asset.model, Asset.serial)
-                )
-            )
-        )
+        # lower() on both sides: the database's own case folding, the same as in search_text.
+        pattern = func.lower("%" + like_escape(word) + "%")
+        conditions.append(Asset.search_text.like(pattern, escape="\\"))
     if query.category_id is not None:
         conditions.append(Asset.category_id == query.category_id)
     if query.status is not None:
