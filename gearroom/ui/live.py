@@ -19,13 +19,16 @@ A burst of changes (a check-out writes one event per item) becomes one emission:
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
-import psycopg
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 from gearroom.errors import GearroomError
 from gearroom.services import changes
 from gearroom.ui.context import AppContext
+
+if TYPE_CHECKING:  # psycopg is only imported on PostgreSQL (start-up time on SQLite)
+    import psycopg
 
 POLL_MS = 1000
 MIN_INTERVAL_MS = 1000
@@ -50,6 +53,8 @@ class _Listener(QThread):
         self._url = url
 
     def run(self) -> None:
+        import psycopg
+
         conn: psycopg.Connection[object] | None = None
         try:
             while not self.isInterruptionRequested():

@@ -179,7 +179,7 @@ class ProductionsPage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 8)
         layout.addWidget(splitter)
-        self.show_selected()
+        # Data is loaded when the page is first shown (Page.activated), not at start-up.
 
     # ------------------------------------------------------------------ data
 
