@@ -129,8 +129,11 @@ class BlockKind(enum.StrEnum):
     SHORT = "short"  # stock: fewer free than wanted on some day
 
 
-#: Conflicts that no override can save: the item is gone for good.
-HARD_BLOCKS = frozenset({BlockKind.RETIRED})
+#: Conflicts that no override can save: the item is gone for good, lost, or in service (damaged
+#: gear cannot be booked until its ticket is closed).
+HARD_BLOCKS = frozenset(
+    {BlockKind.RETIRED, BlockKind.LOST, BlockKind.MISSING, BlockKind.IN_SERVICE}
+)
 
 
 @dataclass(frozen=True)
@@ -893,7 +896,9 @@ def reserve(
     if check.conflicts:
         hard = [c for c in check.conflicts if c.kind in HARD_BLOCKS]
         if hard:
-            raise ConflictError(" ".join(c.message for c in hard))
+            raise ConflictError(
+                f"Cannot reserve for {prod.name}: " + " ".join(c.message for c in hard)
+            )
         if not reason:
             listed = " ".join(c.message for c in check.conflicts[:5])
             more = len(check.conflicts) - 5

@@ -331,3 +331,19 @@ def test_reserving_more_stock_adds_only_the_difference(catalog_db, actor):
         (avail,) = availability.availability(s, batt, day(0), day(3)).stock
     assert held == 5
     assert avail.min_free == 5
+
+
+def test_gear_in_service_cannot_be_booked_even_with_an_override(catalog_db, actor):
+    with catalog_db.write() as s:
+        lens = asset(s, actor, "Cooke S4/i 50mm")
+        production(s, actor, "Nightfall", 2, 6)
+        service_tickets.open_ticket(s, actor, lens, "front element scratched")
+    with pytest.raises(ConflictError, match="in service"), catalog_db.write() as s:
+        availability.reserve(s, actor, "Nightfall", [lens], override_reason="we need it")
+    with catalog_db.read() as s:
+        assert s.scalars(select(Reservation)).all() == []
+    with catalog_db.write() as s:
+        service_tickets.close_ticket(s, actor, lens, "polished")
+        availability.reserve(s, actor, "Nightfall", [lens])
+    with catalog_db.read() as s:
+        assert len(s.scalars(select(Reservation)).all()) == 1
