@@ -400,7 +400,7 @@ def out_cmd(production_name: str | None, overdue: bool, as_json: bool) -> None:
                 ]
                 for r in rows
             ],
-            ["TAG", "NAME", "QTY", "PRODUCTION", "CUSTODIAN", "OUT", "DUE", ""],
+            ["TAG", "NAME", "QTY", "PRODUCTION", "CUSTODIAN", "OUT", "DUE", "STATE"],
         )
     )
     click.echo(f"{len(rows)} line(s) out")
