@@ -318,9 +318,8 @@ def _race_worker(url: str, asset_tag: str, production: str, badge: str, barrier,
         db.dispose()
 
 
-def test_two_processes_race_for_one_asset(shop, db_url, db_engine):
-    if db_engine != "sqlite":
-        pytest.skip("the two-process race is about one SQLite file")
+@pytest.mark.sqlite_only  # tests/races runs the same race on both engines, up to 8 workers
+def test_two_processes_race_for_one_asset(shop, db_url):
     db = shop["db"]
     tag = shop["cams"][0]
     ctx = multiprocessing.get_context("spawn")
