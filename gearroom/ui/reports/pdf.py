@@ -12,30 +12,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
     QPageLayout,
-    QPageSize,
     QPainter,
     QPdfWriter,
     QPen,
 )
 
-from gearroom.errors import GearroomError, ValidationError
 from gearroom.services.report import KitReport
 from gearroom.services.report_export import Cell, Column, Section, cell_text, report_sections
-from gearroom.ui.labels.painter import ensure_gui_app
+from gearroom.ui.pdf_file import write_pdf_document
 from gearroom.ui.reports.chart import chart_height, paint_utilisation_chart
 
 PageSizeName = Literal["a4", "letter"]
-PAGE_SIZES: dict[str, QPageSize.PageSizeId] = {
-    "a4": QPageSize.PageSizeId.A4,
-    "letter": QPageSize.PageSizeId.Letter,
-}
-RESOLUTION = 300
 MARGIN_MM = 12.0
 #: Sections left out of the PDF (long lists that belong in a spreadsheet).
 SPREADSHEET_ONLY = ("utilisation_items",)
@@ -375,40 +368,17 @@ def write_pdf(
     page_size: str = "a4",
 ) -> Path:
     """Write the report as a PDF on A4 or US Letter paper (landscape); returns the path."""
-    size = PAGE_SIZES.get(page_size.lower())
-    if size is None:
-        raise ValidationError(
-            f"Unknown paper size {page_size!r}: use {' or '.join(PAGE_SIZES)}.", field="page_size"
-        )
-    target = Path(path).expanduser()
-    if not target.parent.is_dir():
-        raise ValidationError(f"The folder {target.parent} does not exist.", field="output")
-    ensure_gui_app()
-    tmp = target.with_name(f".{target.name}.tmp")
-    writer = QPdfWriter(str(tmp))
-    writer.setResolution(RESOLUTION)
-    writer.setCreator("Gearroom")
-    writer.setTitle(f"Kit report {report.period.label}")
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(size),
-            QPageLayout.Orientation.Landscape,
-            QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM),
-            QPageLayout.Unit.Millimeter,
-        )
+
+    def lay_out(writer: QPdfWriter) -> Callable[[QPainter], object]:
+        layout = _Writer(writer, report, house_name)
+        layout.lay_out()
+        return lambda painter: layout.paint(writer, painter)
+
+    return write_pdf_document(
+        path,
+        title=f"Kit report {report.period.label}",
+        page_size=page_size,
+        orientation=QPageLayout.Orientation.Landscape,
+        margin_mm=MARGIN_MM,
+        lay_out=lay_out,
     )
-    layout = _Writer(writer, report, house_name)
-    layout.lay_out()
-    painter = QPainter()
-    if not painter.begin(writer):
-        raise GearroomError(f"Cannot write the PDF {target}; check the folder and its permissions.")
-    try:
-        layout.paint(writer, painter)
-    finally:
-        painter.end()
-    try:
-        tmp.replace(target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise GearroomError(f"Cannot write {target}: {exc.strerror or exc}.") from exc
-    return target

@@ -11,27 +11,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
     QPageLayout,
-    QPageSize,
     QPainter,
     QPdfWriter,
     QPen,
 )
 
-from gearroom.errors import GearroomError, ValidationError
 from gearroom.services.labels import LabelContent, LabelLayout, QrBlock, Rect, qr_matrix
-from gearroom.ui.labels.painter import begin_mm, ensure_gui_app, paint_label
+from gearroom.ui.labels.painter import begin_mm, paint_label
+from gearroom.ui.pdf_file import RESOLUTION, write_pdf_document
 
-PAGE_SIZES: dict[str, QPageSize.PageSizeId] = {
-    "a4": QPageSize.PageSizeId.A4,
-    "letter": QPageSize.PageSizeId.Letter,
-}
-RESOLUTION = 300
 MARGIN_MM = 14.0
 DOTS_PER_MM = RESOLUTION / 25.4
 
@@ -314,40 +308,11 @@ def write_sheet(
 
     The file appears only when it is complete (written beside it first).
     """
-    size = PAGE_SIZES.get(page_size.lower())
-    if size is None:
-        raise ValidationError(
-            f"Unknown paper size {page_size!r}: use {' or '.join(PAGE_SIZES)}.", field="page_size"
-        )
-    target = Path(path).expanduser()
-    if not target.parent.is_dir():
-        raise ValidationError(f"The folder {target.parent} does not exist.", field="output")
-    ensure_gui_app()
-    tmp = target.with_name(f".{target.name}.tmp")
-    writer = QPdfWriter(str(tmp))
-    writer.setResolution(RESOLUTION)
-    writer.setCreator("Gearroom")
-    writer.setTitle(title)
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(size),
-            QPageLayout.Orientation.Portrait,
-            QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM),
-            QPageLayout.Unit.Millimeter,
-        )
+    return write_pdf_document(
+        path,
+        title=title,
+        page_size=page_size,
+        orientation=QPageLayout.Orientation.Portrait,
+        margin_mm=MARGIN_MM,
+        lay_out=lambda writer: build(writer).paint,
     )
-    sheet = build(writer)
-    painter = QPainter()
-    if not painter.begin(writer):
-        raise GearroomError(f"Cannot write {target}: the file could not be opened.")
-    try:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        sheet.paint(painter)
-    finally:
-        painter.end()
-    try:
-        tmp.replace(target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise GearroomError(f"Cannot write {target}: {exc.strerror or exc}.") from exc
-    return target
