@@ -244,7 +244,7 @@ class OperatorsDialog(QDialog):
             return None
         return self.operators[rows[0].row()]
 
-    def select(self, name: str) -> None:
+    def select_operator(self, name: str) -> None:
         for r, op in enumerate(self.operators):
             if op.name == name:
                 self.table.selectRow(r)

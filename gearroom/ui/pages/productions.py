@@ -190,7 +190,7 @@ class ProductionsPage(Page):
         rows = self.context.query(lambda s: productions.list_productions(s))
         shown = [r for r in rows if keep(r, which, today)]
         self.list.set_records(shown)
-        if current is not None and self.select(current):
+        if current is not None and self.select_production(current):
             return
         if shown:
             self.list.selectRow(0)
@@ -200,7 +200,7 @@ class ProductionsPage(Page):
         record = self.list.current_record()
         return record.id if record else None
 
-    def select(self, production_id: int) -> bool:
+    def select_production(self, production_id: int) -> bool:
         row = self.list.records_model.row_of(production_id)
         if row is None:
             return False
@@ -292,7 +292,7 @@ class ProductionsPage(Page):
     def _saved(self, production_id: int) -> None:
         self.filter.setCurrentIndex(FILTERS.index("All"))
         self.refresh()
-        self.select(production_id)
+        self.select_production(production_id)
 
     def reserve_gear(self) -> ReservationDialog | None:
         if self.detail is None:
@@ -339,4 +339,4 @@ class ProductionsPage(Page):
         except GearroomError:
             return False
         self.filter.setCurrentIndex(FILTERS.index("All"))
-        return self.select(view.id)
+        return self.select_production(view.id)

@@ -65,7 +65,7 @@ def test_lists_operators_and_adds_one(qtbot, staffed, event_count):
 def test_changes_role_and_access_and_keeps_the_last_admin(qtbot, staffed):
     dialog = OperatorsDialog(staffed)
     qtbot.addWidget(dialog)
-    dialog.select("kai")
+    dialog.select_operator("kai")
     edit = dialog.change_selected()
     assert edit.role.currentData() == "staff"
     edit.role.setCurrentIndex(edit.role.findData("assistant"))
@@ -74,7 +74,7 @@ def test_changes_role_and_access_and_keeps_the_last_admin(qtbot, staffed):
     assert not edit.isVisible()
     assert dialog.table.item(0, 2).text() == "assistant"
     assert dialog.table.item(0, 4).text() == "no access"
-    dialog.select("robin")
+    dialog.select_operator("robin")
     before = operator_rows(staffed)
     demote = dialog.change_selected()
     demote.role.setCurrentIndex(demote.role.findData("staff"))
@@ -90,7 +90,7 @@ def test_new_pin_unlocks_a_locked_operator(qtbot, staffed):
     dialog = OperatorsDialog(staffed)
     qtbot.addWidget(dialog)
     assert dialog.table.item(0, 4).text() == "locked"
-    dialog.select("kai")
+    dialog.select_operator("kai")
     pin = dialog.new_pin_for_selected()
     pin.pin.setText("8642")
     pin.pin_again.setText("8643")

@@ -98,7 +98,7 @@ def test_a_camera_package_reserved_out_by_scan_and_back_with_a_damaged_lens(
     productions_page = ProductionsPage(context)
     qtbot.addWidget(productions_page)
     productions_page.refresh()
-    assert productions_page.select(desk.production_id)
+    assert productions_page.select_production(desk.production_id)
     dialog = productions_page.reserve_gear()
     assert dialog is not None
     for tag in package:

@@ -74,7 +74,7 @@ def test_conflicts_show_before_saving_and_override_needs_a_reason(qtbot, context
     page = ProductionsPage(context)
     qtbot.addWidget(page)
     page.refresh()
-    page.select(desk.production_id)
+    page.select_production(desk.production_id)
     dialog = page.reserve_gear()
     dialog.add_tag(desk.loose[0])
     dialog.add_tag(desk.loose[1])
