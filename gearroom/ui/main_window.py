@@ -24,7 +24,7 @@ from gearroom.ui.pages.dashboard import DashboardPage
 from gearroom.ui.pages.inventory import InventoryPage
 from gearroom.ui.pages.registry import PageFactory, page_factories
 from gearroom.ui.scanner import ScanDetector
-from gearroom.ui.widgets.actions import ACTIONS, ItemActions, create_actions
+from gearroom.ui.widgets.actions import ACTIONS, STARTS_GROUP, ItemActions, create_actions
 from gearroom.ui.widgets.connection_banner import install_banner
 from gearroom.ui.window_controls import WindowControls
 
@@ -98,6 +98,8 @@ class MainWindow(QMainWindow):
             if spec.menu not in menus:
                 menus[spec.menu] = self.menuBar().addMenu(f"&{spec.menu}")
             action = self.actions_by_name[spec.name]
+            if spec.name in STARTS_GROUP:
+                menus[spec.menu].addSeparator()
             menus[spec.menu].addAction(action)
             if spec.toolbar:
                 toolbar.addAction(action)
@@ -112,6 +114,7 @@ class MainWindow(QMainWindow):
             "print_label": self.controls.print_label,
             "operators": self.controls.open_operators,
             "switch_operator": self.controls.switch_operator,
+            "change_pin": self.controls.change_own_pin,
             "sign_out": self.controls.sign_out,
         }
         for name, handler in handlers.items():

@@ -19,7 +19,7 @@ from gearroom.services.actor import Permission
 from gearroom.services.catalog_export import ExportResult
 from gearroom.ui.dialogs.base import FormDialog
 from gearroom.ui.dialogs.import_wizard import open_import_wizard
-from gearroom.ui.dialogs.operators import OperatorsDialog, open_operators_dialog
+from gearroom.ui.dialogs.operators import OperatorsDialog, PinDialog, open_operators_dialog
 from gearroom.ui.dialogs.sign_in import BadgeSignInDialog, FirstAdminDialog, SignInDialog
 from gearroom.ui.pages.inventory import InventoryPage
 from gearroom.ui.pages.labels import print_label_for_tag
@@ -102,6 +102,16 @@ class WindowControls(QObject):
         if not self.context.query(operators.has_operators):
             return self._open(FirstAdminDialog(self.context, self.window))
         return self._open(SignInDialog(self.context, self.window))
+
+    def change_own_pin(self) -> FormDialog | None:
+        """The signed-in operator sets a new PIN (there is none before the first admin)."""
+        if not self.context.query(operators.has_operators):
+            self.warn(
+                "No operators yet",
+                "Create the first admin with File › Switch operator… before setting a PIN.",
+            )
+            return None
+        return self._open(PinDialog(self.context, self.context.actor.name, self.window))
 
     def sign_out(self) -> FormDialog:
         """Wait for the next operator to sign in; Quit closes Gearroom."""

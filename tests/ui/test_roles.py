@@ -9,7 +9,7 @@ from gearroom.services import operators, people
 from gearroom.services.actor import Actor, PermissionDenied
 from gearroom.ui import window_controls
 from gearroom.ui.dialogs.import_wizard import ImportWizard
-from gearroom.ui.dialogs.operators import OperatorDialog
+from gearroom.ui.dialogs.operators import OperatorDialog, PinDialog
 from gearroom.ui.dialogs.settings import SettingsDialog
 from gearroom.ui.dialogs.sign_in import BadgeSignInDialog, FirstAdminDialog, SignInDialog
 from gearroom.ui.main_window import MainWindow
@@ -229,3 +229,16 @@ def test_import_action_opens_the_wizard(qtbot, window):
     wizards = window.findChildren(ImportWizard)
     assert len(wizards) == 1 and wizards[0].isVisible()
     wizards[0].close()
+
+
+def test_every_operator_can_change_their_own_pin_from_the_menu(qtbot, window, staffed):
+    staffed.set_actor(Actor("ash", Role.ASSISTANT))
+    assert shown(window, "change_pin")
+    window.actions_by_name["change_pin"].trigger()
+    dialog = window.findChild(PinDialog, "pinDialog")
+    assert dialog is not None and dialog.operator_name == "ash"
+    dialog.pin.setText("2468")
+    dialog.pin_again.setText("2468")
+    dialog.accept()
+    result = staffed.perform(lambda s, _a: operators.sign_in(s, "ash", "2468"), "operator")
+    assert result.actor == Actor("ash", Role.ASSISTANT)

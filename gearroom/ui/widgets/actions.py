@@ -109,9 +109,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Let another operator sign in (or scan their badge)",
         "File",
     ),
+    ActionSpec("change_pin", "Change my &PIN…", (), "", "Set a new PIN for yourself", "File"),
     ActionSpec("sign_out", "Sign &out", (), "", "Sign out and wait for the next operator", "File"),
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "", "Close Gearroom", "File"),
 )
+
+#: Menu groups: a separator goes before each of these actions (Qt folds empty groups away).
+STARTS_GROUP = frozenset({"import", "settings", "switch_operator", "quit"})
 
 #: The permission a page needs, by page title (pages not listed need only VIEW).
 PAGE_PERMISSIONS: dict[str, Permission] = {
