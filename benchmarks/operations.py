@@ -22,7 +22,7 @@ from benchmarks.generate import HouseInfo
 from benchmarks.harness import Result, Target, time_runs, timed_result
 from gearroom.db import Database
 from gearroom.models import Role
-from gearroom.services import catalog, checkout, resolver
+from gearroom.services import catalog, checkout, resolver, returns
 from gearroom.services.actor import Actor
 from gearroom.services.availability import availability
 from gearroom.services.history import content_hash
@@ -372,7 +372,7 @@ def bench_checkout(
             view = checkout.commit_checkout(session, ACTOR, cart, today=today)
         mid = _now()
         with db.write() as session:
-            result = checkout.checkin(session, ACTOR, tags, today=today)
+            result = returns.checkin(session, ACTOR, tags, today=today)
         end = _now()
         if len(view.lines) != len(tags) or len(result.items) != len(tags):
             raise RuntimeError("the check-out or check-in did not take the whole package")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from gearroom.cli.common import db_option, emit_json, json_option, reading, table, writing
 from gearroom.errors import ConflictError, NotFoundError, ValidationError
 from gearroom.models import Asset, ReturnCondition, ShootDayKind, StockItem
-from gearroom.services import availability, checkout, productions, service_tickets
+from gearroom.services import availability, checkout, productions, returns, service_tickets
 from gearroom.services.checkout import ScanOutcome
 from gearroom.services.validation import parse_date
 
@@ -352,7 +352,7 @@ def checkin_cmd(
 ) -> None:
     """Check items back in from any check-out; a kit tag brings all its members in."""
     with writing() as (session, actor):
-        result = checkout.checkin(
+        result = returns.checkin(
             session,
             actor,
             list(tags),

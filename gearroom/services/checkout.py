@@ -1,4 +1,4 @@
-"""Check-out and check-in: the scan cart, committing it in one transaction, returns and queries.
+"""Check-out: the scan cart, committing it in one transaction, and what is out.
 
 The cart is a plain immutable value the screen (or the CLI) holds between scans; nothing is
 written until :func:`commit_checkout`, which writes the check-out, its lines, the assets' ``out``
@@ -15,12 +15,12 @@ import enum
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from gearroom.errors import ConflictError, NotFoundError, ValidationError
 from gearroom.models import (
@@ -33,7 +33,6 @@ from gearroom.models import (
     Person,
     Production,
     ReturnCondition,
-    ServiceTicket,
     StockItem,
     Tag,
     TagKind,
@@ -45,25 +44,18 @@ from gearroom.services.availability import (
     HARD_BLOCKS,
     BlockKind,
     Conflict,
-    ReservationView,
     asset_conflicts,
     chunks,
     expand_kits,
-    list_reservations,
     parse_item,
     stock_availability,
     stock_shortage,
     turnaround_days,
 )
-from gearroom.services.catalog import _asset_by_tag, change_status
+from gearroom.services.catalog import change_status
 from gearroom.services.people import person_by_key
 from gearroom.services.productions import production_by_key, window_of
 from gearroom.services.resolver import clean_scan
-from gearroom.services.service_tickets import (
-    TicketView,
-    list_open_tickets,
-    start_ticket,
-)
 from gearroom.services.validation import clean_text
 
 OVERRIDABLE = frozenset({BlockKind.RESERVED, BlockKind.SHORT})
@@ -362,7 +354,7 @@ def _scan_stock(
     )
 
 
-def _open_stock_out(
+def open_stock_out(
     session: Session, stock_ids: Sequence[int], production_id: int | None = None
 ) -> dict[int, int]:
     stmt = (
@@ -388,7 +380,7 @@ def _stock_problem(
         return Conflict(
             BlockKind.RETIRED, "stock", item.id, item.tag, item.name, f"{item.tag} is retired."
         )
-    out = _open_stock_out(session, [stock_id]).get(stock_id, 0)
+    out = open_stock_out(session, [stock_id]).get(stock_id, 0)
     if out + total > item.quantity:
         return Conflict(
             BlockKind.SHORT,
@@ -668,7 +660,7 @@ def commit_checkout(
             c for c in found.conflicts if c.kind not in (BlockKind.OUT, BlockKind.MISSING)
         )
     if stock_wanted:
-        out_now = _open_stock_out(session, list(stock_wanted))
+        out_now = open_stock_out(session, list(stock_wanted))
         for sid, qty in stock_wanted.items():
             item = stock_rows.get(sid)
             if item is None:
@@ -776,7 +768,7 @@ def checkout_view(session: Session, checkout_id: int, *, today: date | None = No
     checkout = session.get(Checkout, checkout_id)
     if checkout is None:
         raise NotFoundError(f"Check-out #{checkout_id} does not exist.")
-    lines = _out_lines(session, checkout_id=checkout_id, include_closed=True, today=today)
+    lines = out_lines(session, checkout_id=checkout_id, include_closed=True, today=today)
     return CheckoutView(
         checkout.id,
         checkout.production.name,
@@ -819,7 +811,7 @@ def checkout_sheet(session: Session, checkout_id: int) -> CheckoutSheet:
     checkout = session.get(Checkout, checkout_id)
     if checkout is None:
         raise NotFoundError(f"Check-out #{checkout_id} does not exist.")
-    lines = _out_lines(session, checkout_id=checkout_id, include_closed=True)
+    lines = out_lines(session, checkout_id=checkout_id, include_closed=True)
     return CheckoutSheet(
         checkout.id,
         checkout.production.name,
@@ -848,7 +840,7 @@ def checkouts_of(session: Session, production: str) -> list[CheckoutView]:
 # --------------------------------------------------------------------------- what is out
 
 
-def _out_lines(
+def out_lines(
     session: Session,
     *,
     production_id: int | None = None,
@@ -935,465 +927,9 @@ def out_items(
 ) -> list[OutLine]:
     """Open lines (items marked missing included), optionally one production's or overdue."""
     pid = production_by_key(session, production).id if production else None
-    return _out_lines(session, production_id=pid, overdue_only=overdue, today=today)
+    return out_lines(session, production_id=pid, overdue_only=overdue, today=today)
 
 
 def still_out(session: Session, production_id: int, today: date | None = None) -> list[OutLine]:
     """What a production still has out (after a check-in, for instance)."""
-    return _out_lines(session, production_id=production_id, today=today)
-
-
-# --------------------------------------------------------------------------- check-in
-
-
-@dataclass(frozen=True)
-class CheckinOutcome:
-    tag: str
-    name: str
-    item_kind: str
-    production: str
-    custodian: str
-    condition: ReturnCondition
-    quantity: int
-    ticket_id: int | None
-    message: str
-
-
-@dataclass(frozen=True)
-class KitReturn:
-    """A kit scanned at check-in: which of its members are still out."""
-
-    kit_tag: str
-    name: str
-    members_out: tuple[OutLine, ...]
-    member_count: int
-
-    @property
-    def complete(self) -> bool:
-        return not self.members_out
-
-
-@dataclass(frozen=True)
-class CheckinResult:
-    items: tuple[CheckinOutcome, ...]
-    kits: tuple[KitReturn, ...]
-    still_out: tuple[OutLine, ...]  # what the productions touched still have out
-
-
-def _parse_condition(condition: ReturnCondition | str) -> ReturnCondition:
-    try:
-        return ReturnCondition(condition)
-    except ValueError as exc:
-        options = ", ".join(c.value for c in ReturnCondition)
-        raise ValidationError(
-            f"Condition {condition!r} is not one of {options}.", field="condition"
-        ) from exc
-
-
-def checkin(
-    session: Session,
-    actor: Actor,
-    tags: Sequence[str],
-    *,
-    condition: ReturnCondition | str = ReturnCondition.OK,
-    note: str = "",
-    whole_kit: bool = False,
-    production: str | None = None,
-    today: date | None = None,
-) -> CheckinResult:
-    """Close the open lines of scanned items, from any check-out, with a condition and a note.
-
-    * ok: the item is back (``available``, or ``in_service`` if a ticket is open);
-    * damaged / service: a service ticket opens with the note and the item is ``in_service``;
-    * missing: the line stays open, marked missing, and the item is ``lost`` until it is checked
-      in again (found) or written off with :func:`write_off_missing`.
-
-    A kit tag reports which of its members are still out; with ``whole_kit`` every member that is
-    out is checked in too. Stock takes ``TAG:QTY`` (default: all of it that is out). An item that
-    is not out refuses the whole check-in.
-    """
-    actor.require(Permission.CHECKIN, "check gear in")
-    cond = _parse_condition(condition)
-    text = clean_text(note, "note", max_length=4000)
-    if cond in (ReturnCondition.DAMAGED, ReturnCondition.SERVICE) and not text:
-        raise ValidationError("Say what is wrong in a note (it goes on the service ticket).")
-    if not tags:
-        raise ValidationError("Scan at least one item to check in.")
-    pid = production_by_key(session, production).id if production else None
-    now = utcnow()
-    outcomes: list[CheckinOutcome] = []
-    kit_ids: list[int] = []
-    touched: set[int] = set()
-    specs = [parse_item(clean_scan(t)) if ":" in t else (clean_scan(t), 0) for t in tags]
-    registry = {
-        t.tag: t
-        for part in chunks([s for s, _ in specs])
-        for t in session.scalars(select(Tag).where(Tag.tag.in_(part)))
-    }
-    asset_ids: list[int] = []
-    stock_specs: list[tuple[int, int]] = []
-    for tag, qty in specs:
-        entry = registry.get(tag)
-        if entry is None:
-            raise NotFoundError(f"Unknown tag {tag!r}: no item or kit has it.")
-        if entry.kind is TagKind.ASSET:
-            asset_ids.append(entry.ref_id)
-        elif entry.kind is TagKind.STOCK:
-            stock_specs.append((entry.ref_id, qty))
-        elif entry.kind is TagKind.KIT:
-            kit_ids.append(entry.ref_id)
-        else:
-            raise ValidationError(f"{tag} is a {entry.kind.value}; it is not checked in.")
-    explicit = list(dict.fromkeys(asset_ids))
-    kit_members: dict[int, list[int]] = {}
-    kit_stock: dict[int, list[tuple[int, int]]] = {}
-    kit_all_ids: dict[int, tuple[int, ...]] = {}
-    for kid in kit_ids:
-        contents = expand_kits(session, [kid])
-        kit_members[kid] = [a for a, _k in contents.assets]
-        kit_stock[kid] = [(sid, q) for sid, _k, q in contents.stock]
-        kit_all_ids[kid] = contents.kit_ids
-    members = [a for ms in kit_members.values() for a in ms if a not in explicit]
-
-    lines: dict[int, CheckoutLine] = {}
-    for part in chunks(explicit + (members if whole_kit else [])):
-        for ln in session.scalars(
-            select(CheckoutLine)
-            .options(joinedload(CheckoutLine.asset, innerjoin=True))
-            .where(CheckoutLine.asset_id.in_(part), CheckoutLine.returned_at.is_(None))
-            .with_for_update(of=CheckoutLine)
-        ):
-            if ln.asset_id is not None:
-                lines[ln.asset_id] = ln
-    for asset_id in explicit:
-        if asset_id not in lines:
-            asset = session.get_one(Asset, asset_id)
-            raise ConflictError(
-                f"{asset.tag} is not out (it is {asset.status.value.replace('_', ' ')}); "
-                "nothing to check in."
-            )
-    order = explicit + ([m for m in members if m in lines] if whole_kit else [])
-    kit_productions: dict[int, set[int]] = defaultdict(set)
-    if whole_kit:
-        for kid, ids in kit_members.items():
-            kit_productions[kid].update(lines[a].checkout.production_id for a in ids if a in lines)
-            kit_productions[kid].update(
-                session.scalars(
-                    select(Checkout.production_id)
-                    .join(CheckoutLine, CheckoutLine.checkout_id == Checkout.id)
-                    .where(
-                        CheckoutLine.kit_id.in_(kit_all_ids[kid]),
-                        CheckoutLine.stock_item_id.is_not(None),
-                        CheckoutLine.returned_at.is_(None),
-                    )
-                )
-            )
-    open_tickets = {
-        t.asset_id: t
-        for part in chunks(order)
-        for t in session.scalars(
-            select(ServiceTicket).where(
-                ServiceTicket.asset_id.in_(part), ServiceTicket.closed_at.is_(None)
-            )
-        )
-    }
-    for asset_id in order:
-        ln = lines[asset_id]
-        outcomes.append(_checkin_asset(session, actor, ln, cond, text, now, open_tickets))
-        touched.add(ln.checkout.production_id)
-    for kid, productions_out in kit_productions.items():
-        # The kit's stock comes back with it, up to what each production has out.
-        for stock_id, qty in kit_stock[kid]:
-            for prod_id in sorted(productions_out):
-                outstanding = _open_stock_out(session, [stock_id], prod_id).get(stock_id, 0)
-                if outstanding:
-                    outcomes.extend(
-                        _checkin_stock(
-                            session,
-                            actor,
-                            stock_id,
-                            min(qty, outstanding),
-                            cond,
-                            text,
-                            prod_id,
-                            now,
-                            touched,
-                        )
-                    )
-    for stock_id, qty in stock_specs:
-        outcomes.extend(
-            _checkin_stock(session, actor, stock_id, qty, cond, text, pid, now, touched)
-        )
-    session.flush()
-
-    kits: list[KitReturn] = []
-    for kid in kit_ids:
-        kit = session.get_one(Kit, kid)
-        ids = kit_members[kid]
-        out = _out_lines(session, asset_ids=ids, today=today) if ids else []
-        touched.update(o.production_id for o in out)
-        kits.append(KitReturn(kit.tag, kit.name, tuple(out), len(ids)))
-    remaining: list[OutLine] = []
-    for p in sorted(touched):
-        remaining.extend(still_out(session, p, today))
-    return CheckinResult(tuple(outcomes), tuple(kits), tuple(remaining))
-
-
-def _checkin_asset(
-    session: Session,
-    actor: Actor,
-    ln: CheckoutLine,
-    cond: ReturnCondition,
-    note: str,
-    now: datetime,
-    open_tickets: dict[int, ServiceTicket],
-) -> CheckinOutcome:
-    asset = ln.asset
-    assert asset is not None
-    checkout = ln.checkout
-    where = f"from {checkout.production.name} ({checkout.custodian.name})"
-    ticket_id: int | None = None
-    was_missing = ln.condition is ReturnCondition.MISSING
-    if cond is ReturnCondition.MISSING:
-        if was_missing:
-            raise ConflictError(
-                f"{asset.tag} is marked missing already; check it in when it is found or write it "
-                "off."
-            )
-        ln.condition = ReturnCondition.MISSING
-        ln.note = note
-        change_status(
-            session,
-            actor,
-            asset,
-            AssetStatus.LOST,
-            f"missing at check-in {where}" + (f": {note}" if note else ""),
-            action="missing",
-        )
-        message = f"{asset.tag} marked missing; it stays on {checkout.production.name}."
-    else:
-        ln.returned_at = now
-        ln.returned_quantity = ln.quantity
-        ln.condition = cond
-        ln.note = note
-        found = " (found)" if was_missing else ""
-        if cond in (ReturnCondition.DAMAGED, ReturnCondition.SERVICE):
-            change_status(
-                session,
-                actor,
-                asset,
-                AssetStatus.IN_SERVICE,
-                f"back {cond.value}{found} {where}: {note}",
-                action="checkin",
-            )
-            started = start_ticket(
-                session,
-                actor,
-                asset,
-                note,
-                production_id=checkout.production_id,
-                checkout_line_id=ln.id,
-            )
-            ticket_id = started.id
-            message = f"{asset.tag} back {cond.value}{found}; service ticket #{started.id} opened."
-        else:
-            ticket = open_tickets.get(asset.id)
-            status = AssetStatus.IN_SERVICE if ticket is not None else AssetStatus.AVAILABLE
-            change_status(
-                session,
-                actor,
-                asset,
-                status,
-                f"back ok{found} {where}" + (f": {note}" if note else ""),
-                action="checkin",
-            )
-            ticket_id = ticket.id if ticket is not None else None
-            message = f"{asset.tag} back{found}" + (
-                f"; service ticket #{ticket.id} is open." if ticket is not None else "."
-            )
-    return CheckinOutcome(
-        asset.tag,
-        asset.name,
-        "asset",
-        checkout.production.name,
-        checkout.custodian.name,
-        cond,
-        1,
-        ticket_id,
-        message,
-    )
-
-
-def _checkin_stock(
-    session: Session,
-    actor: Actor,
-    stock_id: int,
-    qty: int,
-    cond: ReturnCondition,
-    note: str,
-    production_id: int | None,
-    now: datetime,
-    touched: set[int],
-) -> list[CheckinOutcome]:
-    item = session.get_one(StockItem, stock_id)
-    stmt = (
-        select(CheckoutLine)
-        .join(Checkout, Checkout.id == CheckoutLine.checkout_id)
-        .where(CheckoutLine.stock_item_id == stock_id, CheckoutLine.returned_at.is_(None))
-        .order_by(Checkout.out_at, CheckoutLine.id)
-        .with_for_update(of=CheckoutLine)
-    )
-    if production_id is not None:
-        stmt = stmt.where(Checkout.production_id == production_id)
-    open_lines = list(session.scalars(stmt))
-    if not open_lines:
-        raise ConflictError(f"No {item.name} ({item.tag}) is out; nothing to check in.")
-    productions = {ln.checkout.production_id for ln in open_lines}
-    if len(productions) > 1:
-        names = ", ".join(sorted({ln.checkout.production.name for ln in open_lines}))
-        raise ValidationError(
-            f"{item.tag} is out to several productions ({names}); say which one it comes back from."
-        )
-    outstanding = sum(ln.quantity - ln.returned_quantity for ln in open_lines)
-    wanted = qty or outstanding
-    if wanted > outstanding:
-        raise ValidationError(
-            f"Only {outstanding} {item.name} ({item.tag}) are out; {wanted} cannot come back."
-        )
-    left = wanted
-    for ln in open_lines:
-        if left == 0:
-            break
-        take = min(left, ln.quantity - ln.returned_quantity)
-        ln.returned_quantity += take
-        left -= take
-        ln.condition = cond
-        ln.note = note
-        if ln.returned_quantity == ln.quantity:
-            ln.returned_at = now
-    production = open_lines[0].checkout.production
-    touched.add(production.id)
-    session.flush()
-    lost = ""
-    if cond is ReturnCondition.MISSING:
-        before = item.quantity
-        item.quantity = max(0, item.quantity - wanted)
-        lost = f"; {wanted} written off (owned {before} → {item.quantity})"
-    history.record(
-        session,
-        actor,
-        "checkin",
-        "stock",
-        item.id,
-        item.tag,
-        f"{wanted} × {item.tag} back {cond.value} from {production.name}{lost}"
-        + (f": {note}" if note else ""),
-        after={"quantity": wanted, "condition": cond, "production": production.name},
-    )
-    return [
-        CheckinOutcome(
-            item.tag,
-            item.name,
-            "stock",
-            production.name,
-            open_lines[0].checkout.custodian.name,
-            cond,
-            wanted,
-            None,
-            f"{wanted} × {item.name} back {cond.value}{lost}.",
-        )
-    ]
-
-
-def write_off_missing(session: Session, actor: Actor, tag: str, reason: str) -> OutLine:
-    """Close a missing item's line for good: it stays ``lost`` and leaves the production."""
-    actor.require(Permission.CHECKIN, "write off missing gear")
-    asset = _asset_by_tag(session, tag)
-    why = clean_text(reason, "reason", max_length=500, required=True)
-    line = session.scalar(
-        select(CheckoutLine).where(
-            CheckoutLine.asset_id == asset.id,
-            CheckoutLine.returned_at.is_(None),
-            CheckoutLine.condition == ReturnCondition.MISSING,
-        )
-    )
-    if line is None:
-        raise ConflictError(f"{asset.tag} is not marked missing on any production.")
-    view = _out_lines(session, asset_ids=[asset.id])[0]
-    line.returned_at = utcnow()
-    line.note = (line.note + "\n" if line.note else "") + f"Written off: {why}"
-    session.flush()
-    history.record(
-        session,
-        actor,
-        "write_off",
-        "asset",
-        asset.id,
-        asset.tag,
-        f"{asset.tag} written off as lost on {line.checkout.production.name} ({why})",
-        before={"status": asset.status, "production": line.checkout.production.name},
-        after={"status": AssetStatus.LOST, "reason": why},
-    )
-    if asset.status is not AssetStatus.LOST:
-        change_status(session, actor, asset, AssetStatus.LOST, why, action="write_off")
-    return view
-
-
-# --------------------------------------------------------------------------- dashboard
-
-
-@dataclass(frozen=True)
-class InService:
-    """An asset on the service bench: with its open ticket, or put in service by hand."""
-
-    asset_id: int
-    tag: str
-    name: str
-    ticket_id: int | None
-    note: str
-    since: datetime | None
-    production: str | None
-
-
-@dataclass(frozen=True)
-class Dashboard:
-    today: date
-    going_out_today: tuple[ReservationView, ...]
-    due_back_today: tuple[OutLine, ...]
-    overdue: tuple[OutLine, ...]
-    in_service: tuple[InService, ...]
-    this_week: tuple[ReservationView, ...]
-
-
-def in_service(session: Session) -> list[InService]:
-    """Open service tickets, and assets in service without one (set by hand)."""
-    tickets: list[TicketView] = list_open_tickets(session)
-    rows = [
-        InService(t.asset_id, t.tag, t.name, t.id, t.note, t.opened_at, t.production)
-        for t in tickets
-    ]
-    ticketed = {t.asset_id for t in tickets}
-    for asset_id, tag, name, notes, updated in session.execute(
-        select(Asset.id, Asset.tag, Asset.name, Asset.notes, Asset.updated_at)
-        .where(Asset.status == AssetStatus.IN_SERVICE)
-        .order_by(Asset.tag)
-    ):
-        if asset_id not in ticketed:
-            rows.append(InService(asset_id, tag, name, None, notes, updated, None))
-    return rows
-
-
-def dashboard(session: Session, today: date | None = None) -> Dashboard:
-    """The front desk at a glance."""
-    today = today or date.today()
-    monday = today - timedelta(days=today.weekday())
-    sunday = monday + timedelta(days=6)
-    week = list_reservations(session, start=monday, end=sunday)
-    return Dashboard(
-        today,
-        tuple(r for r in week if r.start == today),
-        tuple(_out_lines(session, due_on=today, today=today)),
-        tuple(_out_lines(session, overdue_only=True, today=today)),
-        tuple(in_service(session)),
-        tuple(week),
-    )
+    return out_lines(session, production_id=production_id, today=today)

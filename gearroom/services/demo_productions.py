@@ -28,7 +28,7 @@ from gearroom.models import (
     Production,
     ShootDayKind,
 )
-from gearroom.services import availability, checkout, people, productions
+from gearroom.services import availability, checkout, people, productions, returns
 from gearroom.services.actor import Actor
 from gearroom.services.productions import ShootDayDraft
 
@@ -234,11 +234,11 @@ def _play(session: Session, actor: Actor, job: _Job, tags: Sequence[str], today:
         back = [ln.tag for ln in asset_lines[1:]]
         back += [f"{ln.tag}:{ln.quantity}" for ln in view.lines if ln.item_kind == "stock"]
         if back:
-            checkout.checkin(session, actor, back, today=today)
+            returns.checkin(session, actor, back, today=today)
     else:
         damaged = asset_lines[1] if len(asset_lines) > 1 else None
         if damaged is not None:
-            checkout.checkin(
+            returns.checkin(
                 session,
                 actor,
                 [damaged.tag],
@@ -249,7 +249,7 @@ def _play(session: Session, actor: Actor, job: _Job, tags: Sequence[str], today:
         rest = [ln.tag for ln in asset_lines if damaged is None or ln.tag != damaged.tag]
         rest += [f"{ln.tag}:{ln.quantity}" for ln in view.lines if ln.item_kind == "stock"]
         if rest:
-            checkout.checkin(session, actor, rest, today=today)
+            returns.checkin(session, actor, rest, today=today)
     session.execute(
         update(CheckoutLine)
         .where(CheckoutLine.checkout_id == view.id, CheckoutLine.returned_at.is_not(None))

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from gearroom.db import open_database
 from gearroom.models import Asset, AssetStatus
-from gearroom.services import catalog, checkout, people, productions
+from gearroom.services import catalog, checkout, people, productions, returns
 from gearroom.services.actor import Actor, Role
 from gearroom.services.catalog import AssetDraft
 from gearroom.services.productions import ShootDayDraft
@@ -71,7 +71,7 @@ def run(url: str, seed: int) -> None:
         if out and (not free or rng.random() < 0.45):
             tags = rng.sample(out, min(len(out), rng.randint(1, 8)))
             with db.write() as s:
-                checkout.checkin(s, ACTOR, tags)
+                returns.checkin(s, ACTOR, tags)
         else:
             tags = rng.sample(free, min(len(free), rng.randint(1, 8)))
             with db.write() as s:

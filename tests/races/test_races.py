@@ -34,7 +34,16 @@ from sqlalchemy.orm import aliased
 from gearroom.db import Database, open_database
 from gearroom.errors import GearroomError
 from gearroom.models import Asset, AssetStatus, CheckoutLine, Reservation, StockItem
-from gearroom.services import availability, checkout, history, kits, people, productions, stock
+from gearroom.services import (
+    availability,
+    checkout,
+    history,
+    kits,
+    people,
+    productions,
+    returns,
+    stock,
+)
 from gearroom.services.actor import Actor, Role
 from gearroom.services.catalog import AssetDraft, create_asset
 from gearroom.services.checkout import Cart
@@ -53,7 +62,7 @@ def _attempt(db: Database, index: int, op: tuple[Any, ...]) -> None:
         if op[0] == "checkout":
             checkout.commit_checkout(s, actor, op[1])
         elif op[0] == "checkin":
-            checkout.checkin(s, actor, op[1])
+            returns.checkin(s, actor, op[1])
         elif op[0] == "reserve":
             availability.reserve(s, actor, op[1], op[2])
         else:  # pragma: no cover - a typo in a test

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 
 from gearroom.errors import GearroomError, ValidationError
 from gearroom.models import ReturnCondition
-from gearroom.services import checkout
-from gearroom.services.checkout import CheckinResult, OutLine
+from gearroom.services import checkout, returns
+from gearroom.services.checkout import OutLine
+from gearroom.services.returns import CheckinResult
 from gearroom.ui.context import AppContext
 from gearroom.ui.dialogs.checkin_condition import NEEDS_NOTE, ConditionSelector
 from gearroom.ui.feedback import ScanFeedback, Verdict
@@ -110,7 +111,7 @@ class CheckinPage(Page):
         whole = self.whole_kit.isChecked()
         try:
             result = self.context.perform(
-                lambda s, a: checkout.checkin(
+                lambda s, a: returns.checkin(
                     s, a, [text], condition=condition, note=note, whole_kit=whole
                 ),
                 "checkin",

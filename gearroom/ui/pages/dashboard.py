@@ -17,9 +17,10 @@ from PySide6.QtWidgets import (
 
 from gearroom.errors import GearroomError
 from gearroom.models import TagKind
-from gearroom.services import checkout, resolver
+from gearroom.services import dashboard, resolver
 from gearroom.services.availability import ReservationView
-from gearroom.services.checkout import Dashboard, InService, OutLine
+from gearroom.services.checkout import OutLine
+from gearroom.services.dashboard import Dashboard, InService
 from gearroom.ui.context import AppContext
 from gearroom.ui.models.records import RecordColumn
 from gearroom.ui.pages.base import Page
@@ -137,7 +138,7 @@ class DashboardPage(Page):
         layout.addLayout(grid, 1)
 
     def refresh(self) -> None:
-        self.show_dashboard(self.context.query(lambda s: checkout.dashboard(s)))
+        self.show_dashboard(self.context.query(lambda s: dashboard.dashboard(s)))
 
     def show_dashboard(self, data: Dashboard) -> None:
         self.data = data

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from gearroom.errors import GearroomError
-from gearroom.services import checkout, service_tickets
+from gearroom.services import checkout, dashboard, returns, service_tickets
 from gearroom.services.actor import Actor
 from gearroom.services.checkout import OutLine
 from gearroom.services.service_tickets import TicketView
@@ -146,7 +146,7 @@ class ServicePage(Page):
             lambda s: (
                 service_tickets.list_open_tickets(s),
                 checkout.out_items(s),
-                checkout.in_service(s),
+                dashboard.in_service(s),
             )
         )
         self.tickets.set_records(tickets)
@@ -250,7 +250,7 @@ class ServicePage(Page):
         reason = self.reason.text()
         ok = self._run(
             f"{line.tag} written off as lost.",
-            lambda s, a: checkout.write_off_missing(s, a, line.tag, reason) and None,
+            lambda s, a: returns.write_off_missing(s, a, line.tag, reason) and None,
         )
         if ok:
             self.reason.clear()

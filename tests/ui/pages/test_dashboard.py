@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from desk_data import build_desk
 
 from gearroom.models import ShootDayKind
-from gearroom.services import availability, checkout, productions, service_tickets
+from gearroom.services import availability, checkout, dashboard, productions, service_tickets
 from gearroom.services.productions import ShootDayDraft
 from gearroom.ui.pages.dashboard import DashboardPage
 
@@ -73,7 +73,7 @@ def test_overdue_rows_carry_production_and_custodian(qtbot, context) -> None:
 
     context.perform(setup, "checkout")
     tomorrow = today + timedelta(days=1)
-    page.show_dashboard(context.query(lambda s: checkout.dashboard(s, tomorrow)))
+    page.show_dashboard(context.query(lambda s: dashboard.dashboard(s, tomorrow)))
     rows = page.overdue.records_model.records()
     assert [(o.tag, o.production, o.custodian) for o in rows] == [
         (desk.loose[0], desk.production_name, desk.custodian)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from desk_data import build_desk
 
 from gearroom.models import AssetStatus
-from gearroom.services import catalog, checkout, service_tickets
+from gearroom.services import catalog, checkout, returns, service_tickets
 from gearroom.ui.feedback import Verdict
 from gearroom.ui.pages.service import ServicePage
 
@@ -45,7 +45,7 @@ def test_missing_gear_is_written_off(qtbot, context) -> None:
         cart = checkout.new_cart(s, desk.production, desk.badge)
         cart = checkout.scan_into_cart(s, cart, desk.loose[1]).cart
         checkout.commit_checkout(s, a, cart)
-        checkout.checkin(s, a, [desk.loose[1]], condition="missing", note="Not in the case")
+        returns.checkin(s, a, [desk.loose[1]], condition="missing", note="Not in the case")
 
     context.perform(lose, "checkin")
     page = ServicePage(context)

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from gearroom.errors import ConflictError, ValidationError
 from gearroom.models import AssetStatus, CheckoutLine, Event, ReturnCondition, ServiceTicket
-from gearroom.services import availability, catalog, checkout, kits, service_tickets, stock
+from gearroom.services import availability, catalog, checkout, kits, returns, service_tickets, stock
 from gearroom.services.availability import BlockKind
 from gearroom.services.checkout import ScanOutcome
 from gearroom.services.productions import get_production
@@ -41,7 +41,7 @@ def out(catalog_db, actor):
 
 def _checkin(db, actor, tags, **kw):
     with db.write() as s:
-        return checkout.checkin(s, actor, tags, today=day(1), **kw)
+        return returns.checkin(s, actor, tags, today=day(1), **kw)
 
 
 def _status(db, tag):
@@ -116,14 +116,14 @@ def test_missing_written_off_as_lost(out, actor):
     tag = out["lenses"][1]
     _checkin(db, actor, [tag], condition="missing")
     with db.write() as s:
-        checkout.write_off_missing(s, actor, tag, "insurance claim 4711")
+        returns.write_off_missing(s, actor, tag, "insurance claim 4711")
     assert _status(db, tag) is AssetStatus.LOST
     with db.read() as s:
         assert tag not in {o.tag for o in checkout.out_items(s)}
         actions = s.scalars(select(Event.action).where(Event.entity_tag == tag)).all()
     assert "missing" in actions and "write_off" in actions
     with db.write() as s, pytest.raises(ConflictError, match="not marked missing"):
-        checkout.write_off_missing(s, actor, tag, "again")
+        returns.write_off_missing(s, actor, tag, "again")
 
 
 def test_an_item_that_is_not_out_refuses_the_whole_checkin(out, actor, catalog_db):
@@ -213,8 +213,8 @@ def test_camera_package_of_forty_items_out_and_back_with_one_damaged_lens(catalo
     # Wrap: everything comes back; one lens is damaged.
     damaged = primes[4]
     with catalog_db.write() as s:
-        checkout.checkin(s, actor, [damaged], condition="damaged", note="mount loose")
-        back = checkout.checkin(s, actor, [pkg], whole_kit=True)
+        returns.checkin(s, actor, [damaged], condition="damaged", note="mount loose")
+        back = returns.checkin(s, actor, [pkg], whole_kit=True)
     assert len([i for i in back.items if i.item_kind == "asset"]) == 40
     assert [(i.tag, i.quantity) for i in back.items if i.item_kind == "stock"] == [(batt, 6)]
     assert back.kits[0].complete

@@ -19,7 +19,7 @@ from gearroom.models import (
     Person,
     Production,
 )
-from gearroom.services import availability, catalog, checkout, service_tickets
+from gearroom.services import availability, catalog, checkout, dashboard, service_tickets
 from gearroom.services.actor import Actor, Role
 from gearroom.services.checkout import Cart, ScanOutcome
 from tests.unit.services._gear import asset, count, day, events, kit, person, production, stock_item
@@ -279,8 +279,8 @@ def test_dashboard(shop, actor):
         checkout.commit_checkout(s, actor, cart, today=day(0))
         service_tickets.open_ticket(s, actor, shop["cams"][2], "rebuild")
     with db.read() as s:
-        today = checkout.dashboard(s, today=day(0))
-        later = checkout.dashboard(s, today=day(2))
+        today = dashboard.dashboard(s, today=day(0))
+        later = dashboard.dashboard(s, today=day(2))
     assert [r.tag for r in today.going_out_today] == [shop["cams"][0]]
     assert [o.tag for o in today.due_back_today] == [shop["lenses"][0]]
     assert today.overdue == ()
@@ -288,7 +288,7 @@ def test_dashboard(shop, actor):
     with db.write() as s:
         catalog.set_status(s, actor, shop["cams"][1], AssetStatus.IN_SERVICE, "by hand")
     with db.read() as s:
-        bench = checkout.dashboard(s, today=day(0)).in_service
+        bench = dashboard.dashboard(s, today=day(0)).in_service
     assert [(t.tag, t.ticket_id is None) for t in bench] == [
         (shop["cams"][2], False),
         (shop["cams"][1], True),

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from gearroom.errors import ConflictError, NotFoundError, ValidationError
 from gearroom.models import Event, Production, ShootDayKind, TagKind
-from gearroom.services import people, productions, resolver
+from gearroom.services import dashboard, people, productions, resolver
 from gearroom.services.productions import ShootDayDraft, gear_window, parse_dates
 from tests.unit.services._gear import count, day, events
 
@@ -123,7 +123,7 @@ def test_demo_productions_on_the_demo_house(database, actor):
     assert summary.productions == 5
     with database.read() as s:
         names = [p.name for p in productions.list_productions(s)]
-        board = checkout.dashboard(s, today)
+        board = dashboard.dashboard(s, today)
         out_now = checkout.out_items(s, production="Northern Line")
         past = productions.get_production(s, "Harbour Lights")
         future = availability.list_reservations(s, "Salt Flats")
