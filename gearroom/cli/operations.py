@@ -12,7 +12,14 @@ from sqlalchemy.orm import Session
 from gearroom.cli.common import db_option, emit_json, json_option, reading, table, writing
 from gearroom.errors import ConflictError, NotFoundError, ValidationError
 from gearroom.models import Asset, ReturnCondition, ShootDayKind, StockItem
-from gearroom.services import availability, checkout, productions, returns, service_tickets
+from gearroom.services import (
+    availability,
+    checkout,
+    productions,
+    reservations,
+    returns,
+    service_tickets,
+)
 from gearroom.services.checkout import ScanOutcome
 from gearroom.services.validation import parse_date
 
@@ -109,7 +116,7 @@ def production_show(name: str, sheet: Path | None, as_json: bool) -> None:
     """Show a production: days, reservations and what it has out."""
     with reading() as session:
         view = productions.get_production(session, name)
-        booked = availability.list_reservations(session, view.tag)
+        booked = reservations.list_reservations(session, view.tag)
         out = checkout.still_out(session, view.id)
         if sheet is not None:
             from gearroom.ui.sheets import production_sheet_data, write_production_sheet
@@ -204,7 +211,7 @@ def reserve(
 ) -> None:
     """Reserve items, kits (their contents) and stock (TAG:QTY) for a production."""
     with writing() as (session, actor):
-        result = availability.reserve(
+        result = reservations.reserve(
             session,
             actor,
             production_name,

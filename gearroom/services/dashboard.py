@@ -12,11 +12,8 @@ from gearroom.models import (
     Asset,
     AssetStatus,
 )
-from gearroom.services.availability import (
-    ReservationView,
-    list_reservations,
-)
 from gearroom.services.checkout import OutLine, out_lines
+from gearroom.services.reservations import ReservationView, list_reservations
 from gearroom.services.service_tickets import (
     TicketView,
     list_open_tickets,

@@ -28,7 +28,7 @@ from gearroom.models import (
     Production,
     ShootDayKind,
 )
-from gearroom.services import availability, checkout, people, productions, returns
+from gearroom.services import availability, checkout, people, productions, reservations, returns
 from gearroom.services.actor import Actor
 from gearroom.services.productions import ShootDayDraft
 
@@ -128,7 +128,7 @@ def load_demo_productions(session: Session, actor: Actor, today: date) -> int:
         _create(session, actor, job, today)
         added += 1
         try:
-            availability.reserve(session, actor, job.name, tags, today=today)
+            reservations.reserve(session, actor, job.name, tags, today=today)
         except GearroomError:
             # Something is booked or in service already: book what is free, item by item.
             _reserve_what_is_free(session, actor, job.name, tags, today)
@@ -183,9 +183,9 @@ def _reserve_what_is_free(
     wanted = availability.resolve_items(session, list(tags))
     asset_tags = list(session.scalars(select(Asset.tag).where(Asset.id.in_(list(wanted.assets)))))
     for tag in sorted(asset_tags):
-        check = availability.check_reservation(session, production, [tag], today=today)
+        check = reservations.check_reservation(session, production, [tag], today=today)
         if check.ok:
-            availability.reserve(session, actor, production, [tag], today=today)
+            reservations.reserve(session, actor, production, [tag], today=today)
 
 
 def _at(day: date, hour: int) -> datetime:

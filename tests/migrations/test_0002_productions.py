@@ -12,7 +12,15 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from gearroom.db import create_gearroom_engine, downgrade_schema, open_database, upgrade_schema
-from gearroom.services import availability, catalog, checkout, kits, people, productions
+from gearroom.services import (
+    availability,
+    catalog,
+    checkout,
+    kits,
+    people,
+    productions,
+    reservations,
+)
 from gearroom.services.actor import Actor
 from gearroom.services.productions import ShootDayDraft
 
@@ -103,7 +111,7 @@ def test_foundation_data_survives_the_upgrade_and_works_with_productions(engine,
         today = datetime.now(UTC).date()
         with db.write() as s:
             productions.create_production(s, actor, "Night Train", days=[ShootDayDraft(today)])
-            availability.reserve(s, actor, "Night Train", ["KIT-0001"])
+            reservations.reserve(s, actor, "Night Train", ["KIT-0001"])
             cart = checkout.new_cart(s, "Night Train", "P-0001")
             cart = checkout.scan_into_cart(s, cart, "KIT-0001", whole_kit=True).cart
             view = checkout.commit_checkout(s, actor, cart)

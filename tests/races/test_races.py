@@ -35,12 +35,12 @@ from gearroom.db import Database, open_database
 from gearroom.errors import GearroomError
 from gearroom.models import Asset, AssetStatus, CheckoutLine, Reservation, StockItem
 from gearroom.services import (
-    availability,
     checkout,
     history,
     kits,
     people,
     productions,
+    reservations,
     returns,
     stock,
 )
@@ -64,7 +64,7 @@ def _attempt(db: Database, index: int, op: tuple[Any, ...]) -> None:
         elif op[0] == "checkin":
             returns.checkin(s, actor, op[1])
         elif op[0] == "reserve":
-            availability.reserve(s, actor, op[1], op[2])
+            reservations.reserve(s, actor, op[1], op[2])
         else:  # pragma: no cover - a typo in a test
             raise ValueError(op[0])
 
@@ -327,7 +327,7 @@ def test_reserving_one_kit_for_overlapping_windows(
             assert f"reserved for Job {winner}" in message, message
             assert message.endswith("Reserve with an override reason to book it anyway."), op
     with shop.db.read() as s:
-        held = availability.list_reservations(s)
+        held = reservations.list_reservations(s)
     assert {v.production for v in held} == {f"Job {winner}"}
     assert sorted(v.tag for v in held) == sorted([shop.camera, *shop.lenses, shop.battery])
 

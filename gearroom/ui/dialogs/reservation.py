@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from gearroom.errors import ConflictError, GearroomError
-from gearroom.services import availability, resolver
-from gearroom.services.availability import ItemSpec, ReservationCheck
+from gearroom.services import reservations, resolver
+from gearroom.services.availability import ItemSpec
 from gearroom.services.productions import ProductionView
+from gearroom.services.reservations import ReservationCheck
 from gearroom.ui.context import AppContext
 from gearroom.ui.dialogs.base import FormDialog
 from gearroom.ui.widgets.desk_common import to_date
@@ -161,7 +162,7 @@ class ReservationDialog(FormDialog):
         tag, items = self.production.tag, self.items()
         try:
             check = self.context.query(
-                lambda s: availability.check_reservation(s, tag, items, start=start, end=end)
+                lambda s: reservations.check_reservation(s, tag, items, start=start, end=end)
             )
         except GearroomError as exc:
             self.status.setText(str(exc))
@@ -200,7 +201,7 @@ class ReservationDialog(FormDialog):
         if not items:
             raise ConflictError("Add the gear to reserve first.")
         result = self.context.perform(
-            lambda s, a: availability.reserve(
+            lambda s, a: reservations.reserve(
                 s, a, tag, items, start=start, end=end, override_reason=reason
             ),
             "reservation",

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
 from gearroom.errors import GearroomError
 from gearroom.models import TagKind
 from gearroom.services import dashboard, resolver
-from gearroom.services.availability import ReservationView
 from gearroom.services.checkout import OutLine
 from gearroom.services.dashboard import Dashboard, InService
+from gearroom.services.reservations import ReservationView
 from gearroom.ui.context import AppContext
 from gearroom.ui.models.records import RecordColumn
 from gearroom.ui.pages.base import Page

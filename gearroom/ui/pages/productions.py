@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from gearroom.errors import GearroomError
-from gearroom.services import availability, productions
-from gearroom.services.availability import ReservationView, Timeline
+from gearroom.services import productions, reservations
 from gearroom.services.productions import ProductionSummary, ProductionView
+from gearroom.services.reservations import ReservationView, Timeline
 from gearroom.ui.context import AppContext
 from gearroom.ui.dialogs.production import ProductionDialog
 from gearroom.ui.dialogs.reservation import ReservationDialog
@@ -225,12 +225,12 @@ class ProductionsPage(Page):
 
         def load(s: Session) -> _Detail | Timeline:
             if pid is None:
-                return availability.timeline(s, start, end)
+                return reservations.timeline(s, start, end)
             view = productions.get_production_by_id(s, pid)
-            booked = availability.list_reservations(s, view.tag)
+            booked = reservations.list_reservations(s, view.tag)
             assets = sorted({r.item_id for r in booked if r.item_kind == "asset"})
             stock = sorted({r.item_id for r in booked if r.item_kind == "stock"})
-            tl = availability.timeline(s, start, end, asset_ids=assets, stock_ids=stock)
+            tl = reservations.timeline(s, start, end, asset_ids=assets, stock_ids=stock)
             return _Detail(view, tuple(booked), tl)
 
         try:

@@ -1,6 +1,6 @@
 """Items × days with a bar per production: who has what, this week at a glance.
 
-Painted with QPainter from an :class:`~gearroom.services.availability.Timeline`. Reserved bars
+Painted with QPainter from an :class:`~gearroom.services.reservations.Timeline`. Reserved bars
 are blue, gear out green, overdue amber, missing red and service grey; each bar carries the
 production's name. Today's column is tinted.
 """
@@ -13,7 +13,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from gearroom.services.availability import BarKind, Timeline, TimelineBar
+from gearroom.services.reservations import BarKind, Timeline, TimelineBar
 
 BAR_COLOURS: dict[BarKind, QColor] = {
     BarKind.RESERVED: QColor("#3b6fb6"),

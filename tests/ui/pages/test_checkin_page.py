@@ -9,7 +9,7 @@ from desk_data import Desk, build_desk
 from sqlalchemy import func, select
 
 from gearroom.models import AssetStatus, ReturnCondition, ServiceTicket
-from gearroom.services import availability, catalog, checkout
+from gearroom.services import availability, catalog, checkout, reservations
 from gearroom.ui.context import AppContext
 from gearroom.ui.feedback import Verdict
 from gearroom.ui.pages.checkin import CheckinPage
@@ -108,7 +108,7 @@ def test_a_camera_package_reserved_out_by_scan_and_back_with_a_damaged_lens(
     assert dialog.check.asset_count == 42
     dialog.accept()
     assert dialog.result() == dialog.DialogCode.Accepted
-    booked = context.query(lambda s: availability.list_reservations(s, desk.production))
+    booked = context.query(lambda s: reservations.list_reservations(s, desk.production))
     assert len([r for r in booked if r.item_kind == "asset"]) == 42
     assert productions_page.reserved.records_model.rowCount() == 43
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
 from gearroom.models import AssetStatus, Checkout, CheckoutLine
-from gearroom.services import availability, catalog, checkout, service_tickets
+from gearroom.services import catalog, checkout, reservations, service_tickets
 from gearroom.ui.context import AppContext
 from gearroom.ui.feedback import Verdict
 from gearroom.ui.main_window import MainWindow
@@ -71,7 +71,7 @@ def test_refusals_say_why_and_leave_the_cart(page: CheckoutPage, context, desk: 
     page.handle_scan("NOPE-0001")
     assert page.feedback.verdict is Verdict.REFUSED
     assert page.feedback.message == "Unknown tag 'NOPE-0001'."
-    context.perform(lambda s, a: availability.reserve(s, a, desk.other, [desk.loose[1]]), "r")
+    context.perform(lambda s, a: reservations.reserve(s, a, desk.other, [desk.loose[1]]), "r")
     page.handle_scan(desk.loose[1])
     assert page.feedback.verdict is Verdict.REFUSED
     assert f"{desk.loose[1]} is reserved for Salt Flats" in page.feedback.message

@@ -7,7 +7,13 @@ from datetime import date, timedelta
 from desk_data import build_desk
 
 from gearroom.models import ShootDayKind
-from gearroom.services import availability, checkout, dashboard, productions, service_tickets
+from gearroom.services import (
+    checkout,
+    dashboard,
+    productions,
+    reservations,
+    service_tickets,
+)
 from gearroom.services.productions import ShootDayDraft
 from gearroom.ui.pages.dashboard import DashboardPage
 
@@ -18,7 +24,7 @@ def test_sections_show_today_overdue_service_and_the_week(qtbot, context) -> Non
 
     def setup(s, a):  # type: ignore[no-untyped-def]
         # Northern Line starts today: its gear goes out today.
-        availability.reserve(s, a, desk.production, [desk.loose[0], desk.loose[1]])
+        reservations.reserve(s, a, desk.production, [desk.loose[0], desk.loose[1]])
         # A job due back today, and one that was due yesterday.
         productions.create_production(
             s, a, "Due Today", days=[ShootDayDraft(today, ShootDayKind.WRAP)]

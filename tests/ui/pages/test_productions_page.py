@@ -8,7 +8,7 @@ from desk_data import build_desk
 from sqlalchemy import func, select
 
 from gearroom.models import Reservation, ShootDayKind
-from gearroom.services import availability, productions
+from gearroom.services import productions, reservations
 from gearroom.ui.pages.productions import ProductionsPage
 
 
@@ -69,7 +69,7 @@ def test_the_filter_splits_past_current_upcoming(qtbot, context) -> None:
 def test_conflicts_show_before_saving_and_override_needs_a_reason(qtbot, context) -> None:
     desk = build_desk(context, loose_items=3, kit_items=1)
     context.perform(
-        lambda s, a: availability.reserve(s, a, desk.other, [desk.loose[0]]), "reservation"
+        lambda s, a: reservations.reserve(s, a, desk.other, [desk.loose[0]]), "reservation"
     )
     page = ProductionsPage(context)
     qtbot.addWidget(page)
@@ -94,7 +94,7 @@ def test_conflicts_show_before_saving_and_override_needs_a_reason(qtbot, context
     dialog.reason.setText("Client confirmed Salt Flats moved a week")
     dialog.accept()
     assert not dialog.isVisible()
-    booked = context.query(lambda s: availability.list_reservations(s, desk.production))
+    booked = context.query(lambda s: reservations.list_reservations(s, desk.production))
     assert {r.tag: r.override_reason for r in booked} == {
         desk.loose[0]: "Client confirmed Salt Flats moved a week",
         desk.loose[1]: "",

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from gearroom.services import availability, checkout
+from gearroom.services import checkout, reservations
 from gearroom.ui.context import AppContext
 from gearroom.ui.sheets import production_sheet_data, write_checkout_sheet, write_production_sheet
 
@@ -32,7 +32,7 @@ def booked(context: AppContext) -> tuple[Desk, int]:
     desk = build_desk(context, loose_items=40, kit_items=4)
 
     def book(s, a):  # type: ignore[no-untyped-def]
-        availability.reserve(s, a, desk.production, [*desk.loose, desk.kit, (desk.battery, 4)])
+        reservations.reserve(s, a, desk.production, [*desk.loose, desk.kit, (desk.battery, 4)])
         cart = checkout.new_cart(s, desk.production, desk.badge)
         for tag in [*desk.loose, *desk.kit_members, f"{desk.battery}:4"]:
             cart = checkout.scan_into_cart(s, cart, tag).cart

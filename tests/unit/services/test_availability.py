@@ -7,9 +7,10 @@ from sqlalchemy import event, select
 
 from gearroom.errors import ConflictError, ValidationError
 from gearroom.models import AssetStatus, Event, Reservation
-from gearroom.services import availability, catalog, checkout, kits, service_tickets
-from gearroom.services.availability import BarKind, BlockKind
+from gearroom.services import availability, catalog, checkout, kits, reservations, service_tickets
+from gearroom.services.availability import BlockKind
 from gearroom.services.productions import production_by_key
+from gearroom.services.reservations import BarKind
 from tests.unit.services._gear import asset, count, day, events, kit, person, production, stock_item
 
 
@@ -33,12 +34,12 @@ def _buffer(db, actor, days):
 
 def _reserve(db, actor, prod, tags, **kw):
     with db.write() as s:
-        return availability.reserve(s, actor, prod, tags, today=day(-10), **kw)
+        return reservations.reserve(s, actor, prod, tags, today=day(-10), **kw)
 
 
 def _check(db, prod, tags, **kw):
     with db.read() as s:
-        return availability.check_reservation(s, prod, tags, today=day(-10), **kw)
+        return reservations.check_reservation(s, prod, tags, today=day(-10), **kw)
 
 
 def test_turnaround_defaults_to_one_day_and_is_stored(catalog_db, actor):
@@ -289,9 +290,9 @@ def test_cancel_reservation(house, actor):
     db = house["db"]
     _reserve(db, actor, "Alpha", [house["cam1"], house["cam2"]])
     with db.write() as s:
-        assert availability.cancel_reservations(s, actor, "Alpha", [house["cam1"]]) == 1
+        assert reservations.cancel_reservations(s, actor, "Alpha", [house["cam1"]]) == 1
     with db.read() as s:
-        assert [v.tag for v in availability.list_reservations(s, "Alpha")] == [house["cam2"]]
+        assert [v.tag for v in reservations.list_reservations(s, "Alpha")] == [house["cam2"]]
     assert _check(db, "Bravo", [house["cam1"]], start=day(1), end=day(2)).ok
 
 
@@ -302,7 +303,7 @@ def test_timeline_rows_and_bars(house, actor):
     with db.write() as s:
         service_tickets.open_ticket(s, actor, house["cam2"], "sensor clean")
     with db.read() as s:
-        tl = availability.timeline(s, day(0), day(9), today=day(0))
+        tl = reservations.timeline(s, day(0), day(9), today=day(0))
     assert len(tl.days) == 10
     rows = {r.tag: r for r in tl.rows}
     assert set(rows) == {house["cam1"], house["cam2"], house["lens"]}
@@ -312,7 +313,7 @@ def test_timeline_rows_and_bars(house, actor):
     ]
     assert [b.kind for b in rows[house["cam2"]].bars] == [BarKind.SERVICE]
     with db.read() as s:
-        only = availability.timeline(
+        only = reservations.timeline(
             s, day(0), day(3), production="Charlie", asset_ids=[rows[house["lens"]].item_id]
         )
     assert [r.tag for r in only.rows] == [house["lens"]]
@@ -327,7 +328,7 @@ def test_reserving_more_stock_adds_only_the_difference(catalog_db, actor):
     assert [v.quantity for v in again.reserved] == [3]
     assert _reserve(catalog_db, actor, "Alpha", [f"{batt}:4"]).reserved == ()
     with catalog_db.read() as s:
-        held = sum(v.quantity for v in availability.list_reservations(s, "Alpha"))
+        held = sum(v.quantity for v in reservations.list_reservations(s, "Alpha"))
         (avail,) = availability.availability(s, batt, day(0), day(3)).stock
     assert held == 5
     assert avail.min_free == 5
@@ -339,11 +340,11 @@ def test_gear_in_service_cannot_be_booked_even_with_an_override(catalog_db, acto
         production(s, actor, "Nightfall", 2, 6)
         service_tickets.open_ticket(s, actor, lens, "front element scratched")
     with pytest.raises(ConflictError, match="in service"), catalog_db.write() as s:
-        availability.reserve(s, actor, "Nightfall", [lens], override_reason="we need it")
+        reservations.reserve(s, actor, "Nightfall", [lens], override_reason="we need it")
     with catalog_db.read() as s:
         assert s.scalars(select(Reservation)).all() == []
     with catalog_db.write() as s:
         service_tickets.close_ticket(s, actor, lens, "polished")
-        availability.reserve(s, actor, "Nightfall", [lens])
+        reservations.reserve(s, actor, "Nightfall", [lens])
     with catalog_db.read() as s:
         assert len(s.scalars(select(Reservation)).all()) == 1

@@ -5,7 +5,15 @@ from sqlalchemy import select
 
 from gearroom.errors import ConflictError, ValidationError
 from gearroom.models import AssetStatus, CheckoutLine, Event, ReturnCondition, ServiceTicket
-from gearroom.services import availability, catalog, checkout, kits, returns, service_tickets, stock
+from gearroom.services import (
+    catalog,
+    checkout,
+    kits,
+    reservations,
+    returns,
+    service_tickets,
+    stock,
+)
 from gearroom.services.availability import BlockKind
 from gearroom.services.checkout import ScanOutcome
 from gearroom.services.productions import get_production
@@ -81,7 +89,7 @@ def test_damaged_opens_a_ticket_and_makes_the_item_unavailable(out, actor):
         assert ticket.tag == out["lenses"][0]
         assert ticket.note == "front element cracked"
         assert ticket.production == "Alpha"
-        check = availability.check_reservation(s, "Bravo", [out["lenses"][0]])
+        check = reservations.check_reservation(s, "Bravo", [out["lenses"][0]])
     assert [c.kind for c in check.conflicts] == [BlockKind.IN_SERVICE]
 
 
@@ -192,7 +200,7 @@ def test_camera_package_of_forty_items_out_and_back_with_one_damaged_lens(catalo
         everything = kits.get_kit(s, pkg).all_assets()
     assert len(everything) == 41
     with catalog_db.write() as s:
-        reserved = availability.reserve(s, actor, "Feature X", [pkg], today=day(0))
+        reserved = reservations.reserve(s, actor, "Feature X", [pkg], today=day(0))
     assert len([v for v in reserved.reserved if v.item_kind == "asset"]) == 41
 
     # Prep day: the AC scans the package tag, then every item, then the badge.
@@ -223,7 +231,7 @@ def test_camera_package_of_forty_items_out_and_back_with_one_damaged_lens(catalo
         assert checkout.out_items(s, production="Feature X") == []
         (ticket,) = service_tickets.list_open_tickets(s)
         assert ticket.tag == damaged
-        check = availability.check_reservation(s, "Commercial Y", [pkg])
+        check = reservations.check_reservation(s, "Commercial Y", [pkg])
     assert _status(catalog_db, damaged) is AssetStatus.IN_SERVICE
     assert [(c.tag, c.kind) for c in check.conflicts] == [(damaged, BlockKind.IN_SERVICE)]
     with catalog_db.read() as s:

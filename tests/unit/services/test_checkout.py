@@ -19,7 +19,13 @@ from gearroom.models import (
     Person,
     Production,
 )
-from gearroom.services import availability, catalog, checkout, dashboard, service_tickets
+from gearroom.services import (
+    catalog,
+    checkout,
+    dashboard,
+    reservations,
+    service_tickets,
+)
 from gearroom.services.actor import Actor, Role
 from gearroom.services.checkout import Cart, ScanOutcome
 from tests.unit.services._gear import asset, count, day, events, kit, person, production, stock_item
@@ -92,7 +98,7 @@ def test_scans_set_production_custodian_and_items(shop):
 def test_scan_says_why_an_item_is_not_available(shop, actor):
     db = shop["db"]
     with db.write() as s:
-        availability.reserve(s, actor, "Bravo", [shop["cams"][1]])
+        reservations.reserve(s, actor, "Bravo", [shop["cams"][1]])
         service_tickets.open_ticket(s, actor, shop["cams"][2], "viewfinder flickers")
     with db.read() as s:
         cart = checkout.new_cart(s, "Alpha", shop["ana"])
@@ -201,7 +207,7 @@ def test_already_out_message_names_person_production_and_date(shop, actor):
 def test_reserved_elsewhere_needs_an_override(shop, actor):
     db = shop["db"]
     with db.write() as s:
-        availability.reserve(s, actor, "Bravo", [shop["cams"][1]])
+        reservations.reserve(s, actor, "Bravo", [shop["cams"][1]])
     with db.read() as s:
         cart = checkout.new_cart(s, "Alpha", shop["ana"])
     cart = dataclasses.replace(
@@ -273,7 +279,7 @@ def test_commit_needs_production_custodian_and_items(shop, actor):
 def test_dashboard(shop, actor):
     db = shop["db"]
     with db.write() as s:
-        availability.reserve(s, actor, "Alpha", [shop["cams"][0]])
+        reservations.reserve(s, actor, "Alpha", [shop["cams"][0]])
         cart = checkout.new_cart(s, "Alpha", shop["ana"], due_back=day(0))
         cart = checkout.scan_into_cart(s, cart, shop["lenses"][0], today=day(0)).cart
         checkout.commit_checkout(s, actor, cart, today=day(0))

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from gearroom.errors import ConflictError, NotFoundError, ValidationError
 from gearroom.models import Event, Production, ShootDayKind, TagKind
-from gearroom.services import dashboard, people, productions, resolver
+from gearroom.services import dashboard, people, productions, reservations, resolver
 from gearroom.services.productions import ShootDayDraft, gear_window, parse_dates
 from tests.unit.services._gear import count, day, events
 
@@ -114,7 +114,7 @@ def test_parse_dates():
 def test_demo_productions_on_the_demo_house(database, actor):
     from datetime import date
 
-    from gearroom.services import availability, checkout, demo, demo_productions
+    from gearroom.services import checkout, demo, demo_productions
 
     today = date.today()
     with database.write() as s:
@@ -126,7 +126,7 @@ def test_demo_productions_on_the_demo_house(database, actor):
         board = dashboard.dashboard(s, today)
         out_now = checkout.out_items(s, production="Northern Line")
         past = productions.get_production(s, "Harbour Lights")
-        future = availability.list_reservations(s, "Salt Flats")
+        future = reservations.list_reservations(s, "Salt Flats")
     assert names[0] == "Harbour Lights" and names[-1] == "Salt Flats"
     assert past.window_end is not None and past.window_end < today
     assert out_now and all(not o.overdue for o in out_now)
