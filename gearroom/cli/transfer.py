@@ -11,8 +11,9 @@ from typing import Any
 import click
 
 from gearroom.cli.common import db_option, emit_json, json_option, reading, state, writing
-from gearroom.services import catalog_export, importer
-from gearroom.services.importer import ImportKind, ImportOptions, ImportRefused, ImportReport
+from gearroom.services import catalog_export, import_files, importer
+from gearroom.services.import_files import ImportKind
+from gearroom.services.importer import ImportOptions, ImportRefused, ImportReport
 
 #: Files with more rows than this show a progress bar on a terminal.
 PROGRESS_FROM = 200
@@ -44,7 +45,7 @@ def _print_report(report: ImportReport) -> None:
 
 
 def _import(kind: ImportKind, path: Path, opts: dict[str, Any]) -> None:
-    table = importer.read_table(path, kind, sheet=opts["sheet"])
+    table = import_files.read_table(path, kind, sheet=opts["sheet"])
     preset = importer.get_preset(opts["preset"], kind) if opts["preset"] else None
     store = importer.MappingStore()
     with reading() as session:

@@ -32,7 +32,8 @@ from sqlalchemy.orm import Session, selectinload
 from gearroom.errors import ValidationError
 from gearroom.models import Asset, Category, Kit, KitAsset, Person, StockItem
 from gearroom.services.actor import Actor, Permission
-from gearroom.services.importer import ATTRIBUTE_PREFIX, ImportKind
+from gearroom.services.import_files import ImportKind
+from gearroom.services.importer import ATTRIBUTE_PREFIX
 
 FORMATS = (".xlsx", ".zip", ".csv")
 _RISKY_START = ("=", "+", "-", "@", "\t", "\r")

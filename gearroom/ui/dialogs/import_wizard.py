@@ -36,18 +36,17 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from gearroom.errors import GearroomError
-from gearroom.services import importer
+from gearroom.services import import_files, importer
 from gearroom.services.actor import Actor
+from gearroom.services.import_files import ImportKind, SourceTable
 from gearroom.services.importer import (
     IGNORE,
     ImportCancelled,
-    ImportKind,
     ImportOptions,
     ImportRefused,
     ImportReport,
     MappingStore,
     Preset,
-    SourceTable,
 )
 from gearroom.ui.context import AppContext
 from gearroom.ui.dialogs.base import BANNER_STYLE
@@ -657,7 +656,7 @@ class ImportWizard(QWizard):
 
     def load(self, path: Path, kind: ImportKind, preset: Preset | None) -> None:
         """Read the file (called when leaving the first page)."""
-        self.table = importer.read_table(path, kind)
+        self.table = import_files.read_table(path, kind)
         self.kind = kind
         self.preset = preset
 

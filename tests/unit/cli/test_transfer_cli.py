@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 
 from gearroom.cli import main
-from gearroom.services import catalog, history, importer
-from gearroom.services.importer import ImportKind, MappingStore
+from gearroom.services import catalog, history, import_files, importer
+from gearroom.services.import_files import ImportKind
+from gearroom.services.importer import MappingStore
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "import"
 MESSY = DATA / "snipe-it-export-messy.csv"
@@ -69,7 +70,7 @@ def test_json_report_and_map_overrides(catalog_db, capsys, tmp_path):
     ]
     assert "no category 'Linse'" in report["rows"][1]["problems"][0]["message"]
     # the mapping given with --map is remembered for this header row
-    table = importer.read_table(src)
+    table = import_files.read_table(src)
     remembered = MappingStore().get(importer.source_signature(ImportKind.ASSETS, table.headers))
     assert remembered == report["mapping"]
     code, out, _ = run(

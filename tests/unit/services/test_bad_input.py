@@ -16,9 +16,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gearroom.errors import GearroomError
-from gearroom.services import catalog, history, importer, kits, people, resolver, stock
+from gearroom.services import (
+    catalog,
+    history,
+    import_files,
+    importer,
+    kits,
+    people,
+    resolver,
+    stock,
+)
 from gearroom.services.catalog import AssetDraft
-from gearroom.services.importer import ImportKind, ImportOptions
+from gearroom.services.import_files import ImportKind
+from gearroom.services.importer import ImportOptions
 
 EVIL = [
     "'; DROP TABLE assets; --",
@@ -172,7 +182,7 @@ def test_the_importer_reports_or_imports_any_file(
     path.write_bytes(buffer.getvalue().encode(encoding))
     options = ImportOptions(create_categories=create_categories)
     try:
-        table = importer.read_table(path)
+        table = import_files.read_table(path)
         mapping = importer.initial_mapping(ImportKind.ASSETS, table)
         with catalog_db.write() as s:
             report = importer.run_import(
@@ -196,8 +206,8 @@ def test_any_bytes_read_as_a_table_or_a_clear_error(tmp_path_factory, data):
     path = tmp_path_factory.mktemp("bytes") / "x.csv"
     path.write_bytes(data)
     try:
-        table = importer.read_table(path)
-    except importer.ImportFileError as exc:
+        table = import_files.read_table(path)
+    except import_files.ImportFileError as exc:
         assert str(exc)
     else:
         assert table.headers and all(r.line > table.header_line for r in table.rows)
@@ -211,13 +221,13 @@ def test_any_bytes_read_as_a_table_or_a_clear_error(tmp_path_factory, data):
 )
 def test_numbers_and_dates_parse_or_raise_value_error(text):
     try:
-        number = importer.parse_number(text)
+        number = import_files.parse_number(text)
     except ValueError:
         pass
     else:
         assert number.is_finite() and abs(number) < Decimal("1e400")
     try:
-        day = importer.parse_date_text(text)
+        day = import_files.parse_date_text(text)
     except ValueError:
         pass
     else:

@@ -10,10 +10,20 @@ import pytest
 
 from gearroom.db import open_database
 from gearroom.errors import ValidationError
-from gearroom.services import catalog, catalog_export, history, importer, kits, people, stock
+from gearroom.services import (
+    catalog,
+    catalog_export,
+    history,
+    import_files,
+    importer,
+    kits,
+    people,
+    stock,
+)
 from gearroom.services.actor import Actor, PermissionDenied, Role
 from gearroom.services.catalog import AssetDraft
-from gearroom.services.importer import ImportKind, ImportOptions
+from gearroom.services.import_files import ImportKind
+from gearroom.services.importer import ImportOptions
 from gearroom.services.setup import ensure_standard_categories
 
 TRICKY = '=HYPERLINK("http://evil","click") ; "quoted", multi\nline'
@@ -65,7 +75,7 @@ def _fresh(tmp_path, actor, name):
 
 def _import_everything(db, actor, path):
     for kind in ImportKind:
-        table = importer.read_table(path, kind)
+        table = import_files.read_table(path, kind)
         with db.read() as s:
             keys = importer.attribute_keys(s)
         mapping = importer.initial_mapping(kind, table, attribute_keys=keys)
@@ -131,7 +141,7 @@ def test_export_reads_back_into_an_empty_house(house, actor, tmp_path, target):
     try:
         if target == "catalog.csv":
             for kind, path in zip(ImportKind, result.paths, strict=True):
-                table = importer.read_table(path)
+                table = import_files.read_table(path)
                 mapping = importer.initial_mapping(
                     kind, table, attribute_keys=["mount", "sensor_hours", "max_aperture"]
                 )

@@ -11,16 +11,11 @@ from sqlalchemy import func, select
 
 from gearroom.errors import GearroomError, ValidationError
 from gearroom.models import AssetStatus, Event
-from gearroom.services import catalog, history, importer, kits, people, stock
+from gearroom.services import catalog, history, import_files, importer, kits, people, stock
 from gearroom.services.actor import Actor, PermissionDenied, Role
 from gearroom.services.catalog import AssetDraft
-from gearroom.services.importer import (
-    ImportCancelled,
-    ImportKind,
-    ImportOptions,
-    ImportRefused,
-    MappingStore,
-)
+from gearroom.services.import_files import ImportKind
+from gearroom.services.importer import ImportCancelled, ImportOptions, ImportRefused, MappingStore
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "import"
 MESSY = DATA / "snipe-it-export-messy.csv"
@@ -42,7 +37,7 @@ def _run(db, actor, table, kind, mapping=None, options=None, *, commit=False):
 def _csv(tmp_path, text, name="in.csv", encoding="utf-8"):
     path = tmp_path / name
     path.write_bytes(text.encode(encoding))
-    return importer.read_table(path)
+    return import_files.read_table(path)
 
 
 # --------------------------------------------------------------------------- reading files
@@ -84,21 +79,21 @@ def test_blank_header_cells_and_empty_files(tmp_path):
     table = _csv(tmp_path, "\n\n,Name,\nx,FX6,\n")
     assert table.headers == ("Column 1", "Name")
     assert table.header_line == 3
-    with pytest.raises(importer.ImportFileError, match="empty"):
+    with pytest.raises(import_files.ImportFileError, match="empty"):
         _csv(tmp_path, "\n \n;;\n", name="blank.csv")
 
 
 def test_unreadable_files_give_a_clear_error(tmp_path):
     bad = tmp_path / "broken.xlsx"
     bad.write_bytes(b"PK\x03\x04 not really")
-    with pytest.raises(importer.ImportFileError, match="not a readable XLSX"):
-        importer.read_table(bad)
+    with pytest.raises(import_files.ImportFileError, match="not a readable XLSX"):
+        import_files.read_table(bad)
     old = tmp_path / "old.xls"
     old.write_bytes(b"\xd0\xcf\x11\xe0")
-    with pytest.raises(importer.ImportFileError, match=r"save it as \.xlsx"):
-        importer.read_table(old)
-    with pytest.raises(importer.ImportFileError, match="Cannot read"):
-        importer.read_table(tmp_path / "missing.csv")
+    with pytest.raises(import_files.ImportFileError, match=r"save it as \.xlsx"):
+        import_files.read_table(old)
+    with pytest.raises(import_files.ImportFileError, match="Cannot read"):
+        import_files.read_table(tmp_path / "missing.csv")
 
 
 def test_xlsx_rows_keep_their_spreadsheet_row_numbers(tmp_path):
@@ -114,11 +109,11 @@ def test_xlsx_rows_keep_their_spreadsheet_row_numbers(tmp_path):
     people_ws.append(["Ana"])
     path = tmp_path / "gear.xlsx"
     book.save(path)
-    table = importer.read_table(path, ImportKind.ASSETS)
+    table = import_files.read_table(path, ImportKind.ASSETS)
     assert table.name == "gear.xlsx [Sheet1]"
     assert [r.line for r in table.rows] == [2, 4]
     assert table.rows[0].cells == ("FX6", "Camera", "2024-03-01", "1200")
-    assert importer.read_table(path, ImportKind.PEOPLE).rows[0].cells == ("Ana",)
+    assert import_files.read_table(path, ImportKind.PEOPLE).rows[0].cells == ("Ana",)
 
 
 # --------------------------------------------------------------------------- values
@@ -141,13 +136,13 @@ def test_xlsx_rows_keep_their_spreadsheet_row_numbers(tmp_path):
     ],
 )
 def test_numbers_as_spreadsheets_write_them(text, expected):
-    assert importer.parse_number(text) == expected
+    assert import_files.parse_number(text) == expected
 
 
 @pytest.mark.parametrize("text", ["", "abc", "1.2.3", "1,2,3", "1e999", "--5", "5-", ".", "NaN"])
 def test_non_numbers_are_refused(text):
     with pytest.raises(ValueError):
-        importer.parse_number(text)
+        import_files.parse_number(text)
 
 
 @pytest.mark.parametrize(
@@ -167,7 +162,7 @@ def test_non_numbers_are_refused(text):
     ],
 )
 def test_dates_in_iso_us_and_snipe_it_formats(text, order, expected):
-    assert importer.parse_date_text(text, order) == expected
+    assert import_files.parse_date_text(text, order) == expected
 
 
 @pytest.mark.parametrize(
@@ -175,7 +170,7 @@ def test_dates_in_iso_us_and_snipe_it_formats(text, order, expected):
 )
 def test_impossible_dates_are_refused(text):
     with pytest.raises(ValueError):
-        importer.parse_date_text(text)
+        import_files.parse_date_text(text)
 
 
 def test_kit_contents_cells():
@@ -252,7 +247,7 @@ def test_overrides_and_mapping_checks():
 
 
 def _messy(db, actor, options=None, *, commit=False):
-    table = importer.read_table(MESSY)
+    table = import_files.read_table(MESSY)
     preset = importer.get_preset("snipe-it")
     mapping = importer.initial_mapping(ImportKind.ASSETS, table, preset=preset)
     return (
@@ -263,7 +258,7 @@ def _messy(db, actor, options=None, *, commit=False):
 
 
 def test_messy_snipe_it_export_is_read_as_it_is(catalog_db, actor):
-    table = importer.read_table(MESSY)
+    table = import_files.read_table(MESSY)
     assert (table.encoding, table.delimiter) == ("windows-1252", ";")
     assert table.headers[-2:] == ("Notes", "Notes (2)")
     assert [r.line for r in table.rows] == [2, 3, 6, 7, 8, 9, 10, 12, 13, 14]
@@ -325,7 +320,7 @@ def test_good_rows_of_the_messy_file_import_with_their_values(catalog_db, actor,
     keep = [raw[0], raw[1], raw[2], raw[3], raw[5], raw[11], raw[13]]
     path = tmp_path / "good.csv"
     path.write_bytes("\r\n".join(keep).encode("cp1252"))
-    table = importer.read_table(path)
+    table = import_files.read_table(path)
     preset = importer.get_preset("snipe-it")
     mapping = importer.initial_mapping(ImportKind.ASSETS, table, preset=preset)
     before = _events(catalog_db)
@@ -531,11 +526,11 @@ def test_formula_escape_is_dropped_on_import(catalog_db, actor, tmp_path):
 
 
 def test_bom_only_utf16_and_signature_helpers():
-    assert importer.decode_bytes(codecs.BOM_UTF16_LE + "Näme".encode("utf-16-le")) == (
+    assert import_files.decode_bytes(codecs.BOM_UTF16_LE + "Näme".encode("utf-16-le")) == (
         "Näme",
         "utf-16",
     )
-    assert importer.decode_bytes(b"\x81\x8d") == ("\x81\x8d", "latin-1")
+    assert import_files.decode_bytes(b"\x81\x8d") == ("\x81\x8d", "latin-1")
     sig = importer.source_signature(ImportKind.ASSETS, ["Name", "Serial No."])
     assert sig == importer.source_signature(ImportKind.ASSETS, ["name", "serial no"])
     assert importer.source_signature(ImportKind.ASSETS, [], "snipe-it") == "assets:preset:snipe-it"
@@ -544,7 +539,7 @@ def test_bom_only_utf16_and_signature_helpers():
 def test_shipped_sample_files_import_cleanly_in_order(catalog_db, actor):
     samples = importer.resources_dir() / "import" / "samples"
     for kind in (ImportKind.ASSETS, ImportKind.STOCK, ImportKind.PEOPLE, ImportKind.KITS):
-        table = importer.read_table(samples / f"{kind.value}.csv")
+        table = import_files.read_table(samples / f"{kind.value}.csv")
         report = _run(catalog_db, actor, table, kind, commit=True)
         assert report.committed and report.count("create") == len(table.rows), report.problems
     with catalog_db.read() as s:
