@@ -5,7 +5,8 @@ The steps, shared by the ``gearroom import`` command and the import wizard:
 1. :func:`gearroom.services.import_files.read_table` reads a file as it comes from the real
    world: UTF-8 with or without BOM, Windows-1252, ``,`` ``;`` tab or ``|`` separators, CRLF
    or bare CR line ends, quoted fields with newlines, duplicate column names (the second
-   ``Notes`` becomes ``Notes (2)``) and blank rows. Each row keeps its line number in the file (the spreadsheet row for XLSX).
+   ``Notes`` becomes ``Notes (2)``) and blank rows. Each row keeps its line number in the
+   file (the spreadsheet row for XLSX).
 2. :func:`initial_mapping` maps columns to fields: a guess from the column names, a preset
    (``snipe-it``, ``cheqroom``, ``generic``…, the JSON files in ``resources/import/presets``)
    and what was confirmed last time for the same source (:class:`MappingStore`, keyed by the
