@@ -29,6 +29,10 @@ import platformdirs
 from gearroom.errors import ValidationError
 
 APP_NAME = "gearroom"
+#: What a scanner may send after a tag (see gearroom.ui.scanner).
+SCAN_SUFFIXES = ("enter", "tab", "crlf", "none")
+MIN_SCAN_GAP_MS = 5
+MAX_SCAN_GAP_MS = 300
 
 
 def default_data_dir() -> Path:
@@ -75,6 +79,11 @@ class Settings:
     default_location: str = ""
     label_template: str = "avery-l7163"
     backup_keep: int = 7
+    #: The scanner: longest gap between its keys (ms), the key it sends after a tag ("enter",
+    #: "tab", "crlf" or "none") and a character it sends before one ("" for none).
+    scan_gap_ms: int = 60
+    scan_suffix: str = "enter"
+    scan_prefix: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     def effective_database_url(self) -> str:
@@ -92,6 +101,22 @@ class Settings:
         updated = replace(self, **changes)
         if updated.backup_keep < 1:
             raise ValidationError("Keep at least one backup.", field="backup_keep")
+        if not MIN_SCAN_GAP_MS <= updated.scan_gap_ms <= MAX_SCAN_GAP_MS:
+            raise ValidationError(
+                f"The scanner gap must be {MIN_SCAN_GAP_MS}–{MAX_SCAN_GAP_MS} ms.",
+                field="scan_gap_ms",
+            )
+        if updated.scan_suffix not in SCAN_SUFFIXES:
+            raise ValidationError(
+                f"The scanner suffix must be one of {', '.join(SCAN_SUFFIXES)}.",
+                field="scan_suffix",
+            )
+        prefix = updated.scan_prefix
+        if len(prefix) > 1 or (prefix and (not prefix.isprintable() or prefix.isalnum())):
+            raise ValidationError(
+                "The scanner prefix is one character that is not a letter or digit, or none.",
+                field="scan_prefix",
+            )
         return updated
 
 

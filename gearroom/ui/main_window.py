@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -23,7 +24,7 @@ from gearroom.ui.pages.base import Page
 from gearroom.ui.pages.dashboard import DashboardPage
 from gearroom.ui.pages.inventory import InventoryPage
 from gearroom.ui.pages.registry import PageFactory, page_factories
-from gearroom.ui.scanner import ScanDetector
+from gearroom.ui.scanner import ScanDetector, belongs_to, refuse_in_dialog
 from gearroom.ui.widgets.actions import ACTIONS, STARTS_GROUP, ItemActions, create_actions
 from gearroom.ui.widgets.connection_banner import install_banner
 from gearroom.ui.window_controls import WindowControls
@@ -74,8 +75,9 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self.show_page)
         context.changed.connect(self._data_changed)
         context.actor_changed.connect(self._update_status)
-        # Scans reach the open page whatever has focus, while this window is the active one.
-        self.scanner = ScanDetector(self, accept=lambda w: w.window() is self)
+        # Scans reach the open page (or this window's open dialog) whatever has focus.
+        self.scanner = ScanDetector(self, accept=lambda w: belongs_to(w, self))
+        self._configure_scanner()
         self.scanner.scanned.connect(self.dispatch_scan)
         self.scanner.install()
         for page in self.pages:
@@ -154,15 +156,29 @@ class MainWindow(QMainWindow):
     def _data_changed(self, what: str) -> None:
         """Refresh the open page; hidden pages refresh when they are shown (Page.activated)."""
         if what == "settings":
+            self._configure_scanner()
             self.setWindowTitle(f"Gearroom — {self.context.settings.house_name}")
         page = self.current_page()
         if page is not None:
             page.refresh()
 
+    def _configure_scanner(self) -> None:
+        s = self.context.settings
+        self.scanner.configure(gap_ms=s.scan_gap_ms, suffix=s.scan_suffix, prefix=s.scan_prefix)
+
     def dispatch_scan(self, text: str) -> bool:
         """Give a scanned tag to the open page; say so in the status bar when it is not taken.
 
-        The badge of another operator asks for their PIN and switches to them instead."""
+        The badge of another operator asks for their PIN and switches to them instead. While a
+        dialog is open, the scan goes to its scan field (``take_scan``) or is refused there."""
+        dialog = QApplication.activeModalWidget()
+        if dialog is not None and dialog is not self:
+            take = getattr(dialog, "take_scan", None)
+            if callable(take) and take(text):
+                return True
+            message = refuse_in_dialog(dialog, text)
+            self.statusBar().showMessage(message, 8000)
+            return False
         if self.controls.handle_badge(text):
             return True
         page = self.current_page()
@@ -208,5 +224,6 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.context, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.restart_needed.connect(self.close)
+        self.scanner.burst_finished.connect(dialog.show_burst)
         dialog.open()
         return dialog

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -20,15 +21,61 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from gearroom.config import Settings, save_settings
+from gearroom.config import MAX_SCAN_GAP_MS, MIN_SCAN_GAP_MS, Settings, save_settings
 from gearroom.db import Database
 from gearroom.errors import ValidationError
 from gearroom.services import catalog
 from gearroom.ui.context import AppContext
 from gearroom.ui.dialogs.backups import BackupsSection
 from gearroom.ui.dialogs.base import FormDialog, select_data
+from gearroom.ui.scanner import BurstReport
 
 NO_DEFAULT = "— none —"
+SUFFIX_CHOICES = (
+    ("Enter", "enter"),
+    ("Tab", "tab"),
+    ("CR+LF (Enter, then line feed)", "crlf"),
+    ("Nothing (the pause ends the scan)", "none"),
+)
+
+
+class ScannerSection(QGroupBox):
+    """The scanner's settings and a box that shows what the last scan sent."""
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__("Scanner", parent)
+        self.form = QFormLayout(self)
+        self.form.setHorizontalSpacing(12)
+        self.gap = QSpinBox()
+        self.gap.setObjectName("scanGap")
+        self.gap.setRange(MIN_SCAN_GAP_MS, MAX_SCAN_GAP_MS)
+        self.gap.setValue(settings.scan_gap_ms)
+        self.gap.setSuffix(" ms between keys at most")
+        self.suffix = QComboBox()
+        self.suffix.setObjectName("scanSuffix")
+        for text, value in SUFFIX_CHOICES:
+            self.suffix.addItem(text, value)
+        select_data(self.suffix, settings.scan_suffix)
+        self.prefix = QLineEdit(settings.scan_prefix)
+        self.prefix.setObjectName("scanPrefix")
+        self.prefix.setMaxLength(1)
+        self.prefix.setPlaceholderText("None")
+        self.test_field = QLineEdit()
+        self.test_field.setObjectName("scanTest")
+        self.test_field.setReadOnly(True)
+        self.test_field.setPlaceholderText("Test your scanner: scan any label now")
+        self.test_details = QPlainTextEdit()
+        self.test_details.setObjectName("scanTestDetails")
+        self.test_details.setReadOnly(True)
+        self.test_details.setMaximumHeight(96)
+        self.test_details.setPlaceholderText(
+            "What the scanner sends shows here: its keys, their timing and what was recognised."
+        )
+
+    def show_burst(self, report: BurstReport) -> None:
+        """Show the last burst of keys: recognised as a scan or not, and why."""
+        self.test_field.setText(report.scan if report.scan is not None else "")
+        self.test_details.setPlainText(report.describe())
 
 
 def describe_database(database: Database) -> str:
@@ -128,10 +175,25 @@ class SettingsDialog(FormDialog):
             backups_layout = self.backups.layout()
             if isinstance(backups_layout, QVBoxLayout):
                 backups_layout.insertLayout(1, keep_form)
+        self.scanner = ScannerSection(settings)
+        self.add_field("scan_gap_ms", "Gap", self.scanner.gap, form=self.scanner.form)
+        self.add_field("scan_suffix", "After the tag", self.scanner.suffix, form=self.scanner.form)
+        self.add_field("scan_prefix", "Before the tag", self.scanner.prefix, form=self.scanner.form)
+        self.scanner.form.addRow("Test", self.scanner.test_field)
+        self.scanner.form.addRow("", self.scanner.test_details)
+        self.body.addWidget(self.scanner)
         self.backups.restored.connect(self._restored)
         self.body.addWidget(self.backups)
         self.finish_layout()
         self.setMinimumWidth(560)
+
+    def take_scan(self, text: str) -> bool:
+        """A scan while this dialog is open lands in the scanner test box."""
+        self.scanner.test_field.setText(text)
+        return True
+
+    def show_burst(self, report: BurstReport) -> None:
+        self.scanner.show_burst(report)
 
     def _restored(self, _source: str) -> None:
         self.reject()
@@ -148,6 +210,9 @@ class SettingsDialog(FormDialog):
             house_phone=self.house_phone.text().strip(),
             default_location=str(self.default_location.currentData() or ""),
             database_url=check_database_url(self.database_url.text()),
+            scan_gap_ms=self.scanner.gap.value(),
+            scan_suffix=str(self.scanner.suffix.currentData() or "enter"),
+            scan_prefix=self.scanner.prefix.text(),
             **(
                 {"backup_keep": self.backup_keep.value()}
                 if self.context.database.path is not None
