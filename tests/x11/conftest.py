@@ -12,6 +12,7 @@ Xvfb and xdotool missing: the tests skip, or fail when ``CI=true`` or ``GEARROOM
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import selectors
@@ -224,10 +225,8 @@ class App:
 
     def close(self) -> None:
         if self.process.poll() is None:
-            try:
+            with contextlib.suppress(AssertionError):
                 self.ask("quit", timeout=10)
-            except AssertionError:
-                pass
             try:
                 self.process.wait(10)
             except subprocess.TimeoutExpired:

@@ -151,9 +151,9 @@ class Driver:
         out = []
         for widget in self.inputs():
             names = {type(widget).__name__, *(c.__name__ for c in type(widget).__mro__)}
-            if kind in names or widget.objectName() == kind:
-                if widget.isEnabled() and widget.focusPolicy() != Qt.FocusPolicy.NoFocus:
-                    out.append(widget)
+            wanted = kind in names or widget.objectName() == kind
+            if wanted and widget.isEnabled() and widget.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                out.append(widget)
         return out
 
     # ------------------------------------------------------------------ commands

@@ -99,7 +99,8 @@ def test_an_upper_case_scan_at_8_ms_reaches_the_page_and_changes_nothing_else(
 @pytest.mark.parametrize("delay", [1, 8, 40])
 @pytest.mark.parametrize("lower", [False, True], ids=["upper", "lower"])
 @pytest.mark.parametrize(
-    ("page", "kind"), [("Inventory", "QLineEdit"), ("Inventory", "QComboBox"), ("Labels", "navigation")]
+    ("page", "kind"),
+    [("Inventory", "QLineEdit"), ("Inventory", "QComboBox"), ("Labels", "navigation")],
 )
 def test_scanner_speeds_and_lower_case_tags(
     apps: Any, page: str, kind: str, delay: int, lower: bool

@@ -1,8 +1,12 @@
-"""Add or edit a production: name, client, contact, notes and its days (saved in one go)."""
+"""Add or edit a production: name, client, contact, notes and its days (saved in one go).
+
+Each day's kind (prep, shoot, wrap, travel, hold) is picked when days are added and can be
+changed in place in the list of days.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 
 from PySide6.QtCore import QDate, QTime
@@ -45,6 +49,22 @@ def _qdate(d: date) -> QDate:
     return QDate(d.year, d.month, d.day)
 
 
+def kind_of(data: object) -> ShootDayKind:
+    """The day kind a combo box entry holds (Qt hands a string enum back as plain text)."""
+    try:
+        return ShootDayKind(str(data))
+    except ValueError:
+        return ShootDayKind.SHOOT
+
+
+def kind_picker(kind: ShootDayKind) -> QComboBox:
+    combo = QComboBox()
+    for k in ShootDayKind:
+        combo.addItem(k.value, k.value)
+    combo.setCurrentIndex(max(combo.findData(kind.value), 0))
+    return combo
+
+
 class ProductionDialog(FormDialog):
     """A production and its days; on edit, days removed or changed are replaced."""
 
@@ -80,7 +100,7 @@ class ProductionDialog(FormDialog):
         self.days.verticalHeader().hide()
         self.days.setWordWrap(False)
         self.days.setColumnWidth(0, 130)
-        self.days.setColumnWidth(1, 80)
+        self.days.setColumnWidth(1, 96)
         self.days.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.days.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.rows: list[DayRow] = [
@@ -93,10 +113,8 @@ class ProductionDialog(FormDialog):
         for edit in (self.first, self.last):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
-        self.kind = QComboBox()
-        for kind in ShootDayKind:
-            self.kind.addItem(kind.value, kind)
-        self.kind.setCurrentIndex(self.kind.findData(ShootDayKind.SHOOT))
+        self.kind = kind_picker(ShootDayKind.SHOOT)
+        self.kind.setObjectName("newDayKind")
         self.location = QLineEdit()
         self.location.setPlaceholderText("Location")
         self.location.setMinimumWidth(150)
@@ -131,6 +149,28 @@ class ProductionDialog(FormDialog):
             ]
             for col, value in enumerate(values):
                 self.days.setItem(i, col, QTableWidgetItem(value))
+            picker = kind_picker(r.kind)
+            picker.setObjectName(f"dayKind_{r.day.isoformat()}")
+            picker.currentIndexChanged.connect(
+                lambda _i, day=r.day, p=picker: self.set_day_kind(day, kind_of(p.currentData()))
+            )
+            self.days.setCellWidget(i, 1, picker)
+
+    def day_kind_picker(self, day: date) -> QComboBox | None:
+        """The in-place kind picker of one day (tests, keyboard users)."""
+        for i, r in enumerate(self.rows):
+            if r.day == day:
+                widget = self.days.cellWidget(i, 1)
+                return widget if isinstance(widget, QComboBox) else None
+        return None
+
+    def set_day_kind(self, day: date, kind: ShootDayKind) -> None:
+        """Change one day's kind (the in-place picker of the list of days)."""
+        self.rows = [replace(r, kind=kind) if r.day == day else r for r in self.rows]
+        for i, r in enumerate(self.rows):
+            item = self.days.item(i, 1)
+            if r.day == day and item is not None:
+                item.setText(kind.value)
 
     def add_day_rows(
         self,
@@ -150,11 +190,10 @@ class ProductionDialog(FormDialog):
 
     def add_days(self) -> None:
         try:
-            kind = self.kind.currentData()
             self.add_day_rows(
                 to_date(self.first.date()),
                 to_date(self.last.date()),
-                kind if isinstance(kind, ShootDayKind) else ShootDayKind.SHOOT,
+                kind_of(self.kind.currentData()),
                 self.location.text(),
                 to_time(self.call.time()) if self.has_call.isChecked() else None,
             )
