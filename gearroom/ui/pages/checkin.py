@@ -1,7 +1,8 @@
 """Check-in: scan gear back from anywhere; each scan closes its line with the chosen condition.
 
-OK is the default (one scan, done). Damaged and needs-service take a note and open a service
-ticket; missing keeps the line open and marks the item lost. A kit's tag shows which of its
+OK is the default (one scan, done), and the condition returns to OK after each scan unless it is
+set to apply to every scan. Damaged and needs-service take a note and open a service ticket;
+missing keeps the line open and marks the item lost. A kit's tag shows which of its
 members are still out. After each check-in the page lists what that production still has out.
 """
 
@@ -123,8 +124,10 @@ class CheckinPage(Page):
             return True
         self.last_result = result
         self._show(result, condition)
-        if result.items and note:
-            self.condition.note.clear()
+        if result.items:
+            if note:
+                self.condition.note.clear()
+            self.condition.scanned()
         return True
 
     def _show(self, result: CheckinResult, condition: ReturnCondition) -> None:

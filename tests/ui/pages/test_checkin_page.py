@@ -51,7 +51,7 @@ def test_ok_is_one_scan_and_the_rest_still_out_shows(page, context, desk) -> Non
     assert status is AssetStatus.AVAILABLE
 
 
-def test_damaged_needs_a_note_and_the_condition_stays_set(page, context, desk) -> None:
+def test_damaged_needs_a_note_and_the_condition_returns_to_ok(page, context, desk) -> None:
     _send_out(context, desk, list(desk.loose[:3]))
     page.condition.set_condition(ReturnCondition.DAMAGED)
     page.handle_scan(desk.loose[0])
@@ -62,10 +62,57 @@ def test_damaged_needs_a_note_and_the_condition_stays_set(page, context, desk) -
     page.handle_scan(desk.loose[0])
     assert page.feedback.verdict is Verdict.NOTICE
     assert "service ticket" in page.feedback.message
-    assert page.condition.condition() is ReturnCondition.DAMAGED
+    assert page.condition.condition() is ReturnCondition.OK
     assert page.condition.note_text() == ""
     status = context.query(lambda s: catalog.get_asset(s, desk.loose[0]).status)
     assert status is AssetStatus.IN_SERVICE
+    # The next item is back and fine: checked in as OK, not refused for want of a note.
+    page.handle_scan(desk.loose[1])
+    assert page.feedback.verdict is Verdict.OK
+    assert context.query(lambda s: catalog.get_asset(s, desk.loose[1]).status) is (
+        AssetStatus.AVAILABLE
+    )
+
+
+def _condition_of(context: AppContext, tag: str) -> ReturnCondition | None:
+    lines = context.query(lambda s: checkout.out_lines(s, include_closed=True))
+    found = [ln for ln in lines if ln.tag == tag]
+    assert found, tag
+    line = found[-1]
+    return ReturnCondition.MISSING if line.missing else None
+
+
+def test_missing_is_for_one_scan_only(page, context, desk) -> None:
+    _send_out(context, desk, list(desk.loose[:3]))
+    page.condition.set_condition(ReturnCondition.MISSING)
+    page.handle_scan(desk.loose[0])
+    assert context.query(lambda s: catalog.get_asset(s, desk.loose[0]).status) is AssetStatus.LOST
+    assert page.condition.condition() is ReturnCondition.OK
+    page.handle_scan(desk.loose[1])
+    assert context.query(lambda s: catalog.get_asset(s, desk.loose[1]).status) is (
+        AssetStatus.AVAILABLE
+    )
+    assert _condition_of(context, desk.loose[1]) is None
+
+
+def test_apply_to_every_scan_keeps_the_condition_and_says_so(qtbot, page, context, desk) -> None:
+    _send_out(context, desk, list(desk.loose[:3]))
+    page.show()
+    selector = page.condition
+    assert selector.sticky_banner.isHidden()
+    selector.set_condition(ReturnCondition.MISSING)
+    selector.sticky.setChecked(True)
+    assert selector.sticky_banner.isVisible()
+    assert "MISSING" in selector.sticky_banner.text()
+    page.handle_scan(desk.loose[0])
+    page.handle_scan(desk.loose[1])
+    assert selector.condition() is ReturnCondition.MISSING
+    for tag in desk.loose[:2]:
+        assert context.query(lambda s, t=tag: catalog.get_asset(s, t).status) is AssetStatus.LOST
+    selector.sticky.setChecked(False)
+    assert selector.sticky_banner.isHidden()
+    page.handle_scan(desk.loose[2])
+    assert selector.condition() is ReturnCondition.OK
 
 
 def test_a_kit_shows_which_members_are_still_out(page, context, desk) -> None:
