@@ -28,6 +28,7 @@ from gearroom.models import (
     AssetStatus,
     Checkout,
     CheckoutLine,
+    Event,
     Kit,
     KitAsset,
     Person,
@@ -724,6 +725,12 @@ def commit_checkout(
             message or f"The check-out was refused by the database: {exc.orig}"
         ) from exc
 
+    not_taken = [
+        {"kit": k.tag, "tag": e.tag, "name": e.name, "quantity": e.wanted - e.scanned}
+        for k in cart.kits
+        for e in cart.checklist(k.tag)
+        if not e.ticked
+    ]
     why = f"to {custodian.name} for {production.name}, due back {due_back.isoformat()}"
     for asset_id in asset_ids:
         change_status(session, actor, assets[asset_id], AssetStatus.OUT, why, action="checkout")
@@ -759,6 +766,7 @@ def commit_checkout(
                 if conflicts
                 else {}
             ),
+            **({"not_taken": not_taken} if not_taken else {}),
         },
     )
     return checkout_view(session, checkout.id)
@@ -792,6 +800,16 @@ class SheetLine:
 
 
 @dataclass(frozen=True)
+class NotTaken:
+    """A member of a kit in the check-out that did not go out with it."""
+
+    kit_tag: str
+    tag: str
+    name: str
+    quantity: int
+
+
+@dataclass(frozen=True)
 class CheckoutSheet:
     """Everything a printed check-out sheet shows (the PDF is drawn elsewhere)."""
 
@@ -805,6 +823,26 @@ class CheckoutSheet:
     due_back: date
     operator: str
     lines: tuple[SheetLine, ...]
+    not_taken: tuple[NotTaken, ...] = ()
+
+
+def _not_taken(session: Session, checkout: Checkout) -> tuple[NotTaken, ...]:
+    """The kit members the check-out's history event says did not go out."""
+    events = session.scalars(
+        select(Event).where(
+            Event.action == "checkout",
+            Event.entity_kind == "production",
+            Event.entity_id == checkout.production_id,
+        )
+    )
+    for event in events:
+        after = event.after or {}
+        if after.get("checkout") == checkout.id:
+            return tuple(
+                NotTaken(str(m["kit"]), str(m["tag"]), str(m["name"]), int(m["quantity"]))
+                for m in after.get("not_taken", ())
+            )
+    return ()
 
 
 def checkout_sheet(session: Session, checkout_id: int) -> CheckoutSheet:
@@ -826,6 +864,7 @@ def checkout_sheet(session: Session, checkout_id: int) -> CheckoutSheet:
             SheetLine(ln.tag, ln.name, ln.serial, ln.quantity, ln.kit_tag)
             for ln in sorted(lines, key=lambda x: (x.kit_tag or "", x.tag))
         ),
+        _not_taken(session, checkout),
     )
 
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -287,13 +288,59 @@ class CheckoutPage(Page):
             self.cart = checkout.remove_from_cart(self.cart, tag)
         self._show_cart()
 
-    def clear_cart(self) -> None:
+    def ask(self, title: str, text: str, yes: str) -> bool:
+        """A yes/no question; True when the person answers ``yes``."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(title)
+        box.setText(text)
+        confirm = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(box.addButton(QMessageBox.StandardButton.Cancel))
+        box.exec()
+        return box.clickedButton() is confirm
+
+    def clear_cart(self) -> bool:
+        """Empty the cart, after asking when it holds anything; True when it was emptied."""
+        lines = len(self.cart.lines)
+        if lines and not self.ask(
+            "Empty the cart",
+            f"Remove all {lines} line(s) from the cart? Nothing has gone out yet.",
+            "Empty the cart",
+        ):
+            return False
         self.cart = replace(self.cart, lines=(), kits=())
         self._show_cart()
+        self.scan.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
+
+    def _confirm_incomplete(self, cart: Cart) -> bool:
+        missing = cart.unticked()
+        if not missing:
+            return True
+        names = "\n".join(
+            f"• {e.tag}  {e.name}"
+            + (f" ({e.wanted - e.scanned} of {e.wanted})" if e.wanted > 1 else "")
+            for e in missing[:15]
+        )
+        more = f"\n…and {len(missing) - 15} more" if len(missing) > 15 else ""
+        return self.ask(
+            "Kit members not scanned",
+            f"{len(missing)} kit member(s) were not scanned and will not go out:\n\n"
+            f"{names}{more}\n\nThe check-out sheet lists them as not taken.",
+            "Check out without them",
+        )
 
     def commit(self) -> int | None:
-        """Write the check-out; on failure the message shows and the cart stays as it was."""
+        """Write the check-out; on failure the message shows and the cart stays as it was.
+
+        A kit with members not scanned goes out only after a confirmation that names them."""
         cart = self.cart
+        if not self._confirm_incomplete(cart):
+            self.feedback.show_verdict(
+                Verdict.NOTICE, "Not checked out: scan the missing kit members, or confirm."
+            )
+            self.scan.setFocus(Qt.FocusReason.OtherFocusReason)
+            return None
         try:
             view = self.context.perform(
                 lambda s, a: checkout.commit_checkout(s, a, cart), "checkout"
@@ -317,6 +364,7 @@ class CheckoutPage(Page):
         self.due.blockSignals(False)
         self._show_header()
         self._show_cart()
+        self.scan.setFocus(Qt.FocusReason.OtherFocusReason)
         self.committed.emit(view.id)
         return view.id
 

@@ -211,3 +211,93 @@ def test_dashboard_rows_open_their_item_in_the_inventory(
     inventory = window.current_page()
     assert isinstance(inventory, InventoryPage)
     assert inventory.assets.current_asset_id() == asset.id
+
+
+def _answer(button_text: str, seen: list[str]) -> None:
+    """Press ``button_text`` in the next message box, once it is open (its text into ``seen``)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(10, click)
+            return
+        seen.append(box.text())
+        for button in box.buttons():
+            if button.text().replace("&", "") == button_text:
+                button.click()
+                return
+        raise AssertionError(f"no {button_text!r} in {[b.text() for b in box.buttons()]}")
+
+    QTimer.singleShot(0, click)
+
+
+def _checkouts(context: AppContext) -> int:
+    return int(context.query(lambda s: s.scalar(select(func.count()).select_from(Checkout))))
+
+
+def test_a_partial_kit_goes_out_only_after_a_confirmation_naming_the_missing(
+    page: CheckoutPage, context, desk: Desk, tmp_path: Path
+) -> None:
+    _ready(page, desk)
+    page.handle_scan(desk.kit)
+    page.handle_scan(desk.kit_members[0])
+    seen: list[str] = []
+    _answer("Cancel", seen)
+    assert page.commit() is None
+    assert all(tag in seen[0] for tag in desk.kit_members[1:])
+    assert desk.kit_members[0] not in seen[0]
+    assert _checkouts(context) == 0
+    assert page.cart.line(desk.kit_members[0]) is not None  # the cart is as it was
+    _answer("Check out without them", seen)
+    checkout_id = page.commit()
+    assert checkout_id is not None
+    sheet = context.query(lambda s: checkout.checkout_sheet(s, checkout_id))
+    assert [m.tag for m in sheet.not_taken] == list(desk.kit_members[1:])
+    assert {m.kit_tag for m in sheet.not_taken} == {desk.kit}
+    path = page.print_sheet(tmp_path / "partial.pdf")
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(path).pages))
+    assert "Not taken" in text
+    assert all(tag in text for tag in desk.kit_members[1:])
+
+
+def test_a_complete_kit_goes_out_without_a_question(
+    page: CheckoutPage, context, desk: Desk
+) -> None:
+    _ready(page, desk)
+    page.handle_scan(desk.kit)
+    for tag in desk.kit_members:
+        page.handle_scan(tag)
+    checkout_id = page.commit()  # a question would block here: no one answers it
+    assert checkout_id is not None
+    assert context.query(lambda s: checkout.checkout_sheet(s, checkout_id)).not_taken == ()
+
+
+def test_empty_cart_asks_when_the_cart_is_not_empty(page: CheckoutPage, desk: Desk) -> None:
+    assert page.clear_cart() is True  # nothing to lose: no question
+    _ready(page, desk)
+    page.handle_scan(desk.loose[0])
+    page.handle_scan(desk.loose[1])
+    seen: list[str] = []
+    _answer("Cancel", seen)
+    assert page.clear_cart() is False
+    assert "2 line(s)" in seen[0]
+    assert [ln.tag for ln in page.cart.lines] == list(desk.loose[:2])
+    _answer("Empty the cart", seen)
+    assert page.clear_cart() is True
+    assert page.cart.lines == ()
+
+
+def test_after_a_commit_focus_returns_to_the_scan_field(
+    qtbot, page: CheckoutPage, desk: Desk
+) -> None:
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    _ready(page, desk)
+    page.handle_scan(desk.loose[0])
+    page.commit_button.setFocus()
+    qtbot.waitUntil(page.commit_button.hasFocus)
+    assert page.commit() is not None
+    qtbot.waitUntil(page.scan.hasFocus)
