@@ -204,6 +204,16 @@ class Driver:
         kind = command.get("kind") or command.get("name") or ""
         if kind == "navigation":
             target: QWidget = self.window.nav
+        elif kind == "tableEditor":  # the first spin box inside a table (a stock quantity)
+            editors = [
+                w
+                for w in self.page().findChildren(QAbstractSpinBox)
+                if w.isVisible() and isinstance(w.parentWidget().parentWidget(), QTableView)
+            ]
+            if not editors:
+                self.answer({"error": "no editor in a table"})
+                return
+            target = editors[0]
         else:
             widgets = self.focusable(kind)
             if not widgets:
@@ -218,9 +228,7 @@ class Driver:
                 {
                     "ok": focus is target,
                     "focus": type(focus).__name__ if focus else None,
-                    "target": self.key_of(target, self.page())
-                    if target is not self.window.nav
-                    else "navigation",
+                    "target": self.key_of(target, self.page()) if target in self.inputs() else kind,
                 }
             )
 

@@ -62,13 +62,13 @@ def free_assets(db: Path, limit: int) -> list[str]:
 
 
 def out_assets(db: Path) -> list[str]:
-    """Assets on an open check-out line (not marked missing), outside kits."""
+    """Assets on an open check-out line (not marked missing)."""
     return [
         r[0]
         for r in rows(
             db,
             "SELECT a.tag FROM checkout_lines l JOIN assets a ON a.id = l.asset_id "
-            "WHERE l.returned_at IS NULL AND l.condition IS NULL AND l.kit_id IS NULL "
+            "WHERE l.returned_at IS NULL AND l.condition IS NULL "
             "ORDER BY a.tag",
         )
     ]
