@@ -150,12 +150,20 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 class App:
     """One Gearroom main window in its own process, on the test X server."""
 
-    def __init__(self, server: XServer, folder: Path, template: Path) -> None:
+    def __init__(
+        self,
+        server: XServer,
+        folder: Path,
+        template: Path,
+        config: dict[str, Any] | None = None,
+    ) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.server = server
         self.db_path = folder / "gearroom.sqlite3"
         shutil.copyfile(template, self.db_path)
         self.config = folder / "config.json"
+        if config:
+            self.config.write_text(json.dumps(config), encoding="utf-8")
         env = {
             **server.env,
             "QT_QPA_PLATFORM": "xcb",
@@ -215,9 +223,11 @@ class App:
 
     def scan(self, tag: str, delay_ms: int = 8, suffix: str = "Return") -> None:
         """What a keyboard-wedge scanner sends: the tag's keys, then the suffix key(s)."""
-        self.server.xdotool_script(
-            [f"type --delay {delay_ms} {tag}", f"key --delay {delay_ms} {suffix}"]
-        )
+        self.keys([f"type --delay {delay_ms} {tag}", f"key --delay {delay_ms} {suffix}"])
+
+    def keys(self, script: list[str]) -> None:
+        """Send xdotool commands (one xdotool process: no gap between them)."""
+        self.server.xdotool_script(script)
 
     def type_slowly(self, text: str, delay_ms: int = 150) -> None:
         """A person typing."""
@@ -241,12 +251,13 @@ def apps(x_server: XServer, demo_template: Path) -> Iterator[Any]:
     started: dict[str, App] = {}
     folder = Path(tempfile.mkdtemp(prefix="gearroom-x11-"))
 
-    def get(name: str) -> App:
+    def get(name: str, config: dict[str, Any] | None = None) -> App:
+        """The app called ``name``, started with ``config`` as its config file."""
         if name not in started:
             for other in list(started.values()):
                 other.close()  # one window on the screen at a time: it has the keyboard
             started.clear()
-            started[name] = App(x_server, folder / name, demo_template)
+            started[name] = App(x_server, folder / name, demo_template, config)
         return started[name]
 
     yield get

@@ -239,6 +239,8 @@ class Driver:
         result: Any = None
         if what == "commit":
             result = page.commit()  # type: ignore[attr-defined]
+        elif what == "new_production":
+            page.new_production()  # type: ignore[attr-defined]
         elif what == "last_report":
             report = self.window.scanner.last_report
             result = report.describe() if report else None
