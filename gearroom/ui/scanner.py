@@ -38,6 +38,9 @@ DEFAULT_MIN_LENGTH = 3
 #: What a scanner sends after the tag.
 SUFFIXES = ("enter", "tab", "crlf", "none")
 DEFAULT_SUFFIX = "enter"
+#: How long a burst typed at scanner speed (at least the shortest tag) waits for its suffix: a
+#: person cannot type that fast, so the Enter that follows a little late still ends a scan.
+SUFFIX_WAIT_MS = 1000
 #: How long after a scan's suffix a line feed (the LF of CR+LF) or a modifier is swallowed.
 TAIL_MS = 150
 
@@ -282,7 +285,8 @@ class ScanDetector(QObject):
     def _hold(self, watched: QWidget, event: QKeyEvent, now: float, pressed: bool) -> bool:
         self._record(event, now, pressed)
         self._held.append(_Held(watched, self._copy(event)))
-        self._timer.start(self.gap_ms + 40)
+        fast_enough = self._chars >= self.min_length and self.suffix != "none"
+        self._timer.start(SUFFIX_WAIT_MS if fast_enough else self.gap_ms + 40)
         event.accept()
         return True
 
@@ -312,7 +316,7 @@ class ScanDetector(QObject):
             return self._hold(watched, event, now, pressed=True)
         if self._is_suffix(event) and self._held:
             gap = now - self._last_char_at if self._last_char_at is not None else 0.0
-            if self._chars and gap <= self.gap_ms:
+            if self._chars >= self.min_length or (self._chars and gap <= self.gap_ms):
                 self._record(event, now, True)
                 return self._finish_scan(event)
             self._release(f"ended by {key_name(key)} after a gap of {gap:.0f} ms")

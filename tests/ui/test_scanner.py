@@ -319,3 +319,16 @@ def test_the_report_says_what_the_scanner_sent(qtbot, real_keys) -> None:
     text = report.describe()
     assert "Recognised scan: 'LN-1'" in text
     assert "Shift↓" in text and "Shift↑" in text and "4 key(s)" in text
+
+
+def test_an_enter_a_little_late_after_a_scanner_fast_burst_still_ends_the_scan(
+    qtbot, real_keys
+) -> None:
+    spy = _focus(qtbot, real_keys["field"])
+    kb = Keyboard()
+    for ch in "LNS-0018":
+        kb.char(ch, step=8)
+    qtbot.wait(400)
+    kb.tap(Qt.Key.Key_Return, "\r", step=400)
+    assert real_keys["scans"] == ["LNS-0018"]
+    assert spy.seen == []
