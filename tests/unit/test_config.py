@@ -117,3 +117,14 @@ def test_defaults_without_environment(monkeypatch):
     assert config.default_data_dir().name == "gearroom"
     assert config.config_path().name == "config.json"
     assert config.config_path().parent.name == "gearroom"
+
+
+def test_scanner_settings_round_trip_and_are_checked(tmp_path: Path):
+    settings = Settings().with_changes(scan_gap_ms=45, scan_suffix="crlf", scan_prefix="]")
+    path = tmp_path / "config.json"
+    save_settings(settings, path)
+    assert load_settings(path) == settings
+    for bad in ({"scan_gap_ms": 1}, {"scan_suffix": "space"}, {"scan_prefix": "x"}):
+        with pytest.raises(ValidationError) as caught:
+            Settings().with_changes(**bad)
+        assert caught.value.field == next(iter(bad))

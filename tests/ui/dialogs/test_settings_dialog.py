@@ -64,3 +64,58 @@ def test_new_items_start_at_the_default_location(qtbot, context, tmp_path):
     asset_dialog = AssetDialog(context)
     qtbot.addWidget(asset_dialog)
     assert asset_dialog.location.currentText() == "Shelf A1"
+
+
+def test_scanner_gap_suffix_and_prefix_are_saved_and_applied(qtbot, context, tmp_path):
+    from gearroom.ui.main_window import MainWindow
+
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    path = tmp_path / "config.json"
+    dialog = open_dialog(qtbot, context, path)
+    dialog.scanner.gap.setValue(45)
+    dialog.scanner.suffix.setCurrentIndex(dialog.scanner.suffix.findData("tab"))
+    dialog.scanner.prefix.setText("]")
+    with qtbot.waitSignal(context.changed):
+        dialog.accept()
+    saved = load_settings(path)
+    assert (saved.scan_gap_ms, saved.scan_suffix, saved.scan_prefix) == (45, "tab", "]")
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    assert raw["scan_suffix"] == "tab"
+    detector = window.scanner
+    assert (detector.gap_ms, detector.suffix, detector.prefix) == (45, "tab", "]")
+
+
+def test_a_letter_is_no_scanner_prefix(qtbot, context, tmp_path):
+    path = tmp_path / "config.json"
+    dialog = open_dialog(qtbot, context, path)
+    dialog.scanner.prefix.setText("A")
+    dialog.accept()
+    assert dialog.isVisible()
+    assert "prefix" in dialog.field_error("scan_prefix")
+    assert not path.exists()
+
+
+def test_the_test_box_shows_what_the_last_scan_sent(qtbot, context, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from gearroom.ui.main_window import MainWindow
+
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    dialog = window.open_settings()
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.house_name.setFocus()
+    qtbot.waitUntil(dialog.house_name.hasFocus)
+    before = dialog.house_name.text()
+    qtbot.keyClicks(dialog.house_name, "LNS-0018")
+    qtbot.keyClick(dialog.house_name, Qt.Key.Key_Return)
+    assert dialog.isVisible()  # the Enter of the scan did not press Save
+    assert dialog.house_name.text() == before
+    assert dialog.scanner.test_field.text() == "LNS-0018"
+    details = dialog.scanner.test_details.toPlainText()
+    assert "Recognised scan: 'LNS-0018'" in details
+    assert "Timing: 8 key(s)" in details and "Return" in details
+    dialog.reject()
