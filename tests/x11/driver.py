@@ -189,8 +189,7 @@ class Driver:
         elif cmd == "call":
             self.call(command["what"])
         elif cmd == "settings":
-            self.window.open_settings()
-            self.answer({"ok": True})
+            self.answer_when_active(self.window.open_settings())
         elif cmd == "close_dialog":
             dialog = QApplication.activeModalWidget()
             if isinstance(dialog, QDialog):
@@ -234,13 +233,21 @@ class Driver:
 
         QTimer.singleShot(50, done)
 
+    def answer_when_active(self, dialog: QWidget, tries: int = 100) -> None:
+        """Answer once ``dialog`` has the keyboard (the X server gives it focus a bit later)."""
+        if QApplication.activeWindow() is dialog or tries <= 0:
+            QTimer.singleShot(100, lambda: self.answer({"ok": tries > 0}))
+            return
+        QTimer.singleShot(20, lambda: self.answer_when_active(dialog, tries - 1))
+
     def call(self, what: str) -> None:
         page = self.page()
         result: Any = None
         if what == "commit":
             result = page.commit()  # type: ignore[attr-defined]
         elif what == "new_production":
-            page.new_production()  # type: ignore[attr-defined]
+            self.answer_when_active(page.new_production())  # type: ignore[attr-defined]
+            return
         elif what == "last_report":
             report = self.window.scanner.last_report
             result = report.describe() if report else None

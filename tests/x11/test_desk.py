@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanning import leaked_text, out_assets, rows, unexpected
+import pytest
+from scanning import free_assets, leaked_text, out_assets, rows, unexpected
 
 #: (focus kind, index, ms a key, lower-case tag)
 DESK_FOCUS = [
@@ -24,10 +25,9 @@ def _cart_rows(state: dict[str, Any]) -> int:
     return int(state["values"]["CartTable#0"]["rows"])
 
 
+@pytest.mark.slow
 def test_check_out_by_scanner_with_focus_anywhere(apps: Any) -> None:
     app = apps("checkout")
-    from scanning import free_assets
-
     free = free_assets(app.db_path, len(DESK_FOCUS))
     assert len(free) == len(DESK_FOCUS)
     app.show("Check-out")
@@ -112,6 +112,7 @@ def _line(db: Any, tag: str) -> tuple[Any, ...]:
     return found[0]
 
 
+@pytest.mark.slow
 def test_check_in_by_scanner_with_focus_anywhere(apps: Any) -> None:
     app = apps("checkin")
     out = out_assets(app.db_path)

@@ -82,7 +82,7 @@ def test_layouts_where_keys_need_a_modifier(inventory: Any, layout: str, delay: 
 
 def test_cr_lf_suffix_in_a_dialog_leaks_no_enter(inventory: Any) -> None:
     """Enter then a line feed: a stray Enter would press the dialog's default button."""
-    inventory.ask("settings")
+    assert inventory.ask("settings")["ok"]  # the dialog has the keyboard
     inventory.keys(["type --delay 8 LNS-0018", "key --delay 8 Return ctrl+j"])
     after = inventory.state()
     assert after["dialog"] == "Settings"
@@ -98,7 +98,7 @@ def test_cr_lf_suffix_in_a_dialog_leaks_no_enter(inventory: Any) -> None:
 def test_a_dialog_without_a_scan_field_refuses_the_scan(apps: Any) -> None:
     app = apps("keyboards")
     app.show("Productions")
-    app.ask("call", what="new_production")
+    assert app.ask("call", what="new_production")["ok"]
     before = app.state()
     assert before["dialog"] == "New production"
     app.keys(["type --delay 8 LNS-0018", "key --delay 8 Return"])
