@@ -94,8 +94,13 @@ def write_checkout_sheet(
         if data.not_taken:
             sheet.heading("Not taken (kit members that did not go out)")
             sheet.table(
-                [Column("Kit", 1.0), Column("Tag", 1.2), Column("Item", 3.6), Column("Qty", 0.5)],
-                [[m.kit_tag, m.tag, m.name, f"{m.quantity} not taken"] for m in data.not_taken],
+                [
+                    Column("Kit", 1.0),
+                    Column("Tag", 1.2),
+                    Column("Item", 3.3),
+                    Column("Not taken", 0.9, align_right=True),
+                ],
+                [[m.kit_tag, m.tag, m.name, str(m.quantity)] for m in data.not_taken],
                 keep_last_with=sheet.signature_height(),
             )
         sheet.signature(data.custodian, data.operator)
