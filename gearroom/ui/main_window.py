@@ -24,7 +24,7 @@ from gearroom.ui.pages.base import Page
 from gearroom.ui.pages.dashboard import DashboardPage
 from gearroom.ui.pages.inventory import InventoryPage
 from gearroom.ui.pages.registry import PageFactory, page_factories
-from gearroom.ui.scanner import ScanDetector, belongs_to, refuse_in_dialog
+from gearroom.ui.scanner import ScanDetector, belongs_to, offer_to_dialog, refuse_in_dialog
 from gearroom.ui.widgets.actions import ACTIONS, STARTS_GROUP, ItemActions, create_actions
 from gearroom.ui.widgets.connection_banner import install_banner
 from gearroom.ui.window_controls import WindowControls
@@ -173,8 +173,7 @@ class MainWindow(QMainWindow):
         dialog is open, the scan goes to its scan field (``take_scan``) or is refused there."""
         dialog = QApplication.activeModalWidget()
         if dialog is not None and dialog is not self:
-            take = getattr(dialog, "take_scan", None)
-            if callable(take) and take(text):
+            if offer_to_dialog(dialog, text):
                 return True
             message = refuse_in_dialog(dialog, text)
             self.statusBar().showMessage(message, 8000)

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
 
 #: Longest gap between two scanner keystrokes (scanners: 1–40 ms; people: 80 ms and more).
 DEFAULT_GAP_MS = 60
@@ -425,6 +425,31 @@ def belongs_to(widget: QWidget, window: QWidget) -> bool:
         parent = top.parentWidget()
         top = parent.window() if parent is not None else None
     return False
+
+
+def dialog_scan_field(dialog: QWidget) -> QLineEdit | None:
+    """The field of a dialog that takes scans: marked with the ``takesScans`` property, or
+    one that asks for a scan in its placeholder ("Scan or type a tag…")."""
+    for edit in dialog.findChildren(QLineEdit):
+        wanted = bool(edit.property("takesScans")) or "scan" in edit.placeholderText().lower()
+        if wanted and edit.isVisible() and edit.isEnabled() and not edit.isReadOnly():
+            return edit
+    return None
+
+
+def offer_to_dialog(dialog: QWidget, text: str) -> bool:
+    """Give a scan to an open dialog: its ``take_scan`` method, else its scan field (as if the
+    tag was typed there and Enter pressed). False when the dialog takes no scans."""
+    take = getattr(dialog, "take_scan", None)
+    if callable(take):
+        return bool(take(text))
+    edit = dialog_scan_field(dialog)
+    if edit is None:
+        return False
+    edit.setFocus()
+    edit.setText(text.strip())
+    edit.returnPressed.emit()
+    return True
 
 
 def refuse_in_dialog(dialog: QWidget, text: str) -> str:

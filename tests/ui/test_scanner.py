@@ -332,3 +332,48 @@ def test_an_enter_a_little_late_after_a_scanner_fast_burst_still_ends_the_scan(
     kb.tap(Qt.Key.Key_Return, "\r", step=400)
     assert real_keys["scans"] == ["LNS-0018"]
     assert spy.seen == []
+
+
+def test_a_scan_in_a_dialog_goes_to_its_scan_field(qtbot, context, add_asset):
+    """Kit dialog: the scan lands in its member list, not in the focused name field."""
+    from gearroom.ui.dialogs.kit import KitDialog
+    from gearroom.ui.main_window import MainWindow
+
+    lens = add_asset(name="Cooke S4/i 32mm", category="Lens")
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    dialog = KitDialog(context, parent=window)
+    dialog.open()
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.name.setFocus()
+    qtbot.waitUntil(dialog.name.hasFocus)
+    qtbot.keyClicks(dialog.name, lens.tag.lower())
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+    assert [m.tag for m in dialog.members()] == [lens.tag]
+    assert dialog.name.text() == ""
+    assert dialog.isVisible()
+    dialog.reject()
+
+
+def test_a_dialog_without_a_scan_field_refuses_the_scan(qtbot, context):
+    from gearroom.ui.dialogs.production import ProductionDialog
+    from gearroom.ui.main_window import MainWindow
+
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    dialog = ProductionDialog(context, parent=window)
+    dialog.open()
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.name.setFocus()
+    qtbot.waitUntil(dialog.name.hasFocus)
+    qtbot.keyClicks(dialog.name, "LNS-0018")
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+    assert dialog.isVisible()  # Enter did not save it
+    assert dialog.name.text() == ""
+    assert "takes no scans" in dialog.banner.text()
+    assert "takes no scans" in window.statusBar().currentMessage()
+    dialog.reject()
