@@ -5,6 +5,8 @@ A scan on this page opens what the tag names: an asset, a kit or a stock item.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -26,15 +28,16 @@ from sqlalchemy.orm import Session
 from gearroom.errors import GearroomError
 from gearroom.models import AssetStatus, TagKind
 from gearroom.services import catalog, resolver
-from gearroom.services.actor import Actor
+from gearroom.services.actor import Actor, Permission
 from gearroom.services.catalog import AssetQuery, CategoryView, LocationView
+from gearroom.services.changes import ChangeKind
 from gearroom.ui.context import AppContext
 from gearroom.ui.dialogs.asset import AssetDialog
 from gearroom.ui.dialogs.base import FormDialog, select_data
 from gearroom.ui.dialogs.retire import RetireDialog
 from gearroom.ui.models.asset_table import ASSET_ID_ROLE, COLUMN_KEYS, COLUMNS, AssetTableModel
 from gearroom.ui.models.status import status_icon, status_label
-from gearroom.ui.pages.base import Page
+from gearroom.ui.pages.base import Page, SelectedItem
 from gearroom.ui.widgets.asset_detail import AssetDetailPanel, load_asset_details
 from gearroom.ui.widgets.kits_panel import KitsPanel
 from gearroom.ui.widgets.record_panel import ItemTable
@@ -297,7 +300,20 @@ class AssetsPanel(QWidget):
 class InventoryPage(Page):
     """Assets, kits and stock in three tabs; scans open what they name."""
 
+    page_id = "inventory"
+    shows_items = True
     title = "Inventory"
+    concerns = frozenset(
+        {
+            ChangeKind.ASSET,
+            ChangeKind.KIT,
+            ChangeKind.STOCK,
+            ChangeKind.CATEGORY,
+            ChangeKind.LOCATION,
+            ChangeKind.PRODUCTION,
+            ChangeKind.EVERYTHING,
+        }
+    )
     icon_name = "inventory"
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -325,6 +341,43 @@ class InventoryPage(Page):
         layout.addWidget(self.message)
         layout.addWidget(self.tabs, 1)
         self._loaded = False
+
+    # ------------------------------------------------------------------ the component
+
+    def show_item(self, kind: str, item_id: int) -> bool:
+        if kind == "asset":
+            self.tabs.setCurrentWidget(self.assets)
+            return self.assets.select_asset(item_id)
+        panel = self.kits if kind == "kit" else self.stock
+        self.tabs.setCurrentWidget(panel)
+        return panel.select_id(item_id)
+
+    def selected_item(self) -> SelectedItem | None:
+        current = self.tabs.currentWidget()
+        if current is self.assets:
+            details = self.assets.detail.details
+            if details is None:
+                return None
+            return SelectedItem("asset", details.asset.id, details.asset.tag)
+        if current is self.kits:
+            kit = self.kits.current_record()
+            return SelectedItem("kit", kit.id, kit.tag) if kit is not None else None
+        stock = self.stock.current_record()
+        return SelectedItem("stock", stock.id, stock.tag) if stock is not None else None
+
+    def gated_widgets(self) -> Iterable[tuple[QWidget, Permission]]:
+        for widget in (
+            self.assets.new_button,
+            self.assets.detail.edit_button,
+            self.assets.detail.retire_button,
+            self.assets.detail.status_button,
+            self.kits.new_button,
+            self.kits.edit_button,
+            self.stock.new_button,
+            self.stock.edit_button,
+            self.stock.retire_button,
+        ):
+            yield widget, Permission.CATALOG
 
     def _panel(self) -> AssetsPanel | KitsPanel | StockPanel:
         current = self.tabs.currentWidget()

@@ -87,6 +87,7 @@ class _Detail:
 class ProductionsPage(Page):
     """Productions, their days and gear; reserve, print the sheet."""
 
+    page_id = "productions"
     title = "Productions"
     icon_name = "productions"
 

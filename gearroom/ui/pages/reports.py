@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from gearroom.errors import GearroomError
+from gearroom.services.actor import Permission
 from gearroom.services.report import (
     DEFAULT_IDLE_WEEKS,
     KitReport,
@@ -158,7 +159,9 @@ class ReportWorker(QRunnable):
 class ReportsPage(Page):
     """The weekly kit report on screen, with XLSX, PDF and CSV export."""
 
+    page_id = "reports"
     title = "Reports"
+    permission = Permission.REPORTS
     icon_name = "reports"
     #: Build in the calling thread (tests); the app builds in a pool thread with progress.
     synchronous = False

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from gearroom.errors import GearroomError
 from gearroom.services import checkout, dashboard, returns, service_tickets
-from gearroom.services.actor import Actor
+from gearroom.services.actor import Actor, Permission
 from gearroom.services.checkout import OutLine
 from gearroom.services.service_tickets import TicketView
 from gearroom.ui.context import AppContext
@@ -50,7 +50,9 @@ MISSING_COLUMNS: tuple[RecordColumn[OutLine], ...] = (
 class ServicePage(Page):
     """The service bench and the lost-and-missing list."""
 
+    page_id = "service"
     title = "Service"
+    permission = Permission.SERVICE
     icon_name = "service"
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
