@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from gearroom.errors import GearroomError
@@ -80,7 +79,14 @@ class Job:
             raise OperationCancelled("Cancelled.")
 
     def progress(self, percent: int, message: str = "") -> None:
+        """How far the work is, in percent, and what it is doing."""
         self._operation._relay.progressed.emit(int(percent), message)
+
+    def count(self, done: int, total: int) -> bool:
+        """How many of how many things are done; False once a cancel was asked for (the
+        shape of the importer's progress callback)."""
+        self._operation._relay.counted.emit(int(done), int(total))
+        return not self.cancelled
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -113,14 +119,17 @@ class _Relay(QObject):
     """Carries the pool thread's news to the operation on the UI thread (queued)."""
 
     progressed = Signal(int, str)
+    counted = Signal(int, int)
     delivered = Signal(object, object)
 
 
 class Operation(QObject, Generic[T]):
     """One submitted operation: its signals arrive on the UI thread."""
 
-    #: Percent done and what is being done (from :meth:`Job.progress`).
+    #: Percent done and what is being done (from :meth:`Job.progress` and :meth:`Job.count`).
     progressed = Signal(int, str)
+    #: Things done and how many there are (from :meth:`Job.count`).
+    counted = Signal(int, int)
     #: The work's result.
     succeeded = Signal(object)
     #: The :class:`GearroomError` the work raised (ConnectionLost included).
@@ -142,6 +151,7 @@ class Operation(QObject, Generic[T]):
         self._finished_flag = threading.Event()
         self._relay = _Relay()
         self._relay.progressed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
+        self._relay.counted.connect(self._on_count, Qt.ConnectionType.QueuedConnection)
         self._relay.delivered.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self.progress_dialog: QProgressDialog | None = None
         #: Called with :attr:`change` before :attr:`succeeded` (the door's announcement).
@@ -166,6 +176,11 @@ class Operation(QObject, Generic[T]):
             if message:
                 self.progress_dialog.setLabelText(message + "…")
         self.progressed.emit(percent, message)
+
+    @Slot(int, int)
+    def _on_count(self, done: int, total: int) -> None:
+        self.counted.emit(done, total)
+        self._on_progress(done * 100 // total if total else 0, "")
 
     @Slot(object, object)
     def _deliver(self, outcome: str, value: object) -> None:
@@ -347,8 +362,6 @@ class Operations(QObject):
         except BaseException as exc:
             if cancelled_by and isinstance(exc, cancelled_by):
                 return "cancelled", None
-            if operation.cancel_requested and not isinstance(exc, DBAPIError):
-                return "cancelled", None
             return "error", self._as_error(exc, operation.description)
         if kinds is not None:
             newest = max(job.event_ids) if job.event_ids else job.newest_event_id
@@ -359,8 +372,8 @@ class Operations(QObject):
     def _as_error(exc: BaseException, description: str) -> GearroomError:
         if isinstance(exc, GearroomError):
             return exc
-        if isinstance(exc, OSError):
-            return GearroomError(f"{description} failed: {exc.strerror or exc}.")
+        if isinstance(exc, OSError):  # a file the person chose: the caller says what failed
+            return GearroomError(str(exc))
         log.error("%s failed", description, exc_info=exc)
         return GearroomError(f"{description} failed: {exc}")
 

@@ -3,15 +3,17 @@
 The main window opens it with :func:`open_import_wizard`. The work is the importer service's
 (:mod:`gearroom.services.importer`): the wizard reads the file, lets the person map columns to
 fields (starting from a preset, a guess or the mapping confirmed last time for the same source),
-runs a dry run in a pool thread and shows its report; "Import" commits all rows or none.
+runs a dry run through the operation door (off the UI thread) and shows its report; "Import"
+commits all rows or none.
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,11 +35,9 @@ from PySide6.QtWidgets import (
     QWizard,
     QWizardPage,
 )
-from sqlalchemy.orm import Session
 
 from gearroom.errors import GearroomError
 from gearroom.services import import_files, importer
-from gearroom.services.actor import Actor
 from gearroom.services.import_files import ImportKind, SourceTable
 from gearroom.services.importer import (
     IGNORE,
@@ -50,6 +50,7 @@ from gearroom.services.importer import (
 )
 from gearroom.ui.context import AppContext
 from gearroom.ui.dialogs.base import BANNER_STYLE
+from gearroom.ui.operations import Job, Operation
 
 FILE_FILTER = "Spreadsheets (*.csv *.tsv *.txt *.xlsx *.zip);;All files (*)"
 NOT_IMPORTED = "— not imported —"
@@ -89,78 +90,30 @@ def _show_banner(label: QLabel, text: str) -> None:
 # --------------------------------------------------------------------------- background work
 
 
-class JobSignals(QObject):
-    progress = Signal(int, int)
-    finished = Signal(object)
-    failed = Signal(object)
+def import_work(
+    table: SourceTable,
+    kind: ImportKind,
+    mapping: dict[str, str],
+    options: ImportOptions,
+    commit: bool,
+) -> Callable[[Job], ImportReport]:
+    """A dry run (a read session, always rolled back) or the commit (one write transaction),
+    as the work of an operation: progress counts rows, a cancel stops at the next row."""
 
+    def work(job: Job) -> ImportReport:
+        with job.write() if commit else job.read() as session:
+            return importer.run_import(
+                session,
+                job.actor,
+                table,
+                kind,
+                mapping,
+                options,
+                commit=commit,
+                progress=job.count,
+            )
 
-class ImportJob(QRunnable):
-    """A dry run (a read session, always rolled back) or the commit (one write transaction)."""
-
-    def __init__(
-        self,
-        context: AppContext,
-        table: SourceTable,
-        kind: ImportKind,
-        mapping: dict[str, str],
-        options: ImportOptions,
-        commit: bool,
-    ) -> None:
-        super().__init__()
-        self.context = context
-        self.table = table
-        self.kind = kind
-        self.mapping = mapping
-        self.options = options
-        self.commit = commit
-        self.signals = JobSignals()
-        self._cancel = False
-
-    def cancel(self) -> None:
-        self._cancel = True
-
-    def _progress(self, done: int, total: int) -> bool:
-        self.signals.progress.emit(done, total)
-        return not self._cancel
-
-    def run(self) -> None:
-        try:
-            if self.commit:
-
-                def commit(session: Session, actor: Actor) -> ImportReport:
-                    return importer.run_import(
-                        session,
-                        actor,
-                        self.table,
-                        self.kind,
-                        self.mapping,
-                        self.options,
-                        commit=True,
-                        progress=self._progress,
-                    )
-
-                report = self.context.perform(commit, CHANGED[self.kind])
-            else:
-
-                def dry_run(session: Session) -> ImportReport:
-                    return importer.run_import(
-                        session,
-                        self.context.actor,
-                        self.table,
-                        self.kind,
-                        self.mapping,
-                        self.options,
-                        progress=self._progress,
-                    )
-
-                report = self.context.query(dry_run)
-        except GearroomError as exc:
-            self.signals.failed.emit(exc)
-        except Exception as exc:  # a bug must not take the app down with it
-            self.signals.failed.emit(GearroomError(f"The import stopped unexpectedly: {exc}"))
-        else:
-            self.signals.finished.emit(report)
+    return work
 
 
 # --------------------------------------------------------------------------- pages
@@ -404,7 +357,7 @@ class PreviewPage(QWizardPage):
         self.setCommitPage(True)
         self.setButtonText(QWizard.WizardButton.CommitButton, "Import")
         self.report: ImportReport | None = None
-        self.job: ImportJob | None = None
+        self.job: Operation[ImportReport] | None = None
         self.banner = _banner()
         self.summary = QLabel()
         self.summary.setObjectName("previewSummary")
@@ -455,11 +408,9 @@ class PreviewPage(QWizardPage):
         self.running.show()
         self.progress.setRange(0, max(1, len(self.owner.table.rows) if self.owner.table else 1))
         self.progress.setValue(0)
-        self.job = self.owner.start_job(commit=False)
-        self.job.signals.progress.connect(self._progress)
-        self.job.signals.finished.connect(self._done)
-        self.job.signals.failed.connect(self._failed)
-        self.owner.run(self.job)
+        self.job = None
+        job = self.owner.run_job(False, self._progress, self._done, self._failed)
+        self.job = None if job.done else job
 
     def cleanupPage(self) -> None:
         if self.job is not None:
@@ -582,11 +533,7 @@ class ResultPage(QWizardPage):
         self.setSubTitle("All rows are written in one go; if anything fails, nothing is.")
         self.message.setText("Writing…")
         self.progress.show()
-        job = self.owner.start_job(commit=True)
-        job.signals.progress.connect(self._progress)
-        job.signals.finished.connect(self._done)
-        job.signals.failed.connect(self._failed)
-        self.owner.run(job)
+        self.owner.run_job(True, self._progress, self._done, self._failed)
 
     def _progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
@@ -623,8 +570,8 @@ class ResultPage(QWizardPage):
 class ImportWizard(QWizard):
     """File → mapping → preview → import."""
 
-    #: Run jobs in the calling thread (tests); the app runs them in a pool thread.
-    synchronous = False
+    #: True runs jobs in the calling thread, False in a pool thread, None as the door does.
+    synchronous: bool | None = None
 
     def __init__(
         self,
@@ -640,8 +587,6 @@ class ImportWizard(QWizard):
         self.kind = ImportKind.ASSETS
         self.preset: Preset | None = None
         self.attribute_keys: list[str] = context.query(importer.attribute_keys)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
         self.setWindowTitle("Import")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
@@ -671,28 +616,38 @@ class ImportWizard(QWizard):
         with contextlib.suppress(OSError):
             self.store.save(self.signature(), mapping)
 
-    def start_job(self, commit: bool) -> ImportJob:
+    def run_job(
+        self,
+        commit: bool,
+        progress: Callable[[int, int], object],
+        done: Callable[[ImportReport], object],
+        failed: Callable[[GearroomError], object],
+    ) -> Operation[ImportReport]:
+        """A dry run or the commit, through the door; what it announces is what it imports."""
         assert self.table is not None
-        return ImportJob(
-            self.context,
+        work = import_work(
             self.table,
             self.kind,
             self.mapping_page.mapping(),
             self.mapping_page.options(),
             commit,
         )
-
-    def run(self, job: ImportJob) -> None:
-        if self.synchronous:
-            job.setAutoDelete(False)
-            job.run()
-        else:
-            self.pool.start(job)
+        operation = self.context.operations.submit(
+            work,
+            description="The import",
+            changed=CHANGED[self.kind] if commit else None,
+            on_done=done,
+            on_error=failed,
+            long=True,
+            synchronous=self.synchronous,
+        )
+        operation.counted.connect(progress)
+        return operation
 
     def done(self, result: int) -> None:
         if self.preview_page.job is not None:
             self.preview_page.job.cancel()
-        self.pool.waitForDone(10_000)
+        self.context.operations.wait(10_000)
         super().done(result)
 
 
