@@ -137,7 +137,13 @@ class DashboardPage(Page):
         layout.addLayout(grid, 1)
 
     def refresh(self) -> None:
-        self.show_dashboard(self.context.query(lambda s: dashboard.dashboard(s)))
+        """Read the dashboard through the door; it shows when it comes back."""
+        self.context.operations.read(
+            dashboard.dashboard,
+            on_done=self.show_dashboard,
+            on_error=lambda exc: self.headline.setText(str(exc)),
+            description="Reading the dashboard",
+        )
 
     def show_dashboard(self, data: Dashboard) -> None:
         self.data = data
