@@ -213,10 +213,12 @@ class Operation(QObject, Generic[T]):
 
     @Slot(int, str)
     def _on_progress(self, percent: int, message: str) -> None:
-        if self.progress_dialog is not None:
-            self.progress_dialog.setValue(percent)
+        dialog = self.progress_dialog
+        if dialog is not None and not self.done:
             if message:
-                self.progress_dialog.setLabelText(message + "…")
+                dialog.setLabelText(message + "…")
+            # A modal dialog's setValue runs the event loop: the result may arrive inside it.
+            dialog.setValue(percent)
         self.progressed.emit(percent, message)
 
     @Slot(int, int)
