@@ -164,7 +164,7 @@ class DataChange:
 
     def concerns(self, kinds: Collection[ChangeKind]) -> bool:
         """Whether a page interested in ``kinds`` must refresh."""
-        return self.everything or ChangeKind.EVERYTHING in kinds or bool(self.kinds & set(kinds))
+        return self.everything or bool(self.kinds & set(kinds))
 
     def describe(self) -> str:
         """The kinds joined by commas, sorted (for logs and the watcher's ``noticed``)."""
@@ -173,7 +173,8 @@ class DataChange:
 
 @contextmanager
 def own_events(session: Session) -> Iterator[set[int]]:
-    """Collect the ids of the history events this session writes while the block runs."""
+    """Collect the ids of the history events this session writes while the block runs (the
+    session is flushed at the end of the block, so the set is complete before the commit)."""
     ids: set[int] = set()
 
     def collect(sess: Session, _context: object, _instances: object) -> None:
@@ -182,6 +183,7 @@ def own_events(session: Session) -> Iterator[set[int]]:
     event.listen(session, "before_flush", collect)
     try:
         yield ids
+        session.flush()  # what is still pending is written (and collected) now
     finally:
         event.remove(session, "before_flush", collect)
 
