@@ -39,6 +39,7 @@ GROUPS = (
     "availability",
     "report",
     "labels",
+    "stall",
     "startup",
 )
 
@@ -82,6 +83,10 @@ def run_benchmarks(
                 from benchmarks.ui import bench_inventory
 
                 results += bench_inventory(database, raw, house, runs)
+            elif group == "stall":
+                from benchmarks.stall import bench_stall
+
+                results += bench_stall(database, raw, house, runs)
             else:
                 results += services[group](database, raw, house, runs)
     finally:

@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import Enum, StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import literal, select
+from sqlalchemy import event, literal, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -44,17 +47,145 @@ __all__ = [
     "CHANNEL",
     "EVERYTHING",
     "Change",
+    "ChangeKind",
     "Changes",
+    "DataChange",
+    "Origin",
     "changes_since",
     "connection_lost",
     "is_connection_lost",
+    "kinds_of",
     "libpq_url",
     "listen",
     "newest_event_id",
+    "own_events",
     "parse_notification",
     "ping",
     "wait_for_changes",
 ]
+
+
+class ChangeKind(StrEnum):
+    """What kind of thing changed: the entity kinds the history records."""
+
+    ASSET = "asset"
+    KIT = "kit"
+    STOCK = "stock"
+    CATEGORY = "category"
+    LOCATION = "location"
+    PRODUCTION = "production"
+    PERSON = "person"
+    OPERATOR = "operator"
+    SETTING = "setting"
+    #: History went backwards or too much changed to say: everything may have changed.
+    EVERYTHING = "*"
+
+
+#: Everything a page can be concerned with.
+ALL_KINDS: frozenset[ChangeKind] = frozenset(ChangeKind)
+
+#: What a write announced with a word rather than entity kinds changes (a check-out moves
+#: assets, stock and the production; an import or a restore touches the catalog).
+_WORDS: dict[str, frozenset[ChangeKind]] = {
+    "checkout": frozenset(
+        {ChangeKind.ASSET, ChangeKind.STOCK, ChangeKind.KIT, ChangeKind.PRODUCTION}
+    ),
+    "checkin": frozenset({ChangeKind.ASSET, ChangeKind.STOCK, ChangeKind.PRODUCTION}),
+    "service": frozenset({ChangeKind.ASSET}),
+    "settings": frozenset({ChangeKind.SETTING}),
+    "catalog": frozenset(
+        {
+            ChangeKind.ASSET,
+            ChangeKind.KIT,
+            ChangeKind.STOCK,
+            ChangeKind.CATEGORY,
+            ChangeKind.LOCATION,
+            ChangeKind.PERSON,
+        }
+    ),
+}
+
+
+def kinds_of(what: str | Iterable[str]) -> frozenset[ChangeKind]:
+    """The kinds named by entity kinds or words (``"asset"``, ``"checkout"``, ``"asset,kit"``).
+
+    A name this version does not know counts as :attr:`ChangeKind.EVERYTHING` (refreshing too
+    much is safe, missing a change is not)."""
+    names = what.split(",") if isinstance(what, str) else list(what)
+    found: set[ChangeKind] = set()
+    for name in (n.strip() for n in names):
+        if not name:
+            continue
+        if name in _WORDS:
+            found |= _WORDS[name]
+            continue
+        try:
+            found.add(ChangeKind(name))
+        except ValueError:
+            found.add(ChangeKind.EVERYTHING)
+    return frozenset(found)
+
+
+class Origin(Enum):
+    """Who made a change: an operation of this workstation, or anyone else."""
+
+    LOCAL = "local"
+    REMOTE = "remote"
+
+
+@dataclass(frozen=True)
+class DataChange:
+    """A change announcement: what kinds changed, who initiated it, the newest event id."""
+
+    kinds: frozenset[ChangeKind]
+    origin: Origin = Origin.LOCAL
+    #: The newest history event the change wrote or brought (None when none is known).
+    newest_event_id: int | None = None
+
+    @classmethod
+    def local(cls, what: str | Iterable[str], newest_event_id: int | None = None) -> DataChange:
+        return cls(kinds_of(what), Origin.LOCAL, newest_event_id)
+
+    @classmethod
+    def remote(cls, what: str | Iterable[str], newest_event_id: int | None = None) -> DataChange:
+        return cls(kinds_of(what), Origin.REMOTE, newest_event_id)
+
+    @classmethod
+    def of(cls, value: object) -> DataChange:
+        """An announcement as received: a :class:`DataChange`, or a word or entity kinds
+        (``"settings"``, ``"asset,kit"``) from a caller that names what it changed."""
+        if isinstance(value, DataChange):
+            return value
+        return cls.local(str(value))
+
+    @property
+    def everything(self) -> bool:
+        return ChangeKind.EVERYTHING in self.kinds
+
+    def concerns(self, kinds: Collection[ChangeKind]) -> bool:
+        """Whether a page interested in ``kinds`` must refresh."""
+        return self.everything or bool(self.kinds & set(kinds))
+
+    def describe(self) -> str:
+        """The kinds joined by commas, sorted (for logs and the watcher's ``noticed``)."""
+        return ",".join(sorted(k.value for k in self.kinds))
+
+
+@contextmanager
+def own_events(session: Session) -> Iterator[set[int]]:
+    """Collect the ids of the history events this session writes while the block runs (the
+    session is flushed at the end of the block, so the set is complete before the commit)."""
+    ids: set[int] = set()
+
+    def collect(sess: Session, _context: object, _instances: object) -> None:
+        ids.update(obj.id for obj in sess.new if isinstance(obj, Event) and obj.id is not None)
+
+    event.listen(session, "before_flush", collect)
+    try:
+        yield ids
+        session.flush()  # what is still pending is written (and collected) now
+    finally:
+        event.remove(session, "before_flush", collect)
 
 
 @dataclass(frozen=True)
@@ -83,8 +214,11 @@ class Changes:
         return max(self.newest_id - self.since, 0)
 
 
-def changes_since(session: Session, event_id: int) -> Changes:
+def changes_since(session: Session, event_id: int, ignore: Collection[int] = ()) -> Changes:
     """The newest event id and the kinds of entity changed after ``event_id``.
+
+    Events whose ids are in ``ignore`` (this workstation's own, already announced) do not
+    count towards the kinds.
 
     Reads the primary key's last entry and, only when something is new, the distinct kinds in
     the id range after ``event_id``: never the whole history. :data:`EVERYTHING` is reported
@@ -100,12 +234,14 @@ def changes_since(session: Session, event_id: int) -> Changes:
         return Changes(event_id, newest, frozenset({EVERYTHING}))
     # The newest rows by primary key only (a plain DISTINCT would let the planner walk a whole
     # index of history instead).
+    skip = [i for i in ignore if event_id < i <= newest]
+    if len(skip) >= newest - event_id:
+        return Changes(event_id, newest, frozenset())
+    where = Event.id > event_id
+    if skip:
+        where = where & Event.id.not_in(skip)
     recent = (
-        select(Event.entity_kind)
-        .where(Event.id > event_id)
-        .order_by(Event.id)
-        .limit(MAX_DETAILED)
-        .subquery()
+        select(Event.entity_kind).where(where).order_by(Event.id).limit(MAX_DETAILED).subquery()
     )
     kinds = session.scalars(select(recent.c.entity_kind).distinct())
     return Changes(event_id, newest, frozenset(kinds))

@@ -24,6 +24,7 @@ from gearroom.ui.dialogs.sign_in import FirstAdminDialog, SignInDialog
 from gearroom.ui.icons import app_icon
 from gearroom.ui.live import ChangeWatcher
 from gearroom.ui.main_window import MainWindow
+from gearroom.ui.operations import settle_memory
 
 ORGANIZATION = "Gearroom"
 APPLICATION = "Gearroom"
@@ -127,6 +128,10 @@ class _ExitAfterFirstPaint(QObject):
         self._app.quit()
 
 
+#: When, after the window is shown, start-up's objects are frozen for the garbage collector.
+SETTLE_AFTER_MS = 1500
+
+
 def run_app(url: str | None = None) -> int:
     """Open the main window on the database at ``url``; returns the exit code."""
     started = time.perf_counter()
@@ -151,10 +156,13 @@ def run_app(url: str | None = None) -> int:
     window.show()
     watcher = ChangeWatcher(context, parent=window)  # other workstations' changes refresh pages
     watcher.start()
+    # Once the first screen is up: start-up's objects out of the collector's way (see there).
+    QTimer.singleShot(SETTLE_AFTER_MS, settle_memory)
     try:
         return app.exec()
     finally:
         watcher.stop()
+        context.operations.wait()
         context.database.dispose()
 
 

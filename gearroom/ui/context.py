@@ -1,8 +1,11 @@
 """What every window, page and dialog shares: the database, settings and the signed-in operator.
 
-Pages never hold a session: each user action opens one through :meth:`AppContext.read` or
-:meth:`AppContext.write` around a service call, and announces what changed with
-:attr:`AppContext.changed` so that other pages refresh.
+Pages never hold a session: each user action goes through the operation door,
+:attr:`AppContext.operations` (:mod:`gearroom.ui.operations`), which runs the service call off
+the UI thread in a session of its own and announces what a write changed on
+:attr:`AppContext.changed` as a typed :class:`~gearroom.services.changes.DataChange`, so that the
+pages it concerns refresh. :meth:`AppContext.query` and :meth:`AppContext.perform` are the same
+door taken synchronously, on the UI thread (quick calls that a page needs before it can go on).
 
 Errors: :meth:`AppContext.query` and :meth:`AppContext.perform` raise
 :class:`~gearroom.errors.GearroomError` for anything a person can act on, a lost connection
@@ -15,7 +18,8 @@ Every page follows that order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
@@ -28,6 +32,8 @@ from gearroom.db import Database
 from gearroom.errors import ConnectionLost
 from gearroom.services import changes
 from gearroom.services.actor import Actor
+from gearroom.services.changes import DataChange
+from gearroom.ui.operations import Operations
 
 T = TypeVar("T")
 
@@ -35,10 +41,12 @@ T = TypeVar("T")
 class AppContext(QObject):
     """The app's shared state, passed to every page and dialog (no globals)."""
 
-    #: Emitted after a write, with the kind of thing that changed ("asset", "kit", "checkout"…).
-    #: Changes made on another workstation arrive here too (:mod:`gearroom.ui.live`), with the
-    #: kinds of entity joined by commas when several changed at once ("asset,production").
-    changed = Signal(str)
+    #: Emitted after a write with a :class:`~gearroom.services.changes.DataChange`: the kinds of
+    #: thing that changed, who initiated it (this workstation or another) and the newest event
+    #: id. Changes made on another workstation arrive here too (:mod:`gearroom.ui.live`).
+    #: Receivers read it with :meth:`DataChange.of <gearroom.services.changes.DataChange.of>`
+    #: (a plain word such as ``"settings"`` names the kinds it changed).
+    changed = Signal(object)
     #: Emitted when the signed-in operator changes.
     actor_changed = Signal()
     #: Emitted with a message when the database stopped answering during a call.
@@ -53,6 +61,44 @@ class AppContext(QObject):
         self.actor = actor
         #: False from a lost connection until the database answers again.
         self.connected = True
+        self._own_lock = threading.Lock()
+        self._own_events: set[int] = set()
+        #: The door every page and dialog runs its service calls through.
+        self.operations = Operations(self)
+
+    # ------------------------------------------------------------------ own events
+
+    def remember_own_events(self, ids: Iterable[int]) -> None:
+        """History events written by this workstation (the watcher does not announce them)."""
+        with self._own_lock:
+            self._own_events.update(ids)
+
+    def forget_own_events(self, ids: Iterable[int]) -> None:
+        with self._own_lock:
+            self._own_events.difference_update(ids)
+
+    def own_events(self) -> frozenset[int]:
+        with self._own_lock:
+            return frozenset(self._own_events)
+
+    def seen_up_to(self, event_id: int) -> None:
+        """The watcher has taken every event up to ``event_id`` into account."""
+        with self._own_lock:
+            self._own_events = {i for i in self._own_events if i > event_id}
+
+    def is_own(self, ids: Collection[int]) -> bool:
+        with self._own_lock:
+            return bool(ids) and all(i in self._own_events for i in ids)
+
+    # ------------------------------------------------------------------ sessions
+
+    @contextmanager
+    def guard(self) -> Iterator[None]:
+        """Turn a lost connection into :class:`ConnectionLost` and announce both ways.
+
+        Safe in a pool thread: the signals reach the UI thread queued."""
+        with self._connection_guard():
+            yield
 
     @contextmanager
     def _connection_guard(self) -> Iterator[None]:
@@ -80,12 +126,18 @@ class AppContext(QObject):
         with self._connection_guard(), self.database.read() as session:
             return fn(session)
 
-    def perform(self, fn: Callable[[Session, Actor], T], changed: str) -> T:
-        """Run a service call that changes data, in one transaction, then announce it."""
-        with self._connection_guard(), self.database.write() as session:
-            result = fn(session, self.actor)
-        self.changed.emit(changed)
-        return result
+    def perform(self, fn: Callable[[Session, Actor], T], changed: str | Iterable[str]) -> T:
+        """Run a service call that changes data, in one transaction, then announce it.
+
+        ``changed`` names the entity kinds (or a word such as ``"checkout"``) it changes."""
+        operation = self.operations.write(fn, changed, synchronous=True)
+        if operation.error is not None:
+            raise operation.error
+        assert operation.done
+        return operation.result  # type: ignore[return-value]
+
+    def announce(self, change: DataChange) -> None:
+        self.changed.emit(change)
 
     def check_connection(self) -> bool:
         """One cheap round trip (``SELECT 1``); False while the database does not answer."""

@@ -1,9 +1,11 @@
 """Live refresh: notice changes made on other workstations and announce them like local ones.
 
 :class:`ChangeWatcher` emits :attr:`AppContext.changed <gearroom.ui.context.AppContext.changed>`
-with the kinds of entity another workstation changed, so the open page refreshes (the main window
-refreshes the page in front; the others refresh when they are shown). It never re-reads the
-whole database, only what is new in the history:
+with a remote :class:`~gearroom.services.changes.DataChange` naming the kinds of entity another
+workstation changed, so the pages it concerns refresh (the page in front at once, the others
+when they are shown). The app's own events are skipped by their ids: this workstation's writes
+announced themselves when they committed. It never re-reads the whole database, only what is
+new in the history:
 
 * SQLite: a timer asks for the newest event id about once a second
   (:func:`gearroom.services.changes.changes_since`, a primary-key lookup);
@@ -25,6 +27,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 from gearroom.errors import GearroomError
 from gearroom.services import changes
+from gearroom.services.changes import DataChange
 from gearroom.ui.context import AppContext
 
 if TYPE_CHECKING:  # psycopg is only imported on PostgreSQL (start-up time on SQLite)
@@ -88,7 +91,8 @@ class _Listener(QThread):
 class ChangeWatcher(QObject):
     """Turns other workstations' changes into :attr:`AppContext.changed` emissions."""
 
-    #: The kinds that changed elsewhere, as emitted on ``context.changed`` (for tests and logs).
+    #: The kinds that changed elsewhere, joined by commas (for tests and logs); the typed value
+    #: goes out on ``context.changed``.
     noticed = Signal(str)
 
     def __init__(
@@ -104,6 +108,8 @@ class ChangeWatcher(QObject):
         self.min_interval_ms = min_interval_ms
         self._last_id: int | None = None
         self._pending: set[str] = set()
+        self._pending_newest: int | None = None
+        self._polling = False
         self._last_emit = 0.0
         self._poll_timer = QTimer(self)
         self._poll_timer.setInterval(poll_ms)
@@ -131,6 +137,8 @@ class ChangeWatcher(QObject):
             self._last_id = self.context.query(changes.newest_event_id)
         except GearroomError:
             self._last_id = None  # the first successful poll sets it
+        else:
+            self.context.seen_up_to(self._last_id)
         if self.context.database.backend == "postgresql":
             self._listener = _Listener(self.context.database.url, self)
             self._listener.arrived.connect(self._arrived)
@@ -153,25 +161,56 @@ class ChangeWatcher(QObject):
     # ------------------------------------------------------------------ noticing
 
     def poll(self) -> None:
-        """Ask the history what is new since the last event seen (a cheap query)."""
+        """Ask the history what is new since the last event seen (a cheap query, off the UI
+        thread through the door; a poll still running is not asked twice)."""
+        if self._polling:
+            return
         since = self._last_id
-        try:
-            if since is None:
-                self._last_id = self.context.query(changes.newest_event_id)
-                return
-            found = self.context.query(lambda s: changes.changes_since(s, since))
-        except GearroomError:
-            return  # a lost connection is announced by the context; the next poll retries
+        if since is None:
+            self._polling = True
+            self.context.operations.read(
+                changes.newest_event_id,
+                on_done=self._started_at,
+                on_error=self._poll_failed,
+                description="Checking for changes",
+            )
+            return
+        own = self.context.own_events()
+        self._polling = True
+        self.context.operations.read(
+            lambda s: changes.changes_since(s, since, own),
+            on_done=self._polled,
+            on_error=self._poll_failed,
+            description="Checking for changes",
+        )
+
+    def _started_at(self, newest: int) -> None:
+        self._polling = False
+        if self._last_id is None:
+            self._last_id = newest
+
+    def _poll_failed(self, _error: GearroomError) -> None:
+        self._polling = False  # a lost connection is announced by the door; the next poll retries
+
+    def _polled(self, found: changes.Changes) -> None:
+        self._polling = False
+        if self._last_id is not None and found.since != self._last_id:
+            return  # a notification moved on meanwhile
         self._last_id = found.newest_id
+        self.context.seen_up_to(found.newest_id)
         if found.changed:
-            self._add(found.kinds)
+            self._add(found.kinds, found.newest_id)
 
     def _arrived(self, found: list[changes.Change]) -> None:
         fresh = [c for c in found if self._last_id is None or c.event_id > self._last_id]
         if not fresh:
             return
         self._last_id = max(c.event_id for c in fresh)
-        self._add({c.entity_kind for c in fresh})
+        own = self.context.own_events()
+        theirs = [c for c in fresh if c.event_id not in own]
+        self.context.seen_up_to(self._last_id)
+        if theirs:
+            self._add({c.entity_kind for c in theirs}, self._last_id)
 
     def _listener_lost(self, _reason: str) -> None:
         # The context's own check announces the trouble (banner) and the recovery.
@@ -180,8 +219,10 @@ class ChangeWatcher(QObject):
 
     # ------------------------------------------------------------------ announcing
 
-    def _add(self, kinds: set[str] | frozenset[str]) -> None:
+    def _add(self, kinds: set[str] | frozenset[str], newest: int | None = None) -> None:
         self._pending.update(kinds)
+        if newest is not None:
+            self._pending_newest = max(newest, self._pending_newest or 0)
         if self._flush_timer.isActive():
             return
         elapsed_ms = (time.monotonic() - self._last_emit) * 1000
@@ -190,8 +231,9 @@ class ChangeWatcher(QObject):
     def _flush(self) -> None:
         if not self._pending:
             return
-        what = ",".join(sorted(self._pending))
+        change = DataChange.remote(self._pending, self._pending_newest)
         self._pending.clear()
+        self._pending_newest = None
         self._last_emit = time.monotonic()
-        self.noticed.emit(what)
-        self.context.changed.emit(what)
+        self.noticed.emit(change.describe())
+        self.context.changed.emit(change)

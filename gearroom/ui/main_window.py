@@ -1,5 +1,10 @@
 """The main window: navigation between pages, the actions, and a status bar saying where the
-data lives and who is working."""
+data lives and who is working.
+
+Pages are components (:class:`~gearroom.ui.pages.base.Page`): the window knows them by their
+``page_id`` and what they declare, never by their title or their widgets, and every connection
+between the window, the context and the pages is made in one place, :meth:`_connect_signals`.
+"""
 
 from __future__ import annotations
 
@@ -17,12 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gearroom.services.changes import ChangeKind, DataChange
 from gearroom.ui.context import AppContext
 from gearroom.ui.dialogs.settings import SettingsDialog, describe_database
 from gearroom.ui.icons import app_icon, icon
 from gearroom.ui.pages.base import Page
-from gearroom.ui.pages.dashboard import DashboardPage
-from gearroom.ui.pages.inventory import InventoryPage
 from gearroom.ui.pages.registry import PageFactory, page_factories
 from gearroom.ui.scanner import ScanDetector, belongs_to, offer_to_dialog, refuse_in_dialog
 from gearroom.ui.widgets.actions import ACTIONS, STARTS_GROUP, ItemActions, create_actions
@@ -72,19 +76,22 @@ class MainWindow(QMainWindow):
         self._build_menus_and_toolbar()
         self._build_status_bar()
 
-        self.nav.currentRowChanged.connect(self.show_page)
-        context.changed.connect(self._data_changed)
-        context.actor_changed.connect(self._update_status)
         # Scans reach the open page (or this window's open dialog) whatever has focus.
         self.scanner = ScanDetector(self, accept=lambda w: belongs_to(w, self))
         self._configure_scanner()
-        self.scanner.scanned.connect(self.dispatch_scan)
+        self._connect_signals()
         self.scanner.install()
-        for page in self.pages:
-            if isinstance(page, DashboardPage):
-                page.open_item.connect(self.open_item)
         if self.pages:
             self.nav.setCurrentRow(0)
+
+    def _connect_signals(self) -> None:
+        """Every connection between the window, the shared context and the pages."""
+        self.nav.currentRowChanged.connect(self.show_page)
+        self.context.changed.connect(self._data_changed)
+        self.context.actor_changed.connect(self._update_status)
+        self.scanner.scanned.connect(self.dispatch_scan)
+        for page in self.pages:
+            page.open_item.connect(self.open_item)
 
     # ------------------------------------------------------------------ chrome
 
@@ -153,14 +160,20 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(row)
         self.pages[row].activated()
 
-    def _data_changed(self, what: str) -> None:
-        """Refresh the open page; hidden pages refresh when they are shown (Page.activated)."""
-        if what == "settings":
+    def _data_changed(self, announced: object) -> None:
+        """Each page the change concerns refreshes once: the open one now, the others when
+        they are shown (Page.activated)."""
+        change = DataChange.of(announced)
+        if change.concerns({ChangeKind.SETTING}):
             self._configure_scanner()
             self.setWindowTitle(f"Gearroom — {self.context.settings.house_name}")
-        page = self.current_page()
-        if page is not None:
-            page.refresh()
+        current = self.stack.currentWidget()
+        for page in self.pages:
+            page.data_changed(change, shown=page is current)
+
+    def page(self, page_id: str) -> Page | None:
+        """The page known by ``page_id`` (its title may change; its id does not)."""
+        return next((p for p in self.pages if p.page_id == page_id), None)
 
     def _configure_scanner(self) -> None:
         s = self.context.settings
@@ -189,16 +202,11 @@ class MainWindow(QMainWindow):
         return False
 
     def open_item(self, kind: str, item_id: int) -> bool:
-        """Show an asset, kit or stock item in the inventory page."""
+        """Show an asset, kit or stock item on the first page that shows such items."""
         for row, page in enumerate(self.pages):
-            if isinstance(page, InventoryPage):
+            if page.shows_items:
                 self.show_page(row)
-                if kind == "asset":
-                    page.tabs.setCurrentWidget(page.assets)
-                    return page.assets.select_asset(item_id)
-                panel = page.kits if kind == "kit" else page.stock
-                page.tabs.setCurrentWidget(panel)
-                return panel.select_id(item_id)
+                return page.show_item(kind, item_id)
         return False
 
     # ------------------------------------------------------------------ actions

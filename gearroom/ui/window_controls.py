@@ -15,21 +15,18 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from gearroom.errors import GearroomError
 from gearroom.services import catalog_export, operators
-from gearroom.services.actor import Permission
 from gearroom.services.catalog_export import ExportResult
 from gearroom.ui.dialogs.base import FormDialog
 from gearroom.ui.dialogs.import_wizard import open_import_wizard
 from gearroom.ui.dialogs.operators import OperatorsDialog, PinDialog, open_operators_dialog
 from gearroom.ui.dialogs.sign_in import BadgeSignInDialog, FirstAdminDialog, SignInDialog
-from gearroom.ui.pages.inventory import InventoryPage
+from gearroom.ui.operations import Job
 from gearroom.ui.pages.labels import print_label_for_tag
 from gearroom.ui.widgets.actions import PermissionGate, apply_permissions, page_permission
 
 if TYPE_CHECKING:
     from gearroom.ui.main_window import MainWindow
 
-#: Pages that take a person's badge themselves (the custodian who signs for the gear).
-BADGE_PAGES = ("Check-out",)
 EXPORT_FILTERS = (
     "Excel workbook (*.xlsx);;Zip archive of CSV files (*.zip);;CSV files, one per kind (*.csv)"
 )
@@ -44,24 +41,10 @@ class WindowControls(QObject):
         self.context = window.context
         self.gate = PermissionGate(self)
         for page in window.pages:
-            if isinstance(page, InventoryPage):
-                self._gate_inventory(page)
+            for widget, permission in page.gated_widgets():
+                self.gate.gate(widget, permission)
         self.context.actor_changed.connect(self.apply_role)
         self.apply_role()
-
-    def _gate_inventory(self, page: InventoryPage) -> None:
-        for widget in (
-            page.assets.new_button,
-            page.assets.detail.edit_button,
-            page.assets.detail.retire_button,
-            page.assets.detail.status_button,
-            page.kits.new_button,
-            page.kits.edit_button,
-            page.stock.new_button,
-            page.stock.edit_button,
-            page.stock.retire_button,
-        ):
-            self.gate.gate(widget, Permission.CATALOG)
 
     # ------------------------------------------------------------------ roles
 
@@ -83,10 +66,11 @@ class WindowControls(QObject):
                     self.window.show_page(row)
                     break
 
-    def page_visible(self, title: str) -> bool:
+    def page_visible(self, page_id: str) -> bool:
+        """Whether the page known by ``page_id`` shows in the navigation."""
         for row, page in enumerate(self.window.pages):
             item = self.window.nav.item(row)
-            if page.title == title and item is not None:
+            if page.page_id == page_id and item is not None:
                 return not item.isHidden()
         return False
 
@@ -127,7 +111,7 @@ class WindowControls(QObject):
     def handle_badge(self, text: str) -> bool:
         """A scanned badge of another operator asks for their PIN; True if it was one."""
         page = self.window.current_page()
-        if page is not None and page.title in BADGE_PAGES:
+        if page is not None and page.takes_badges:
             return False
         try:
             name = self.context.query(lambda s: operators.operator_for_badge(s, text))
@@ -160,29 +144,39 @@ class WindowControls(QObject):
         return self.export_catalog_to(Path(name)) if name else None
 
     def export_catalog_to(self, target: Path) -> ExportResult | None:
+        """Write the catalog through the door (a large house takes seconds, off the UI thread).
+
+        Returns the result when the door runs inline; otherwise the status bar says when the
+        file is written and None is returned."""
         actor = self.context.actor
-        try:
-            result = self.context.query(lambda s: catalog_export.export_catalog(s, actor, target))
-        except (GearroomError, OSError) as exc:
+
+        def export(job: Job) -> ExportResult:
+            with job.read() as session:
+                return catalog_export.export_catalog(session, actor, target)
+
+        def failed(exc: GearroomError) -> None:
             self.warn("Export the catalog", f"The catalog was not exported: {exc}")
-            return None
-        self.window.statusBar().showMessage(f"Exported {result.describe()}", 8000)
-        return result
+
+        def done(result: ExportResult) -> None:
+            self.window.statusBar().showMessage(f"Exported {result.describe()}", 8000)
+
+        self.window.statusBar().showMessage(f"Exporting the catalog to {target}…")
+        operation = self.context.operations.submit(
+            export,
+            description="Exporting the catalog",
+            on_done=done,
+            on_error=failed,
+            long=True,
+            progress="Exporting the catalog…",
+            parent=self.window,
+        )
+        return operation.result if operation.done else None
 
     def selected_tag(self) -> str | None:
-        """The tag of the item, kit or stock item selected in the open inventory page."""
+        """The tag of the item, kit or stock item selected on the open page."""
         page = self.window.current_page()
-        if not isinstance(page, InventoryPage):
-            return None
-        current = page.tabs.currentWidget()
-        if current is page.assets:
-            details = page.assets.detail.details
-            return details.asset.tag if details is not None else None
-        record = page.kits.current_record() if current is page.kits else None
-        if current is page.stock:
-            stock = page.stock.current_record()
-            return stock.tag if stock is not None else None
-        return record.tag if record is not None else None
+        selected = page.selected_item() if page is not None else None
+        return selected.tag if selected is not None else None
 
     def print_label(self) -> bool:
         tag = self.selected_tag()

@@ -15,6 +15,14 @@ from gearroom.services import catalog, kits, stock
 from gearroom.services.actor import Actor
 from gearroom.services.catalog import AssetDraft, AssetView
 from gearroom.ui.context import AppContext
+from gearroom.ui.operations import Operations
+
+
+@pytest.fixture(autouse=True)
+def _synchronous_operations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The operation door runs its work inline in UI tests (tests of the threaded path opt out
+    per door with ``context.operations.inline = False``)."""
+    monkeypatch.setattr(Operations, "synchronous", True)
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from gearroom.errors import ConnectionLost
 from gearroom.models import Asset, Location
 from gearroom.services import catalog
 from gearroom.services.actor import Actor
+from gearroom.services.changes import ChangeKind, Origin
 from gearroom.services.history import newest_event_id
 from gearroom.ui.context import AppContext
 from gearroom.ui.dialogs.asset import AssetDialog
@@ -57,7 +58,8 @@ def test_a_change_on_another_workstation_is_announced_within_two_seconds(
     assert watcher.listening == (context.database.backend == "postgresql")
     with qtbot.waitSignal(context.changed, timeout=2000) as blocker, other.write() as s:
         catalog.create_location(s, actor, "Truck 9")
-    assert blocker.args == ["location"]
+    (change,) = blocker.args
+    assert change.kinds == {ChangeKind.LOCATION} and change.origin is Origin.REMOTE
     with other.read() as s:
         assert watcher.last_seen_id == newest_event_id(s)
 
@@ -245,7 +247,8 @@ def test_the_watcher_reconnects_and_catches_up_on_what_changed_meanwhile(
             catalog.create_location(s, actor, "Stage 4")
         with qtbot.waitSignal(context.changed, timeout=8000) as blocker:
             cable.plug()
-        assert blocker.args == ["location"]
+        (change,) = blocker.args
+        assert change.kinds == {ChangeKind.LOCATION} and change.origin is Origin.REMOTE
         qtbot.waitUntil(banner.isHidden, timeout=3000)
     finally:
         w.stop()

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QCursor, QGuiApplication
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -32,6 +31,7 @@ from gearroom.backup import BackupInfo
 from gearroom.db import backup_dir_for
 from gearroom.errors import GearroomError
 from gearroom.ui.context import AppContext
+from gearroom.ui.operations import Job
 
 #: How often the running app checks whether today's backup exists.
 CHECK_INTERVAL_MS = 60 * 60 * 1000
@@ -57,8 +57,8 @@ def _size(n: int) -> str:
 class BackupScheduler(QObject):
     """Takes today's backup at start and checks every hour; keeps ``settings.backup_keep``.
 
-    The copy runs in the thread pool; :attr:`taken` or :attr:`failed` reports back. On a
-    PostgreSQL database it does nothing.
+    The copy runs through the operation door, off the UI thread; :attr:`taken` or
+    :attr:`failed` reports back on the UI thread. On a PostgreSQL database it does nothing.
     """
 
     #: The path of a new daily backup.
@@ -95,24 +95,32 @@ class BackupScheduler(QObject):
         self.timer.stop()
 
     def check(self) -> None:
-        """Start one check in the thread pool (skipped while one is running)."""
+        """Start one check through the door (skipped while one is running)."""
         if not self.enabled or self._running:
             return
         self._running = True
-        QThreadPool.globalInstance().start(self.run_check)
+        self.context.operations.submit(
+            self.run_check,
+            description="The daily backup",
+            on_done=self._checked,
+            on_error=self._failed,
+            long=True,
+        )
 
-    def run_check(self) -> None:
+    def run_check(self, _job: Job | None = None) -> Path | None:
         """Take today's backup if it is missing and drop old daily ones (any thread)."""
-        try:
-            made = backup.daily_backup(self.context.database, self.context.settings.backup_keep)
-        except (GearroomError, OSError) as exc:
-            self.failed.emit(f"The daily backup failed: {exc}")
-        else:
-            if made is not None:
-                self.taken.emit(str(made))
-        finally:
-            self._running = False
-            self.checked.emit()
+        return backup.daily_backup(self.context.database, self.context.settings.backup_keep)
+
+    def _checked(self, made: Path | None) -> None:
+        self._running = False
+        if made is not None:
+            self.taken.emit(str(made))
+        self.checked.emit()
+
+    def _failed(self, error: GearroomError) -> None:
+        self._running = False
+        self.failed.emit(f"The daily backup failed: {error}")
+        self.checked.emit()
 
 
 class BackupsSection(QGroupBox):
@@ -226,17 +234,31 @@ class BackupsSection(QGroupBox):
     # ------------------------------------------------------------------ actions
 
     def back_up_now(self) -> Path | None:
-        QGuiApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
-        try:
-            made = backup.take_backup(self.context.database)
-        except (GearroomError, OSError) as exc:
-            self.show_message(f"No backup was taken: {exc}", error=True)
-            return None
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        self.refresh()
-        self.show_message(f"Backed up to {made.name}.")
-        return made
+        """Take a backup through the door; the list and the message follow when it is taken.
+
+        Returns the new backup when the door runs inline (None otherwise, or on failure)."""
+
+        def failed(error: GearroomError) -> None:
+            self.show_message(f"No backup was taken: {error}", error=True)
+
+        def done(made: Path) -> None:
+            self.refresh()
+            self.show_message(f"Backed up to {made.name}.")
+
+        self.backup_button.setEnabled(False)
+        operation = self.context.operations.submit(
+            lambda _job: backup.take_backup(self.context.database),
+            description="The backup",
+            on_done=done,
+            on_error=failed,
+            long=True,
+            progress="Backing up the database…",
+            parent=self,
+        )
+        operation.finished.connect(lambda: self.backup_button.setEnabled(True))
+        if operation.done:
+            self.backup_button.setEnabled(True)
+        return operation.result if operation.done else None
 
     def restore_clicked(self) -> None:
         chosen = self.selected()

@@ -3,15 +3,17 @@
 The main window opens it with :func:`open_import_wizard`. The work is the importer service's
 (:mod:`gearroom.services.importer`): the wizard reads the file, lets the person map columns to
 fields (starting from a preset, a guess or the mapping confirmed last time for the same source),
-runs a dry run in a pool thread and shows its report; "Import" commits all rows or none.
+runs a dry run through the operation door (off the UI thread) and shows its report; "Import"
+commits all rows or none.
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,7 +26,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -33,134 +34,66 @@ from PySide6.QtWidgets import (
     QWizard,
     QWizardPage,
 )
-from sqlalchemy.orm import Session
 
 from gearroom.errors import GearroomError
 from gearroom.services import import_files, importer
-from gearroom.services.actor import Actor
 from gearroom.services.import_files import ImportKind, SourceTable
 from gearroom.services.importer import (
     IGNORE,
-    ImportCancelled,
     ImportOptions,
-    ImportRefused,
     ImportReport,
     MappingStore,
     Preset,
 )
 from gearroom.ui.context import AppContext
-from gearroom.ui.dialogs.base import BANNER_STYLE
+from gearroom.ui.dialogs.import_review import (
+    GUESS,
+    HINT_STYLE,
+    NOT_IMPORTED,
+    SAMPLE_ROWS,
+    PreviewPage,
+    ResultPage,
+    banner_label,
+    show_banner,
+)
+from gearroom.ui.operations import Job, Operation
 
 FILE_FILTER = "Spreadsheets (*.csv *.tsv *.txt *.xlsx *.zip);;All files (*)"
-NOT_IMPORTED = "— not imported —"
-GUESS = "— guess from the column names —"
 CHANGED = {
     ImportKind.ASSETS: "asset",
     ImportKind.STOCK: "stock",
     ImportKind.PEOPLE: "person",
     ImportKind.KITS: "kit",
 }
-ACTION_TEXT = {
-    "create": "New",
-    "update": "Update",
-    "unchanged": "No change",
-    "error": "Problem",
-}
-ERROR_BACKGROUND = QColor("#fdecea")
-UPDATE_BACKGROUND = QColor("#e8f0fe")
-SAMPLE_ROWS = 3
-HINT_STYLE = "color: #5f6368;"
-
-
-def _banner() -> QLabel:
-    label = QLabel()
-    label.setObjectName("errorBanner")
-    label.setWordWrap(True)
-    label.setStyleSheet(BANNER_STYLE)
-    label.hide()
-    return label
-
-
-def _show_banner(label: QLabel, text: str) -> None:
-    label.setText(text)
-    label.setVisible(bool(text))
 
 
 # --------------------------------------------------------------------------- background work
 
 
-class JobSignals(QObject):
-    progress = Signal(int, int)
-    finished = Signal(object)
-    failed = Signal(object)
+def import_work(
+    table: SourceTable,
+    kind: ImportKind,
+    mapping: dict[str, str],
+    options: ImportOptions,
+    commit: bool,
+) -> Callable[[Job], ImportReport]:
+    """A dry run (a read session, always rolled back) or the commit (one write transaction),
+    as the work of an operation: progress counts rows, a cancel stops at the next row."""
 
+    def work(job: Job) -> ImportReport:
+        with job.write() if commit else job.read() as session:
+            return importer.run_import(
+                session,
+                job.actor,
+                table,
+                kind,
+                mapping,
+                options,
+                commit=commit,
+                progress=job.count,
+            )
 
-class ImportJob(QRunnable):
-    """A dry run (a read session, always rolled back) or the commit (one write transaction)."""
-
-    def __init__(
-        self,
-        context: AppContext,
-        table: SourceTable,
-        kind: ImportKind,
-        mapping: dict[str, str],
-        options: ImportOptions,
-        commit: bool,
-    ) -> None:
-        super().__init__()
-        self.context = context
-        self.table = table
-        self.kind = kind
-        self.mapping = mapping
-        self.options = options
-        self.commit = commit
-        self.signals = JobSignals()
-        self._cancel = False
-
-    def cancel(self) -> None:
-        self._cancel = True
-
-    def _progress(self, done: int, total: int) -> bool:
-        self.signals.progress.emit(done, total)
-        return not self._cancel
-
-    def run(self) -> None:
-        try:
-            if self.commit:
-
-                def commit(session: Session, actor: Actor) -> ImportReport:
-                    return importer.run_import(
-                        session,
-                        actor,
-                        self.table,
-                        self.kind,
-                        self.mapping,
-                        self.options,
-                        commit=True,
-                        progress=self._progress,
-                    )
-
-                report = self.context.perform(commit, CHANGED[self.kind])
-            else:
-
-                def dry_run(session: Session) -> ImportReport:
-                    return importer.run_import(
-                        session,
-                        self.context.actor,
-                        self.table,
-                        self.kind,
-                        self.mapping,
-                        self.options,
-                        progress=self._progress,
-                    )
-
-                report = self.context.query(dry_run)
-        except GearroomError as exc:
-            self.signals.failed.emit(exc)
-        except Exception as exc:  # a bug must not take the app down with it
-            self.signals.failed.emit(GearroomError(f"The import stopped unexpectedly: {exc}"))
-        else:
-            self.signals.finished.emit(report)
+    return work
 
 
 # --------------------------------------------------------------------------- pages
@@ -190,7 +123,7 @@ class FilePage(QWizardPage):
         self.preset_help = QLabel()
         self.preset_help.setWordWrap(True)
         self.preset_help.setStyleSheet(HINT_STYLE)
-        self.banner = _banner()
+        self.banner = banner_label()
 
         file_row = QHBoxLayout()
         file_row.addWidget(self.path, 1)
@@ -254,9 +187,9 @@ class FilePage(QWizardPage):
                 Path(self.path.text().strip()), self.selected_kind(), self.selected_preset()
             )
         except GearroomError as exc:
-            _show_banner(self.banner, str(exc))
+            show_banner(self.banner, str(exc))
             return False
-        _show_banner(self.banner, "")
+        show_banner(self.banner, "")
         return True
 
 
@@ -267,7 +200,7 @@ class MappingPage(QWizardPage):
         super().__init__()
         self.owner = wizard
         self.setTitle("Match the columns")
-        self.banner = _banner()
+        self.banner = banner_label()
         self.source = QLabel()
         self.source.setObjectName("sourceInfo")
         self.source.setWordWrap(True)
@@ -353,7 +286,7 @@ class MappingPage(QWizardPage):
             combo.currentIndexChanged.connect(lambda _i, h=header: self._changed(h))
             self.table.setCellWidget(row, 2, combo)
             self.combos[header] = combo
-        _show_banner(self.banner, "")
+        show_banner(self.banner, "")
 
     def _changed(self, header: str) -> None:
         """A field goes to one column only: choosing it elsewhere frees it here."""
@@ -385,236 +318,11 @@ class MappingPage(QWizardPage):
         try:
             importer.check_mapping(self.owner.kind, self.mapping(), self.owner.attribute_keys)
         except GearroomError as exc:
-            _show_banner(self.banner, str(exc))
+            show_banner(self.banner, str(exc))
             return False
-        _show_banner(self.banner, "")
+        show_banner(self.banner, "")
         self.owner.remember(self.mapping())
         return True
-
-
-class PreviewPage(QWizardPage):
-    """The dry run: what would be created or updated, and every row's problems."""
-
-    finished = Signal()
-
-    def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__()
-        self.owner = wizard
-        self.setTitle("Check before importing")
-        self.setCommitPage(True)
-        self.setButtonText(QWizard.WizardButton.CommitButton, "Import")
-        self.report: ImportReport | None = None
-        self.job: ImportJob | None = None
-        self.banner = _banner()
-        self.summary = QLabel()
-        self.summary.setObjectName("previewSummary")
-        self.summary.setWordWrap(True)
-        self.progress = QProgressBar()
-        self.progress.setTextVisible(True)
-        self.cancel = QPushButton("Stop")
-        self.only_problems = QCheckBox("Show only rows with problems")
-        self.table = QTableWidget(0, 5)
-        self.table.setObjectName("previewTable")
-        self.table.setHorizontalHeaderLabels(["Line", "Result", "Tag", "Name", "Problems"])
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setWordWrap(True)
-        header = self.table.horizontalHeader()
-        for column in range(4):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-
-        running = QHBoxLayout()
-        running.addWidget(self.progress, 1)
-        running.addWidget(self.cancel)
-        self.running = QWidget()
-        self.running.setLayout(running)
-        running.setContentsMargins(0, 0, 0, 0)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.running)
-        layout.addWidget(self.only_problems)
-        layout.addWidget(self.table, 1)
-
-        self.cancel.clicked.connect(self._cancel)
-        self.only_problems.toggled.connect(self._filter)
-
-    def initializePage(self) -> None:
-        self.report = None
-        self.table.setRowCount(0)
-        self.setSubTitle(
-            "Nothing has been written yet. Rows are numbered as lines of the file; "
-            "an import is all or nothing, so every problem must be fixed first."
-        )
-        _show_banner(self.banner, "")
-        self.summary.setText("Trying every row…")
-        self.only_problems.setChecked(False)
-        self.only_problems.hide()
-        self.running.show()
-        self.progress.setRange(0, max(1, len(self.owner.table.rows) if self.owner.table else 1))
-        self.progress.setValue(0)
-        self.job = self.owner.start_job(commit=False)
-        self.job.signals.progress.connect(self._progress)
-        self.job.signals.finished.connect(self._done)
-        self.job.signals.failed.connect(self._failed)
-        self.owner.run(self.job)
-
-    def cleanupPage(self) -> None:
-        if self.job is not None:
-            self.job.cancel()
-        super().cleanupPage()
-
-    def _cancel(self) -> None:
-        if self.job is not None:
-            self.job.cancel()
-
-    def _progress(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-
-    def _failed(self, error: GearroomError) -> None:
-        self.job = None
-        self.running.hide()
-        self.summary.setText("The dry run did not finish.")
-        if isinstance(error, ImportCancelled):
-            _show_banner(self.banner, "Stopped. Go back and start again when you are ready.")
-        else:
-            _show_banner(self.banner, str(error))
-        self.completeChanged.emit()
-        self.finished.emit()
-
-    def _done(self, report: ImportReport) -> None:
-        self.job = None
-        self.report = report
-        self.running.hide()
-        self.summary.setText(report.summary())
-        self._fill(report)
-        if report.ok:
-            _show_banner(self.banner, "")
-        else:
-            rows = len({p.line for p in report.problems})
-            _show_banner(
-                self.banner,
-                f"{rows} row(s) have problems, listed below. Fix them in the file (or the "
-                "column mapping and options) and try again; nothing is imported until every "
-                "row can be.",
-            )
-            self.only_problems.show()
-        self.completeChanged.emit()
-        self.finished.emit()
-
-    def _fill(self, report: ImportReport) -> None:
-        self.table.setRowCount(len(report.rows))
-        self.table.setColumnHidden(4, report.ok)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(
-            3,
-            QHeaderView.ResizeMode.Stretch
-            if report.ok
-            else QHeaderView.ResizeMode.ResizeToContents,
-        )
-        for index, row in enumerate(report.rows):
-            problems = "\n".join(
-                (f"{p.column}: " if p.column else "") + p.message for p in row.problems
-            )
-            cells = [str(row.line), ACTION_TEXT.get(row.action, row.action), row.tag, row.name]
-            cells.append(problems)
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text[:500])
-                if column == 0:
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
-                if row.action == "error":
-                    item.setBackground(QBrush(ERROR_BACKGROUND))
-                elif row.action == "update":
-                    item.setBackground(QBrush(UPDATE_BACKGROUND))
-                if text:
-                    item.setToolTip(text[:2000])
-                self.table.setItem(index, column, item)
-        self.table.resizeRowsToContents()
-
-    def _filter(self, only: bool) -> None:
-        if self.report is None:
-            return
-        for index, row in enumerate(self.report.rows):
-            self.table.setRowHidden(index, only and row.action != "error")
-
-    def problem_rows(self) -> list[tuple[int, str]]:
-        """(line, problems) of the rows shown with problems, for tests and screen readers."""
-        out = []
-        for index in range(self.table.rowCount()):
-            line, problems = self.table.item(index, 0), self.table.item(index, 4)
-            if line is not None and problems is not None and problems.text():
-                out.append((int(line.text()), problems.text()))
-        return out
-
-    def isComplete(self) -> bool:
-        return self.report is not None and self.report.ok and bool(self.report.rows)
-
-
-class ResultPage(QWizardPage):
-    """The commit, in one transaction."""
-
-    finished = Signal()
-
-    def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__()
-        self.owner = wizard
-        self.setTitle("Importing")
-        self.report: ImportReport | None = None
-        self.error: GearroomError | None = None
-        self.message = QLabel()
-        self.message.setObjectName("resultMessage")
-        self.message.setWordWrap(True)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.progress = QProgressBar()
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.message)
-        layout.addStretch(1)
-        self.done = False
-
-    def initializePage(self) -> None:
-        self.done = False
-        self.setSubTitle("All rows are written in one go; if anything fails, nothing is.")
-        self.message.setText("Writing…")
-        self.progress.show()
-        job = self.owner.start_job(commit=True)
-        job.signals.progress.connect(self._progress)
-        job.signals.finished.connect(self._done)
-        job.signals.failed.connect(self._failed)
-        self.owner.run(job)
-
-    def _progress(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-
-    def _done(self, report: ImportReport) -> None:
-        self.report = report
-        self.done = True
-        self.progress.hide()
-        self.setTitle("Imported")
-        self.message.setText(report.summary() + ".\n\nEach item's history starts with this import.")
-        self.completeChanged.emit()
-        self.finished.emit()
-
-    def _failed(self, error: GearroomError) -> None:
-        self.error = error
-        self.done = True
-        self.progress.hide()
-        self.setTitle("Nothing was imported")
-        text = str(error)
-        if isinstance(error, ImportRefused):
-            text += "\n\n" + "\n".join(p.describe() for p in error.report.problems[:20])
-        self.message.setText(text)
-        self.completeChanged.emit()
-        self.finished.emit()
-
-    def isComplete(self) -> bool:
-        return self.done
 
 
 # --------------------------------------------------------------------------- the wizard
@@ -623,8 +331,8 @@ class ResultPage(QWizardPage):
 class ImportWizard(QWizard):
     """File → mapping → preview → import."""
 
-    #: Run jobs in the calling thread (tests); the app runs them in a pool thread.
-    synchronous = False
+    #: True runs jobs in the calling thread, False in a pool thread, None as the door does.
+    synchronous: bool | None = None
 
     def __init__(
         self,
@@ -640,8 +348,6 @@ class ImportWizard(QWizard):
         self.kind = ImportKind.ASSETS
         self.preset: Preset | None = None
         self.attribute_keys: list[str] = context.query(importer.attribute_keys)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
         self.setWindowTitle("Import")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
@@ -671,28 +377,38 @@ class ImportWizard(QWizard):
         with contextlib.suppress(OSError):
             self.store.save(self.signature(), mapping)
 
-    def start_job(self, commit: bool) -> ImportJob:
+    def run_job(
+        self,
+        commit: bool,
+        progress: Callable[[int, int], object],
+        done: Callable[[ImportReport], object],
+        failed: Callable[[GearroomError], object],
+    ) -> Operation[ImportReport]:
+        """A dry run or the commit, through the door; what it announces is what it imports."""
         assert self.table is not None
-        return ImportJob(
-            self.context,
+        work = import_work(
             self.table,
             self.kind,
             self.mapping_page.mapping(),
             self.mapping_page.options(),
             commit,
         )
-
-    def run(self, job: ImportJob) -> None:
-        if self.synchronous:
-            job.setAutoDelete(False)
-            job.run()
-        else:
-            self.pool.start(job)
+        operation = self.context.operations.submit(
+            work,
+            description="The import",
+            changed=CHANGED[self.kind] if commit else None,
+            on_done=done,
+            on_error=failed,
+            long=True,
+            synchronous=self.synchronous,
+        )
+        operation.counted.connect(progress)
+        return operation
 
     def done(self, result: int) -> None:
         if self.preview_page.job is not None:
             self.preview_page.job.cancel()
-        self.pool.waitForDone(10_000)
+        self.context.operations.wait(10_000)
         super().done(result)
 
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from gearroom.errors import GearroomError, ValidationError
 from gearroom.models import ReturnCondition
 from gearroom.services import checkout, returns
+from gearroom.services.actor import Permission
 from gearroom.services.checkout import OutLine
 from gearroom.services.returns import CheckinResult
 from gearroom.ui.context import AppContext
@@ -48,7 +49,9 @@ OUT_COLUMNS: tuple[RecordColumn[OutLine], ...] = (
 class CheckinPage(Page):
     """Scan items in; condition and note stay at hand."""
 
+    page_id = "checkin"
     title = "Check-in"
+    permission = Permission.CHECKIN
     icon_name = "checkin"
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:

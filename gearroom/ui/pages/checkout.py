@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from gearroom.errors import GearroomError
 from gearroom.services import checkout, people, productions
+from gearroom.services.actor import Permission
 from gearroom.services.checkout import Cart, ScanOutcome, ScanVerdict
 from gearroom.ui.context import AppContext
 from gearroom.ui.feedback import ScanFeedback, Verdict
@@ -53,7 +54,10 @@ def _qdate(day: date) -> QDate:
 class CheckoutPage(Page):
     """Production → custodian → items, by scanner or by hand."""
 
+    page_id = "checkout"
     title = "Check-out"
+    permission = Permission.CHECKOUT
+    takes_badges = True
     icon_name = "checkout"
 
     #: Emitted after a commit with the check-out's id.

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 from gearroom.errors import GearroomError
 from gearroom.models import TagKind
 from gearroom.services import dashboard, resolver
+from gearroom.services.changes import ChangeKind
 from gearroom.services.checkout import OutLine
 from gearroom.services.dashboard import Dashboard, InService
 from gearroom.services.reservations import ReservationView
@@ -81,11 +81,10 @@ class _Section(QWidget):
 class DashboardPage(Page):
     """The front desk at a glance."""
 
+    page_id = "dashboard"
     title = "Dashboard"
+    concerns = frozenset(ChangeKind) - {ChangeKind.OPERATOR, ChangeKind.SETTING}
     icon_name = "dashboard"
-
-    #: Open an item in the inventory: ("asset" | "stock" | "kit", id).
-    open_item = Signal(str, int)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -138,7 +137,13 @@ class DashboardPage(Page):
         layout.addLayout(grid, 1)
 
     def refresh(self) -> None:
-        self.show_dashboard(self.context.query(lambda s: dashboard.dashboard(s)))
+        """Read the dashboard through the door; it shows when it comes back."""
+        self.context.operations.read(
+            dashboard.dashboard,
+            on_done=self.show_dashboard,
+            on_error=lambda exc: self.headline.setText(str(exc)),
+            description="Reading the dashboard",
+        )
 
     def show_dashboard(self, data: Dashboard) -> None:
         self.data = data

@@ -5,6 +5,8 @@ A scan on this page opens what the tag names: an asset, a kit or a stock item.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -26,16 +28,17 @@ from sqlalchemy.orm import Session
 from gearroom.errors import GearroomError
 from gearroom.models import AssetStatus, TagKind
 from gearroom.services import catalog, resolver
-from gearroom.services.actor import Actor
+from gearroom.services.actor import Actor, Permission
 from gearroom.services.catalog import AssetQuery, CategoryView, LocationView
+from gearroom.services.changes import ChangeKind
 from gearroom.ui.context import AppContext
 from gearroom.ui.dialogs.asset import AssetDialog
 from gearroom.ui.dialogs.base import FormDialog, select_data
 from gearroom.ui.dialogs.retire import RetireDialog
 from gearroom.ui.models.asset_table import ASSET_ID_ROLE, COLUMN_KEYS, COLUMNS, AssetTableModel
 from gearroom.ui.models.status import status_icon, status_label
-from gearroom.ui.pages.base import Page
-from gearroom.ui.widgets.asset_detail import AssetDetailPanel, load_asset_details
+from gearroom.ui.pages.base import Page, SelectedItem
+from gearroom.ui.widgets.asset_detail import AssetDetailPanel, AssetDetails, load_asset_details
 from gearroom.ui.widgets.kits_panel import KitsPanel
 from gearroom.ui.widgets.record_panel import ItemTable
 from gearroom.ui.widgets.stock_panel import StockPanel
@@ -196,11 +199,23 @@ class AssetsPanel(QWidget):
     # ------------------------------------------------------------------ selection
 
     def refresh(self) -> None:
+        """Data changed: the filters and the table again, keeping the selection. When the same
+        assets match, their rows are marked stale rather than the table reset."""
         categories, locations = self.context.query(
             lambda s: (catalog.list_categories(s), catalog.list_locations(s))
         )
         self._fill_filters(categories, locations)
-        self.apply_query()
+        query = self.current_query()
+        if query != self.model.query:
+            self.apply_query()
+            return
+        keep = self.current_asset_id()
+        self.model.reload()
+        self._update_count()
+        if keep is None or not self._select_row_of(keep):
+            self.detail.clear()
+        else:
+            self.show_current()
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -238,16 +253,26 @@ class AssetsPanel(QWidget):
         return self._select_row_of(asset_id)
 
     def show_current(self) -> None:
+        """The detail panel shows the selected asset (read through the door)."""
         asset_id = self.current_asset_id()
         if asset_id is None:
             self.detail.clear()
             return
-        try:
-            details = self.context.query(lambda s: load_asset_details(s, asset_id))
-        except GearroomError:
-            self.detail.clear()
-            return
-        self.detail.show_details(details)
+
+        def shown(details: AssetDetails) -> None:
+            if self.current_asset_id() == asset_id:
+                self.detail.show_details(details)
+
+        def failed(_error: GearroomError) -> None:
+            if self.current_asset_id() == asset_id:
+                self.detail.clear()
+
+        self.context.operations.read(
+            lambda s: load_asset_details(s, asset_id),
+            on_done=shown,
+            on_error=failed,
+            description="Reading the item",
+        )
 
     # ------------------------------------------------------------------ actions
 
@@ -257,7 +282,7 @@ class AssetsPanel(QWidget):
         dialog.open()
 
     def _saved(self, asset_id: int) -> None:
-        self.apply_query()
+        # The save's announcement has refreshed the page: only the selection is left to do.
         self.select_asset(asset_id)
 
     def new_item(self) -> None:
@@ -284,20 +309,37 @@ class AssetsPanel(QWidget):
         if details is None:
             return
         tag = details.asset.tag
-        try:
-            self.context.perform(lambda s, a: catalog.set_status(s, a, tag, status), "asset")
-        except GearroomError as exc:
-            self.notify.emit(str(exc), "error")
-            return
-        self.notify.emit(f"{tag} is now {status_label(status).lower()}.", "info")
-        self.apply_query()
-        self.show_current()
+
+        def done(_result: object) -> None:
+            # The announcement of the change has refreshed the page (once).
+            self.notify.emit(f"{tag} is now {status_label(status).lower()}.", "info")
+
+        self.context.operations.write(
+            lambda s, a: catalog.set_status(s, a, tag, status),
+            "asset",
+            on_done=done,
+            on_error=lambda exc: self.notify.emit(str(exc), "error"),
+            description="Changing the status",
+        )
 
 
 class InventoryPage(Page):
     """Assets, kits and stock in three tabs; scans open what they name."""
 
+    page_id = "inventory"
+    shows_items = True
     title = "Inventory"
+    concerns = frozenset(
+        {
+            ChangeKind.ASSET,
+            ChangeKind.KIT,
+            ChangeKind.STOCK,
+            ChangeKind.CATEGORY,
+            ChangeKind.LOCATION,
+            ChangeKind.PRODUCTION,
+            ChangeKind.EVERYTHING,
+        }
+    )
     icon_name = "inventory"
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -325,6 +367,43 @@ class InventoryPage(Page):
         layout.addWidget(self.message)
         layout.addWidget(self.tabs, 1)
         self._loaded = False
+
+    # ------------------------------------------------------------------ the component
+
+    def show_item(self, kind: str, item_id: int) -> bool:
+        if kind == "asset":
+            self.tabs.setCurrentWidget(self.assets)
+            return self.assets.select_asset(item_id)
+        panel = self.kits if kind == "kit" else self.stock
+        self.tabs.setCurrentWidget(panel)
+        return panel.select_id(item_id)
+
+    def selected_item(self) -> SelectedItem | None:
+        current = self.tabs.currentWidget()
+        if current is self.assets:
+            details = self.assets.detail.details
+            if details is None:
+                return None
+            return SelectedItem("asset", details.asset.id, details.asset.tag)
+        if current is self.kits:
+            kit = self.kits.current_record()
+            return SelectedItem("kit", kit.id, kit.tag) if kit is not None else None
+        stock = self.stock.current_record()
+        return SelectedItem("stock", stock.id, stock.tag) if stock is not None else None
+
+    def gated_widgets(self) -> Iterable[tuple[QWidget, Permission]]:
+        for widget in (
+            self.assets.new_button,
+            self.assets.detail.edit_button,
+            self.assets.detail.retire_button,
+            self.assets.detail.status_button,
+            self.kits.new_button,
+            self.kits.edit_button,
+            self.stock.new_button,
+            self.stock.edit_button,
+            self.stock.retire_button,
+        ):
+            yield widget, Permission.CATALOG
 
     def _panel(self) -> AssetsPanel | KitsPanel | StockPanel:
         current = self.tabs.currentWidget()

@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 
 from gearroom.errors import GearroomError
 from gearroom.services import catalog, kits, labels
+from gearroom.services.actor import Permission
 from gearroom.services.labels import LabelContent, LabelJob, LabelOptions, LabelSettings
 from gearroom.ui.context import AppContext
 from gearroom.ui.labels.output import print_job, write_pdf
@@ -98,7 +99,9 @@ def print_label_for_tag(
 class LabelsPage(Page):
     """Labels for a selection, a kit and its contents, a category, new gear or scanned tags."""
 
+    page_id = "labels"
     title = "Labels"
+    permission = Permission.LABELS
     icon_name = "labels"
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:

@@ -87,6 +87,7 @@ class _Detail:
 class ProductionsPage(Page):
     """Productions, their days and gear; reserve, print the sheet."""
 
+    page_id = "productions"
     title = "Productions"
     icon_name = "productions"
 
@@ -184,10 +185,18 @@ class ProductionsPage(Page):
     # ------------------------------------------------------------------ data
 
     def refresh(self) -> None:
+        """Read the productions through the door; the list fills when they come back."""
+        self.context.operations.read(
+            lambda s: productions.list_productions(s),
+            on_done=self._show_list,
+            on_error=lambda exc: self.message.setText(str(exc)),
+            description="Reading the productions",
+        )
+
+    def _show_list(self, rows: list[ProductionSummary]) -> None:
         current = self.current_id()
         which = self.filter.currentText()
         today = date.today()
-        rows = self.context.query(lambda s: productions.list_productions(s))
         shown = [r for r in rows if keep(r, which, today)]
         self.list.set_records(shown)
         if current is not None and self.select_production(current):
@@ -233,11 +242,16 @@ class ProductionsPage(Page):
             tl = reservations.timeline(s, start, end, asset_ids=assets, stock_ids=stock)
             return _Detail(view, tuple(booked), tl)
 
-        try:
-            loaded = self.context.query(load)
-        except GearroomError as exc:
-            self.message.setText(str(exc))
-            return
+        self.context.operations.read(
+            load,
+            on_done=lambda loaded: self._show_detail(pid, loaded),
+            on_error=lambda exc: self.message.setText(str(exc)),
+            description="Reading the production",
+        )
+
+    def _show_detail(self, pid: int | None, loaded: _Detail | Timeline) -> None:
+        if pid != self.current_id():
+            return  # another production was chosen meanwhile
         if isinstance(loaded, Timeline):
             self.detail = None
             self.heading.setText("Choose a production")

@@ -1,8 +1,9 @@
 """The Reports page: pick a week or a range, build the kit report off the UI thread, export it.
 
-The page holds no session: the worker opens its own through ``AppContext.query`` and hands back
-an immutable :class:`~gearroom.services.report.KitReport`, which the page shows as tables (the
-same sections the exports write) and a utilisation chart per category.
+The page holds no session: the report is built through the operation door (its own session, off
+the UI thread, with a cancellable progress dialog) and comes back as an immutable
+:class:`~gearroom.services.report.KitReport`, which the page shows as tables (the same sections
+the exports write) and a utilisation chart per category.
 """
 
 from __future__ import annotations
@@ -18,11 +19,8 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QRunnable,
     QSortFilterProxyModel,
     Qt,
-    QThreadPool,
-    Signal,
 )
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
@@ -32,7 +30,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QProgressDialog,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -44,6 +41,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from gearroom.errors import GearroomError
+from gearroom.services.actor import Permission
 from gearroom.services.report import (
     DEFAULT_IDLE_WEEKS,
     KitReport,
@@ -65,6 +63,7 @@ from gearroom.services.report_export import (
     write_xlsx,
 )
 from gearroom.ui.context import AppContext
+from gearroom.ui.operations import Job, Operation
 from gearroom.ui.pages.base import Page
 from gearroom.ui.reports import utilisation_chart, write_pdf
 
@@ -112,66 +111,40 @@ class SectionModel(QAbstractTableModel):
         return None
 
 
-class ReportSignals(QObject):
-    progress = Signal(int, str)
-    finished = Signal(object)
-    failed = Signal(str)
-    cancelled = Signal()
+def report_work(choose: PeriodChoice, idle_weeks: int) -> Callable[[Job], KitReport]:
+    """The work of building a report through the door: its own session, progress, cancel."""
 
-
-class ReportWorker(QRunnable):
-    """Builds the report in a pool thread with its own session; can be cancelled."""
-
-    def __init__(self, context: AppContext, choose: PeriodChoice, idle_weeks: int) -> None:
-        super().__init__()
-        self.context = context
-        self.choose = choose
-        self.idle_weeks = idle_weeks
-        self.signals = ReportSignals()
-        self._cancel = False
-
-    def cancel(self) -> None:
-        self._cancel = True
-
-    def run(self) -> None:
-        def work(session: Session) -> KitReport:
+    def work(job: Job) -> KitReport:
+        with job.read() as session:
             return build_report(
                 session,
-                self.choose(session),
-                idle_weeks=self.idle_weeks,
-                progress=self.signals.progress.emit,
-                cancelled=lambda: self._cancel,
+                choose(session),
+                idle_weeks=idle_weeks,
+                progress=job.progress,
+                cancelled=lambda: job.cancelled,
             )
 
-        try:
-            report = self.context.query(work)
-        except ReportCancelled:
-            self.signals.cancelled.emit()
-        except GearroomError as exc:
-            self.signals.failed.emit(str(exc))
-        except Exception as exc:
-            self.signals.failed.emit(f"The report could not be built: {exc}")
-        else:
-            self.signals.finished.emit(report)
+    return work
 
 
 class ReportsPage(Page):
     """The weekly kit report on screen, with XLSX, PDF and CSV export."""
 
+    page_id = "reports"
     title = "Reports"
+    permission = Permission.REPORTS
     icon_name = "reports"
-    #: Build in the calling thread (tests); the app builds in a pool thread with progress.
-    synchronous = False
+    #: True builds and exports in the calling thread, False in a pool thread with progress,
+    #: None as the door does (``Operations.synchronous``).
+    synchronous: bool | None = None
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.setObjectName("reportsPage")
         self.report: KitReport | None = None
-        self.worker: ReportWorker | None = None
-        self._exports: list[ExportWorker] = []
-        self.progress_dialog: QProgressDialog | None = None
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
+        #: The report being built, if one is.
+        self.operation: Operation[KitReport] | None = None
+        self._exports: list[Operation[Path]] = []
 
         self.mode = QComboBox()
         self.mode.addItems(MODES)
@@ -283,68 +256,58 @@ class ReportsPage(Page):
     # ---- building
 
     def build(self) -> None:
-        if self.worker is not None:
+        if self.operation is not None:
             return
         try:
             choose = self.period_choice()
         except GearroomError as exc:
             self.show_status(str(exc), error=True)
             return
-        worker = ReportWorker(self.context, choose, self.idle_weeks.value())
-        worker.setAutoDelete(False)
-        worker.signals.finished.connect(self._finished)
-        worker.signals.failed.connect(self._failed)
-        worker.signals.cancelled.connect(self._cancelled)
-        self.worker = worker
         self.build_button.setEnabled(False)
         self.show_status("Building the report…")
-        if self.synchronous:
-            worker.run()
-            return
-        dialog = QProgressDialog("Building the kit report…", "Cancel", 0, 100, self)
-        dialog.setWindowTitle("Kit report")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(400)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.canceled.connect(worker.cancel)
-        worker.signals.progress.connect(self._progress)
-        self.progress_dialog = dialog
-        self.pool.start(worker)
+        operation = self.context.operations.submit(
+            report_work(choose, self.idle_weeks.value()),
+            description="Building the kit report",
+            on_done=self._finished,
+            on_error=self._failed,
+            on_cancel=self._cancelled,
+            long=True,
+            progress="Building the kit report…",
+            parent=self,
+            synchronous=self.synchronous,
+            cancelled_by=(ReportCancelled,),
+        )
+        self.operation = None if operation.done else operation
+
+    @property
+    def progress_dialog(self) -> QWidget | None:
+        """The progress dialog of the report being built (None when none is)."""
+        return self.operation.progress_dialog if self.operation is not None else None
 
     def cancel(self) -> None:
         """Stop the report being built (the progress dialog's Cancel)."""
-        if self.worker is not None:
-            self.worker.cancel()
-
-    def _progress(self, percent: int, message: str) -> None:
-        if self.progress_dialog is not None:
-            self.progress_dialog.setValue(percent)
-            self.progress_dialog.setLabelText(message + "…")
+        if self.operation is not None:
+            self.operation.cancel()
 
     def _done(self) -> None:
-        self.worker = None
+        self.operation = None
         self.build_button.setEnabled(True)
-        if self.progress_dialog is not None:
-            self.progress_dialog.hide()
-            self.progress_dialog.deleteLater()
-            self.progress_dialog = None
 
     def _finished(self, report: KitReport) -> None:
         self._done()
         self.show_report(report)
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, error: GearroomError) -> None:
         self._done()
-        self.show_status(message, error=True)
+        self.show_status(str(error), error=True)
 
     def _cancelled(self) -> None:
         self._done()
         self.show_status("The report was cancelled.")
 
     def wait(self, msecs: int = 30_000) -> bool:
-        """Wait for a report being built in the pool (tests, closing the window)."""
-        return self.pool.waitForDone(msecs)
+        """Wait for the operations of this page to run (tests, closing the window)."""
+        return self.context.operations.wait(msecs)
 
     # ---- showing
 
@@ -435,8 +398,8 @@ class ReportsPage(Page):
     def export_to(self, fmt: str, path: Path) -> Path | None:
         """Write the report shown as ``fmt`` (xlsx, pdf or csv) to ``path``.
 
-        In the app the file is written in the pool (a large house's XLSX takes seconds) and
-        None is returned; the status line says when it is saved.
+        In the app the file is written through the door, off the UI thread (a large house's
+        XLSX takes seconds), and None is returned; the status line says when it is saved.
         """
         report = self.report
         if report is None:
@@ -451,53 +414,27 @@ class ReportsPage(Page):
                 return write_pdf(report, path, house_name=house, page_size=paper)
             return write_csv(report, path, house_name=house)
 
-        if not self.synchronous:
-            worker = ExportWorker(export)
-            worker.setAutoDelete(False)
-            worker.signals.finished.connect(self._exported)
-            worker.signals.failed.connect(self._export_failed)
-            self._exports.append(worker)
-            self.show_status(f"Saving {path}…")
-            self.pool.start(worker)
+        self.show_status(f"Saving {path}…")
+        operation = self.context.operations.submit(
+            lambda _job: export(),
+            description="Saving the report",
+            on_done=self._exported,
+            on_error=self._export_failed,
+            long=True,
+            synchronous=self.synchronous,
+        )
+        if not operation.done:
+            self._exports.append(operation)
             return None
-        try:
-            written = export()
-        except GearroomError as exc:
-            self.show_status(str(exc), error=True)
-            return None
-        self.show_status(f"Saved {written}.")
-        return written
+        return operation.result
 
-    def _exported(self, written: object) -> None:
-        self._exports = [w for w in self._exports if not w.done]
+    def _exported(self, written: Path) -> None:
+        self._exports = [op for op in self._exports if not op.done]
         self.show_status(f"Saved {written}.")
 
-    def _export_failed(self, message: str) -> None:
-        self._exports = [w for w in self._exports if not w.done]
-        self.show_status(message, error=True)
-
-
-class ExportWorker(QRunnable):
-    """Writes an export file in a pool thread."""
-
-    def __init__(self, export: Callable[[], Path]) -> None:
-        super().__init__()
-        self.export = export
-        self.signals = ReportSignals()
-        self.done = False
-
-    def run(self) -> None:
-        try:
-            written = self.export()
-        except GearroomError as exc:
-            self.done = True
-            self.signals.failed.emit(str(exc))
-        except Exception as exc:
-            self.done = True
-            self.signals.failed.emit(f"The report could not be saved: {exc}")
-        else:
-            self.done = True
-            self.signals.finished.emit(written)
+    def _export_failed(self, error: GearroomError) -> None:
+        self._exports = [op for op in self._exports if not op.done]
+        self.show_status(str(error), error=True)
 
 
 def _py_date(value: QDate) -> date:

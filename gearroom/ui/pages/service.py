@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from gearroom.errors import GearroomError
 from gearroom.services import checkout, dashboard, returns, service_tickets
-from gearroom.services.actor import Actor
+from gearroom.services.actor import Actor, Permission
 from gearroom.services.checkout import OutLine
+from gearroom.services.dashboard import InService
 from gearroom.services.service_tickets import TicketView
 from gearroom.ui.context import AppContext
 from gearroom.ui.feedback import ScanFeedback, Verdict
@@ -50,7 +51,9 @@ MISSING_COLUMNS: tuple[RecordColumn[OutLine], ...] = (
 class ServicePage(Page):
     """The service bench and the lost-and-missing list."""
 
+    page_id = "service"
     title = "Service"
+    permission = Permission.SERVICE
     icon_name = "service"
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -141,14 +144,21 @@ class ServicePage(Page):
     # ------------------------------------------------------------------ data
 
     def refresh(self) -> None:
-        current = self.tickets.current_record()
-        tickets, out, bench = self.context.query(
+        """Read the tickets, what is out and the bench through the door; shown on arrival."""
+        self.context.operations.read(
             lambda s: (
                 service_tickets.list_open_tickets(s),
                 checkout.out_items(s),
                 dashboard.in_service(s),
-            )
+            ),
+            on_done=self._show_data,
+            on_error=lambda exc: self.feedback.show_verdict(Verdict.REFUSED, str(exc)),
+            description="Reading the service desk",
         )
+
+    def _show_data(self, data: tuple[list[TicketView], list[OutLine], list[InService]]) -> None:
+        tickets, out, bench = data
+        current = self.tickets.current_record()
         self.tickets.set_records(tickets)
         by_hand = [i.tag for i in bench if i.ticket_id is None]
         self.by_hand.setText(

@@ -117,22 +117,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
 #: Menu groups: a separator goes before each of these actions (Qt folds empty groups away).
 STARTS_GROUP = frozenset({"import", "settings", "switch_operator", "quit"})
 
-#: The permission a page needs, by page title (pages not listed need only VIEW).
-PAGE_PERMISSIONS: dict[str, Permission] = {
-    "Check-out": Permission.CHECKOUT,
-    "Check-in": Permission.CHECKIN,
-    "Service": Permission.SERVICE,
-    "Labels": Permission.LABELS,
-    "Reports": Permission.REPORTS,
-}
-
 
 def page_permission(page: QWidget) -> Permission:
-    """What an operator must be allowed to do to see ``page`` in the navigation."""
+    """What an operator must be allowed to do to see ``page`` in the navigation (the page
+    says so itself: :attr:`gearroom.ui.pages.base.Page.permission`)."""
     own = getattr(page, "permission", None)
-    if isinstance(own, Permission):
-        return own
-    return PAGE_PERMISSIONS.get(str(getattr(page, "title", "")), Permission.VIEW)
+    return own if isinstance(own, Permission) else Permission.VIEW
 
 
 def apply_permissions(actions: dict[str, QAction], actor: Actor) -> None:

@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtWidgets import QWizard
 
 from gearroom.services import catalog, history, people
+from gearroom.services.changes import ChangeKind
 from gearroom.services.importer import MappingStore
 from gearroom.ui.dialogs.import_wizard import ImportWizard, open_import_wizard
 
@@ -92,7 +93,7 @@ def test_fixing_the_mapping_and_options_then_importing(wizard, context, tmp_path
     result = wizard.result_page
     assert wizard.currentPage() is result and result.done
     assert "2 created" in result.message.text()
-    assert changed == ["asset"]
+    assert [c.kinds for c in changed] == [{ChangeKind.ASSET}]
     fx6 = context.query(lambda s: catalog.get_asset(s, "CAM-0001"))
     assert (fx6.serial, fx6.purchase_date.isoformat()) == ("5012245", "2021-03-05")
     with context.read() as s:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from gearroom.models import AssetStatus
 from gearroom.services import catalog, history
+from gearroom.services.changes import ChangeKind
 from gearroom.ui.dialogs.retire import RetireDialog
 
 
@@ -34,7 +35,7 @@ def test_retiring_records_the_reason(qtbot, context, add_asset):
     with qtbot.waitSignal(context.changed) as changed:
         dialog.reason.setText("Sold to Studio North")
         dialog.accept()
-    assert changed.args == ["asset"]
+    assert changed.args[0].kinds == {ChangeKind.ASSET}
     assert not dialog.isVisible()
     assert context.query(lambda s: catalog.get_asset(s, view.tag)).status is AssetStatus.RETIRED
     event = context.query(lambda s: history.events_for(s, "asset", view.id))[0]

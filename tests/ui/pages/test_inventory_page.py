@@ -13,6 +13,7 @@ from gearroom.ui.pages.inventory import InventoryPage
 @pytest.fixture
 def page(qtbot, context, small_catalog):
     page = InventoryPage(context)
+    context.changed.connect(page.data_changed)  # what the main window wires
     qtbot.addWidget(page)
     page.resize(1200, 700)
     page.show()

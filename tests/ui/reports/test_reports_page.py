@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -20,7 +21,7 @@ from gearroom.db import Database
 from gearroom.services.actor import Actor
 from gearroom.ui.context import AppContext
 from gearroom.ui.pages.registry import page_factories
-from gearroom.ui.pages.reports import ReportsPage, ReportWorker
+from gearroom.ui.pages.reports import ReportsPage
 
 SHOTS = Path(os.environ.get("GEARROOM_SHOTS", "/tmp/gearroom-shots"))
 
@@ -131,10 +132,17 @@ def test_last_week_uses_the_house_time_zone(page: ReportsPage) -> None:
 
 
 def test_cancel_stops_the_worker(page: ReportsPage, qtbot: Any) -> None:
-    worker = ReportWorker(page.context, page.period_choice(), 4)
-    worker.cancel()
-    with qtbot.waitSignal(worker.signals.cancelled, timeout=5000):
-        worker.run()
+    page.synchronous = False
+    gate = threading.Event()  # holds the long lane so that the cancel comes first
+    page.context.operations.submit(lambda _job: gate.wait(10), long=True, synchronous=False)
+    page.build()
+    operation = page.operation
+    assert operation is not None
+    page.cancel()
+    with qtbot.waitSignal(operation.cancelled, timeout=5000):
+        gate.set()
+    assert page.status.text() == "The report was cancelled."
+    assert page.report is None and page.build_button.isEnabled()
 
 
 def test_built_off_the_ui_thread_with_progress(page: ReportsPage, qtbot: Any) -> None:
@@ -142,12 +150,12 @@ def test_built_off_the_ui_thread_with_progress(page: ReportsPage, qtbot: Any) ->
     page.set_week(date(2026, 11, 18))
     seen: list[int] = []
     page.build()
-    assert page.worker is not None
-    page.worker.signals.progress.connect(lambda pct, _m: seen.append(pct))
+    assert page.operation is not None
+    page.operation.progressed.connect(lambda pct, _m: seen.append(pct))
     qtbot.waitUntil(lambda: page.report is not None, timeout=15000)
     assert page.wait()
     assert page.report is not None and page.report.totals.line_days_out == 22
-    assert page.progress_dialog is None and page.worker is None
+    assert page.progress_dialog is None and page.operation is None
 
 
 def test_exports_are_written_off_the_ui_thread(

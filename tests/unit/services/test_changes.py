@@ -17,6 +17,7 @@ from gearroom.errors import ConnectionLost, DatabaseError
 from gearroom.models import Event, Location
 from gearroom.services import catalog, changes, history
 from gearroom.services.actor import Actor
+from gearroom.services.changes import ALL_KINDS, ChangeKind, DataChange, Origin, kinds_of
 
 
 def _closed_port() -> int:
@@ -59,6 +60,23 @@ def test_a_change_on_another_workstation_is_seen_with_its_kinds(
     # Asked again from the newest id: nothing new.
     with catalog_db.read() as s:
         assert not changes.changes_since(s, found.newest_id).changed
+
+
+def test_own_events_are_collected_and_left_out_of_the_kinds(
+    catalog_db: Database, actor: Actor
+) -> None:
+    with catalog_db.read() as s:
+        before = history.newest_event_id(s)
+    with catalog_db.write() as s, changes.own_events(s) as ours:
+        catalog.create_location(s, actor, "Truck 3")
+    with catalog_db.write() as s:  # someone else's
+        catalog.create_asset(s, actor, catalog.AssetDraft(name="Sony FX9", category="Camera"))
+    assert ours == {before + 1}
+    with catalog_db.read() as s:
+        found = changes.changes_since(s, before, ignore=ours)
+        only_ours = changes.changes_since(s, before, ignore={before + 1, before + 2})
+    assert found.kinds == {"asset"} and found.newest_id == before + 2
+    assert only_ours.kinds == frozenset() and only_ours.newest_id == before + 2
 
 
 def test_history_going_backwards_means_everything_changed(catalog_db: Database) -> None:
@@ -256,3 +274,34 @@ def test_a_refused_statement_is_not_a_lost_connection(catalog_db: Database) -> N
         s.execute(text("SELECT * FROM no_such_table"))
     assert not changes.is_connection_lost(bad.value)
     assert not changes.is_connection_lost(ValueError("not a database error"))
+
+
+# --------------------------------------------------------------------------- typed announcements
+
+
+def test_words_and_entity_kinds_name_kinds() -> None:
+    assert kinds_of("asset,location") == {ChangeKind.ASSET, ChangeKind.LOCATION}
+    assert ChangeKind.PRODUCTION in kinds_of("checkout") and ChangeKind.ASSET in kinds_of(
+        "checkout"
+    )
+    assert kinds_of("settings") == {ChangeKind.SETTING}
+    assert kinds_of("*") == {ChangeKind.EVERYTHING}
+    assert kinds_of("something_new") == {ChangeKind.EVERYTHING}  # refresh rather than miss
+
+
+def test_a_change_concerns_a_page_by_its_kinds() -> None:
+    wants = frozenset({ChangeKind.PRODUCTION})
+    assert DataChange.local("production").concerns(wants)
+    assert not DataChange.local("operator").concerns(wants)
+    assert DataChange.remote("*").concerns(wants)  # a restored backup: everything
+    assert not DataChange.local("operator").concerns(ALL_KINDS - {ChangeKind.OPERATOR})
+    assert DataChange.local("operator").concerns(ALL_KINDS)
+
+
+def test_an_announcement_is_a_frozen_value() -> None:
+    change = DataChange.remote(["location", "asset"], 42)
+    assert change.origin is Origin.REMOTE and change.newest_event_id == 42
+    assert change.describe() == "asset,location"
+    assert DataChange.of(change) is change
+    assert DataChange.of("kit") == DataChange(frozenset({ChangeKind.KIT}), Origin.LOCAL, None)
+    assert hash(change) == hash(DataChange.remote("asset,location", 42))
