@@ -22,9 +22,9 @@ from PySide6.QtGui import (
     QPen,
 )
 
+from gearroom.render.labels.painter import begin_mm, paint_label
+from gearroom.render.pdf_file import RESOLUTION, write_pdf_document
 from gearroom.services.labels import LabelContent, LabelLayout, QrBlock, Rect, qr_matrix
-from gearroom.ui.labels.painter import begin_mm, paint_label
-from gearroom.ui.pdf_file import RESOLUTION, write_pdf_document
 
 MARGIN_MM = 14.0
 DOTS_PER_MM = RESOLUTION / 25.4

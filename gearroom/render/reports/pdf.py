@@ -23,10 +23,10 @@ from PySide6.QtGui import (
     QPen,
 )
 
+from gearroom.render.pdf_file import write_pdf_document
+from gearroom.render.reports.chart import chart_height, paint_utilisation_chart
 from gearroom.services.report import KitReport
 from gearroom.services.report_export import Cell, Column, Section, cell_text, report_sections
-from gearroom.ui.pdf_file import write_pdf_document
-from gearroom.ui.reports.chart import chart_height, paint_utilisation_chart
 
 PageSizeName = Literal["a4", "letter"]
 MARGIN_MM = 12.0

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+from gearroom.render.sheets import write_checkout_sheet, write_production_sheet
 from gearroom.services import checkout, reservations
+from gearroom.services.production_sheet import production_sheet_data
 from gearroom.ui.context import AppContext
-from gearroom.ui.sheets import production_sheet_data, write_checkout_sheet, write_production_sheet
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "labels"))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pages"))
-from decode import decode, render_pdf
-from desk_data import Desk, build_desk
+from tests.render.decode import decode, render_pdf
+from tests.ui.pages.desk_data import Desk, build_desk
 
 HOUSE = "Northern Lights Rentals"
 
