@@ -1,7 +1,12 @@
-"""Read labels back: render PDF pages and images and decode every code with zxing-cpp."""
+"""Read labels back: render PDF pages and images and decode every code.
+
+zxing-cpp gives positions and formats; zbar and OpenCV are independent second and third readers.
+"""
 
 from __future__ import annotations
 
+import math
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,3 +70,70 @@ def pdf_page_sizes_mm(path: Path) -> list[tuple[float, float]]:
         sizes.append((points.width() / 72 * 25.4, points.height() / 72 * 25.4))
     doc.close()
     return sizes
+
+
+# --------------------------------------------------------------------------- several decoders
+
+#: The resolutions every printed code must read at, and the two anti-aliasing settings.
+DPIS = (150, 200, 300, 400, 600)
+ANTIALIAS = (True, False)
+
+
+def read_zxing(image: Image.Image) -> set[str]:
+    """QR texts zxing-cpp reads in ``image``."""
+    return {r.text for r in zxingcpp.read_barcodes(image) if "QR" in str(r.format)}
+
+
+def read_zbar(image: Image.Image) -> set[str]:
+    """QR texts zbar (an independent decoder, not zxing) reads in ``image``."""
+    from pyzbar import pyzbar
+
+    return {s.data.decode() for s in pyzbar.decode(image) if s.type == "QRCODE"}
+
+
+def read_opencv(image: Image.Image) -> set[str]:
+    """QR texts OpenCV's detector reads in ``image`` (a third, independent decoder)."""
+    import cv2
+    import numpy
+
+    text, _points, _code = cv2.QRCodeDetector().detectAndDecode(numpy.asarray(image))
+    return {text} if text else set()
+
+
+DECODERS = {"zxing-cpp": read_zxing, "zbar": read_zbar, "opencv": read_opencv}
+
+
+def pdftoppm(path: Path, dpi: int, antialias: bool, folder: Path) -> list[Image.Image]:
+    """The PDF's pages as grey images, rendered by poppler's pdftoppm (anti-aliasing on/off)."""
+    aa = "yes" if antialias else "no"
+    stem = folder / f"page-{dpi}-{aa}"
+    subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-gray", "-aa", aa, "-aaVector", aa, "-png", str(path), stem],
+        check=True,
+        capture_output=True,
+    )
+    pages = []
+    for page in sorted(folder.glob(f"{stem.name}-*.png")):
+        with Image.open(page) as image:
+            pages.append(image.convert("L"))
+        page.unlink()
+    return pages
+
+
+def crop_mm(image: Image.Image, rect: Rect, dpi: float) -> Image.Image:
+    """The part of ``image`` (at ``dpi``) inside ``rect`` (mm)."""
+    s = dpi / 25.4
+    box = (
+        math.floor(rect.x * s),
+        math.floor(rect.y * s),
+        math.ceil(rect.right * s),
+        math.ceil(rect.bottom * s),
+    )
+    return image.crop(box)
+
+
+def unread(image: Image.Image, rect: Rect, dpi: float, tag: str) -> list[str]:
+    """The decoders that do not read ``tag`` inside ``rect`` of ``image`` (at least zxing-cpp
+    and zbar must read every code; OpenCV is reported as well)."""
+    crop = crop_mm(image, rect, dpi)
+    return [name for name, read in DECODERS.items() if tag not in read(crop)]

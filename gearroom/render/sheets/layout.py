@@ -24,7 +24,14 @@ from PySide6.QtGui import (
 
 from gearroom.render.labels.painter import begin_mm, paint_label
 from gearroom.render.pdf_file import RESOLUTION, write_pdf_document
-from gearroom.services.labels import LabelContent, LabelLayout, QrBlock, Rect, qr_matrix
+from gearroom.services.labels import (
+    QR_QUIET_MODULES,
+    LabelContent,
+    LabelLayout,
+    QrBlock,
+    Rect,
+    qr_matrix,
+)
 
 MARGIN_MM = 14.0
 DOTS_PER_MM = RESOLUTION / 25.4
@@ -276,18 +283,20 @@ class Sheet:
 
 
 def paint_qr(painter: QPainter, tag: str, x: float, y: float, size_mm: float) -> None:
-    """The QR code of ``tag`` with its top-left corner at (x, y) dots, ``size_mm`` wide.
+    """The QR code of ``tag`` in the ``size_mm`` square at (x, y) dots, its quiet zone included.
 
     Drawn by the label painter, so a sheet's code scans like a label's.
     """
     matrix = qr_matrix(tag)
-    module = size_mm / len(matrix)
+    module = size_mm / (len(matrix) + 2 * QR_QUIET_MODULES)
+    quiet = QR_QUIET_MODULES * module
+    side = len(matrix) * module
     layout = LabelLayout(
         content=LabelContent(tag),
         width=size_mm,
         height=size_mm,
         corner_radius=0.0,
-        qr=QrBlock(Rect(0.0, 0.0, size_mm, size_mm), module, matrix),
+        qr=QrBlock(Rect(quiet, quiet, side, side), module, matrix),
         code128=None,
         lines=(),
     )
