@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QValueAxis
 from PySide6.QtCore import Qt
 
-from gearroom.render.reports.chart import BAR_COLOR
+from gearroom.render.reports.chart import BAR_COLOR, axis_scale
 from gearroom.services.report import CategoryUtilisation
 
 
@@ -31,9 +31,10 @@ def utilisation_chart(categories: Sequence[CategoryUtilisation]) -> QChart:
     chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
     series.attachAxis(axis_x)
     axis_y = QValueAxis()
-    axis_y.setRange(0, 100)
-    axis_y.setLabelFormat("%d%%")
-    axis_y.setTickCount(5)
+    axis_top, step = axis_scale(categories)
+    axis_y.setRange(0, axis_top)
+    axis_y.setLabelFormat("%g%%")
+    axis_y.setTickCount(round(axis_top / step) + 1)
     chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(axis_y)
     return chart
