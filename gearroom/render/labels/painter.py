@@ -24,6 +24,7 @@ from PySide6.QtGui import (
     QPen,
 )
 
+from gearroom.render.text import FAMILIES, one_line
 from gearroom.services.labels import (
     MIN_LINE_TEXT_MM,
     MM_PER_INCH,
@@ -48,7 +49,8 @@ def _family() -> str:
 
 
 def label_font(bold: bool) -> QFont:
-    font = QFont(_family())
+    font = QFont()
+    font.setFamilies([_family(), *FAMILIES])
     font.setPixelSize(_BASE_PX)
     font.setBold(bold)
     font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
@@ -98,15 +100,13 @@ def begin_mm(painter: QPainter, dots_per_inch: float) -> None:
 def fitted_text(line: TextLine, fonts: _Fonts | None = None) -> tuple[str, float]:
     """The text and size (mm) that fit the line's box: smaller first, then elided."""
     metrics = (fonts or _Fonts()).metrics[line.bold]
-    natural = metrics.horizontalAdvance(line.text) / _BASE_PX  # width at 1 mm
+    text = one_line(line.text)
+    natural = metrics.horizontalAdvance(text) / _BASE_PX  # width at 1 mm
     size = line.size
     if natural * size > line.rect.w:
         size = max(MIN_LINE_TEXT_MM, min(size, line.rect.w / natural))
-    text = line.text
     if natural * size > line.rect.w:
-        text = metrics.elidedText(
-            line.text, Qt.TextElideMode.ElideRight, line.rect.w / size * _BASE_PX
-        )
+        text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, line.rect.w / size * _BASE_PX)
     return text, size
 
 

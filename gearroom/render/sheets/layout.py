@@ -24,6 +24,7 @@ from PySide6.QtGui import (
 
 from gearroom.render.labels.painter import begin_mm, paint_label
 from gearroom.render.pdf_file import RESOLUTION, write_pdf_document
+from gearroom.render.text import FAMILIES, one_line
 from gearroom.services.labels import (
     QR_QUIET_MODULES,
     LabelContent,
@@ -51,7 +52,7 @@ def mm(value: float) -> float:
 
 def font(size: float, bold: bool = False) -> QFont:
     f = QFont()
-    f.setFamilies(["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica"])
+    f.setFamilies(FAMILIES)
     f.setPointSizeF(size)
     f.setBold(bold)
     return f
@@ -70,7 +71,7 @@ class Sheet:
 
     def __init__(self, writer: QPdfWriter, house_name: str, title: str, footer: str) -> None:
         self.writer = writer
-        self.house_name = house_name or "Gearroom"
+        self.house_name = one_line(house_name or "Gearroom")
         self.title = title
         self.footer = footer
         rect = writer.pageLayout().paintRectPixels(writer.resolution())
@@ -149,7 +150,7 @@ class Sheet:
                     QRectF(label_w, y + i * self.line, w - label_w, self.line),
                     int(Qt.AlignmentFlag.AlignVCenter),
                     self.metrics(self.body).elidedText(
-                        value, Qt.TextElideMode.ElideRight, w - label_w
+                        one_line(value), Qt.TextElideMode.ElideRight, w - label_w
                     ),
                 )
 
@@ -181,7 +182,7 @@ class Sheet:
                 align = (
                     Qt.AlignmentFlag.AlignRight if col.align_right else Qt.AlignmentFlag.AlignLeft
                 )
-                shown = fm.elidedText(value, Qt.TextElideMode.ElideRight, width - 2 * pad)
+                shown = fm.elidedText(one_line(value), Qt.TextElideMode.ElideRight, width - 2 * pad)
                 p.drawText(
                     QRectF(x + pad, y, width - 2 * pad, self.line),
                     int(align | Qt.AlignmentFlag.AlignVCenter),

@@ -9,6 +9,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter, QPdfWriter
 
 from gearroom.render.sheets.layout import TEXT, Column, Sheet, mm, paint_qr, write_sheet
+from gearroom.render.text import one_line
 from gearroom.services.production_sheet import ProductionSheetData
 
 QR_MM = 30.0
@@ -40,7 +41,7 @@ def write_production_sheet(
             painter.drawText(
                 QRectF(0, y, qr_w - mm(4), sheet.line * 1.6),
                 int(Qt.AlignmentFlag.AlignVCenter),
-                p.name,
+                one_line(p.name),
             )
             paint_qr(painter, p.tag, qr_w, y, QR_MM)
             painter.setFont(sheet.bold)
