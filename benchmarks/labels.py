@@ -52,7 +52,7 @@ def synthetic_contents(n: int) -> list[LabelContent]:
 
 def bench_labels_pdf(n: int = 1000, template: str = "avery-l7651") -> LabelBench:
     """Lay out ``n`` labels on ``template`` and write them to a PDF; timings in seconds."""
-    from gearroom.ui.labels import ensure_gui_app, write_pdf
+    from gearroom.render.labels import ensure_gui_app, write_pdf
 
     ensure_gui_app()
     stock = get_template(template)

@@ -542,8 +542,8 @@ def bench_report(
 
 
 def _labels_fallback(db: Database, n: int) -> Callable[[], object]:
+    from gearroom.render.labels import write_pdf
     from gearroom.services.labels import LabelOptions, contents_for_tags, list_templates, plan_job
-    from gearroom.ui.labels.output import write_pdf
 
     with db.read() as session:
         tags = [r.tag for r in catalog.list_assets(session, limit=n)]

@@ -1,4 +1,7 @@
-"""The ``gearroom`` command: no arguments opens the app; subcommands do headless work.
+"""The ``gearroom`` command's subcommands, for headless work.
+
+With no subcommand the command asks for the app: the entry point (:mod:`gearroom.__main__`)
+opens it, so this package never imports the UI.
 
 Every subcommand takes ``--db URL`` (also accepted before the subcommand); listing commands take
 ``--json``. Errors print one line to stderr and exit non-zero.
@@ -7,6 +10,8 @@ Every subcommand takes ``--db URL`` (also accepted before the subcommand); listi
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import click
 
@@ -15,20 +20,30 @@ from gearroom.cli.common import CliState, db_option
 from gearroom.errors import GearroomError
 
 
+@dataclass(frozen=True)
+class OpenApp:
+    """What the command returns when it is run without a subcommand: open the app on ``url``."""
+
+    url: str | None
+
+
+#: Opens the app on a database URL and returns its exit code.
+AppOpener = Callable[[str | None], int]
+
+
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @db_option
 @click.version_option(__version__, prog_name="gearroom")
 @click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli(ctx: click.Context) -> OpenApp | None:
     """Gearroom: gear inventory for film and TV rental houses.
 
     Run without a command to open the app.
     """
     state = ctx.ensure_object(CliState)
     if ctx.invoked_subcommand is None:
-        from gearroom.ui.app import run_app
-
-        ctx.exit(run_app(state.url))
+        return OpenApp(state.url)
+    return None
 
 
 def _register() -> None:
@@ -42,10 +57,15 @@ def _register() -> None:
 _register()
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``gearroom`` console script."""
+def main(argv: list[str] | None = None, open_app: AppOpener | None = None) -> None:
+    """Run the command line; without a subcommand, ``open_app`` opens the app (the entry point
+    in :mod:`gearroom.__main__` passes it)."""
     try:
-        cli.main(args=argv, prog_name="gearroom", standalone_mode=False)
+        result = cli.main(args=argv, prog_name="gearroom", standalone_mode=False)
+        if isinstance(result, OpenApp):
+            if open_app is None:
+                raise GearroomError("Give a subcommand: see gearroom --help.")
+            sys.exit(open_app(result.url))
     except GearroomError as exc:
         click.echo(f"gearroom: {exc}", err=True)
         sys.exit(exc.exit_code)

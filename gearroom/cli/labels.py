@@ -165,7 +165,7 @@ def print_command(
         if sending:
             sent_to = labels.send_raw(text.encode("utf-8"), queue=printer, host=host)
     else:
-        from gearroom.ui.labels import write_pdf, write_pngs
+        from gearroom.render.labels import write_pdf, write_pngs
 
         assert output is not None
         written = [write_pdf(job, output)] if fmt == "pdf" else write_pngs(job, output)

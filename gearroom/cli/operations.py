@@ -102,7 +102,7 @@ SHEET_OPTION = click.option(
 def _sheet_settings() -> tuple[str, str]:
     """The house name for the sheet's header, and the paper size."""
     from gearroom.config import load_settings
-    from gearroom.ui.widgets.desk_common import default_page_size
+    from gearroom.render.pdf_file import default_page_size
 
     return load_settings().house_name, default_page_size()
 
@@ -119,11 +119,13 @@ def production_show(name: str, sheet: Path | None, as_json: bool) -> None:
         booked = reservations.list_reservations(session, view.tag)
         out = checkout.still_out(session, view.id)
         if sheet is not None:
-            from gearroom.ui.sheets import production_sheet_data, write_production_sheet
+            from gearroom.services.production_sheet import production_sheet_data
 
             data = production_sheet_data(session, view.id)
     if sheet is not None:
         house, paper = _sheet_settings()
+        from gearroom.render.sheets import write_production_sheet
+
         write_production_sheet(data, sheet, house_name=house, page_size=paper)
         if not as_json:
             click.echo(f"Production sheet written to {sheet}")
@@ -311,7 +313,7 @@ def checkout_cmd(
             cart = result.cart
         view = checkout.commit_checkout(session, actor, cart, override_reason=override)
     if sheet is not None:
-        from gearroom.ui.sheets import write_checkout_sheet
+        from gearroom.render.sheets import write_checkout_sheet
 
         with reading() as session:
             data = checkout.checkout_sheet(session, view.id)

@@ -161,7 +161,7 @@ def _write(report: KitReport, fmt: str, output: Path, house_name: str, paper: st
         return write_xlsx(report, output, house_name=house_name)
     if fmt == "csv":
         return write_csv(report, output, house_name=house_name)
-    from gearroom.ui.reports import write_pdf
+    from gearroom.render.reports import write_pdf
 
     return write_pdf(report, output, house_name=house_name, page_size=paper)
 

@@ -6,8 +6,8 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from gearroom.render.labels import paint_page
 from gearroom.services.labels import LabelJob
-from gearroom.ui.labels.painter import paint_page
 
 _MARGIN_PX = 12
 

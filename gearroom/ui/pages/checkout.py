@@ -27,13 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from gearroom.errors import GearroomError
+from gearroom.render.sheets import write_checkout_sheet
 from gearroom.services import checkout, people, productions
 from gearroom.services.actor import Permission
 from gearroom.services.checkout import Cart, ScanOutcome, ScanVerdict
 from gearroom.ui.context import AppContext
 from gearroom.ui.feedback import ScanFeedback, Verdict
 from gearroom.ui.pages.base import Page
-from gearroom.ui.sheets import write_checkout_sheet
 from gearroom.ui.widgets.cart_table import CartTable, KitChecklistView
 from gearroom.ui.widgets.desk_common import default_page_size, scan_field, to_date, verdict_of
 

@@ -37,12 +37,13 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from gearroom.errors import GearroomError
+from gearroom.render.labels import write_pdf
 from gearroom.services import catalog, kits, labels
 from gearroom.services.actor import Permission
 from gearroom.services.labels import LabelContent, LabelJob, LabelOptions, LabelSettings
 from gearroom.ui.context import AppContext
-from gearroom.ui.labels.output import print_job, write_pdf
 from gearroom.ui.labels.preview import SheetPreview
+from gearroom.ui.labels.printing import print_job
 from gearroom.ui.pages.base import Page
 
 T = TypeVar("T")

@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from gearroom.errors import GearroomError
+from gearroom.render.sheets import write_production_sheet
 from gearroom.services import productions, reservations
+from gearroom.services.production_sheet import production_sheet_data
 from gearroom.services.productions import ProductionSummary, ProductionView
 from gearroom.services.reservations import ReservationView, Timeline
 from gearroom.ui.context import AppContext
@@ -30,7 +32,6 @@ from gearroom.ui.dialogs.production import ProductionDialog
 from gearroom.ui.dialogs.reservation import ReservationDialog
 from gearroom.ui.models.records import RecordColumn
 from gearroom.ui.pages.base import Page
-from gearroom.ui.sheets import production_sheet_data, write_production_sheet
 from gearroom.ui.widgets.availability_timeline import AvailabilityTimeline
 from gearroom.ui.widgets.desk_common import default_page_size, section_label
 from gearroom.ui.widgets.desk_table import DeskTable

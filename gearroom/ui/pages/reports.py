@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from gearroom.errors import GearroomError
+from gearroom.render.reports import write_pdf
 from gearroom.services.actor import Permission
 from gearroom.services.report import (
     DEFAULT_IDLE_WEEKS,
@@ -65,7 +66,7 @@ from gearroom.services.report_export import (
 from gearroom.ui.context import AppContext
 from gearroom.ui.operations import Job, Operation
 from gearroom.ui.pages.base import Page
-from gearroom.ui.reports import utilisation_chart, write_pdf
+from gearroom.ui.reports.chart import utilisation_chart
 
 PeriodChoice = Callable[[Session], Period]
 

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from PySide6.QtCore import QDate, QLocale, QTime
+from PySide6.QtCore import QDate, QTime
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
+from gearroom.render.pdf_file import default_page_size as default_page_size
 from gearroom.services.checkout import ScanOutcome, ScanVerdict
 from gearroom.ui.feedback import Verdict
-
-LETTER_TERRITORIES = {"US", "CA", "MX", "CL", "CO", "PH"}
-
-
-def default_page_size() -> str:
-    """US Letter where it is the usual paper, A4 elsewhere."""
-    return "letter" if QLocale().name().rpartition("_")[2] in LETTER_TERRITORIES else "a4"
 
 
 def to_date(value: QDate) -> date:

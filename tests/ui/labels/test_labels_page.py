@@ -11,7 +11,7 @@ from PySide6.QtPrintSupport import QPrinter
 
 from gearroom.services import kits, labels
 from gearroom.ui.pages.labels import LabelsPage, print_label_for_tag
-from tests.ui.labels.decode import decode, render_pdf
+from tests.render.decode import decode, render_pdf
 
 pytestmark = pytest.mark.sqlite_only
 

@@ -11,7 +11,7 @@ from gearroom.cli import main
 from gearroom.db import open_database
 from gearroom.services import catalog, kits, labels, stock
 from gearroom.services.setup import ensure_standard_categories
-from tests.ui.labels.decode import decode, pdf_page_sizes_mm, render_pdf
+from tests.render.decode import decode, pdf_page_sizes_mm, render_pdf
 
 pytestmark = pytest.mark.sqlite_only
 

@@ -23,10 +23,11 @@ from PySide6.QtGui import (
     QPen,
 )
 
+from gearroom.render.pdf_file import write_pdf_document
+from gearroom.render.reports.chart import chart_height, paint_utilisation_chart
+from gearroom.render.text import FAMILIES, one_line
 from gearroom.services.report import KitReport
 from gearroom.services.report_export import Cell, Column, Section, cell_text, report_sections
-from gearroom.ui.pdf_file import write_pdf_document
-from gearroom.ui.reports.chart import chart_height, paint_utilisation_chart
 
 PageSizeName = Literal["a4", "letter"]
 MARGIN_MM = 12.0
@@ -55,7 +56,7 @@ class _Fonts:
 
 def _font(size: float, bold: bool = False, italic: bool = False) -> QFont:
     font = QFont()
-    font.setFamilies(["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica"])
+    font.setFamilies(FAMILIES)
     font.setPointSizeF(size)
     font.setBold(bold)
     font.setItalic(italic)
@@ -165,7 +166,7 @@ class _Writer:
                     if column.kind in ("int", "percent")
                     else Qt.AlignmentFlag.AlignLeft
                 )
-                shown = fm.elidedText(text, Qt.TextElideMode.ElideRight, width - 2 * pad)
+                shown = fm.elidedText(one_line(text), Qt.TextElideMode.ElideRight, width - 2 * pad)
                 p.drawText(
                     QRectF(x + pad, y, width - 2 * pad, row_h),
                     int(align | Qt.AlignmentFlag.AlignVCenter),

@@ -2,40 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter, QPdfWriter
-from sqlalchemy.orm import Session
 
-from gearroom.services import catalog, checkout, productions, reservations
-from gearroom.services.checkout import OutLine
-from gearroom.services.productions import ProductionView
-from gearroom.services.reservations import ReservationView
-from gearroom.ui.sheets.layout import TEXT, Column, Sheet, mm, paint_qr, write_sheet
+from gearroom.render.sheets.layout import TEXT, Column, Sheet, mm, paint_qr, write_sheet
+from gearroom.render.text import one_line
+from gearroom.services.production_sheet import ProductionSheetData
 
 QR_MM = 30.0
-
-
-@dataclass(frozen=True)
-class ProductionSheetData:
-    production: ProductionView
-    reservations: tuple[ReservationView, ...]
-    serials: dict[int, str]
-    out: tuple[OutLine, ...]
-
-
-def production_sheet_data(session: Session, production_id: int) -> ProductionSheetData:
-    """Everything the sheet prints, read in one session."""
-    view = productions.get_production_by_id(session, production_id)
-    booked = reservations.list_reservations(session, view.tag)
-    asset_ids = [r.item_id for r in booked if r.item_kind == "asset"]
-    serials = {row.id: row.serial for row in catalog.asset_rows(session, asset_ids)}
-    return ProductionSheetData(
-        view, tuple(booked), serials, tuple(checkout.still_out(session, view.id))
-    )
 
 
 def _d(value: object) -> str:
@@ -64,7 +41,7 @@ def write_production_sheet(
             painter.drawText(
                 QRectF(0, y, qr_w - mm(4), sheet.line * 1.6),
                 int(Qt.AlignmentFlag.AlignVCenter),
-                p.name,
+                one_line(p.name),
             )
             paint_qr(painter, p.tag, qr_w, y, QR_MM)
             painter.setFont(sheet.bold)

@@ -15,8 +15,8 @@ from report_week import NOW, WEEK, build_week
 
 from gearroom.db import Database
 from gearroom.errors import ValidationError
+from gearroom.render.reports import write_pdf
 from gearroom.services.report import KitReport, build_report, week_period
-from gearroom.ui.reports import write_pdf
 
 HOUSE = "Northern Lights Rentals"
 

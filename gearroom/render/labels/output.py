@@ -1,4 +1,4 @@
-"""Label output at exact physical size: PDF (vector), printer, and 1-bit PNGs for roll printers."""
+"""Label output at exact physical size: PDF (vector) and 1-bit PNGs for roll printers."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QSizeF, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
-from PySide6.QtPrintSupport import QPrinter
 
 from gearroom.errors import GearroomError
+from gearroom.render.gui import ensure_gui_app
+from gearroom.render.labels.painter import begin_mm, paint_label, paint_page
 from gearroom.services.labels import MM_PER_INCH, LabelJob, LabelLayout, LabelPage, LabelTemplate
-from gearroom.ui.labels.painter import begin_mm, ensure_gui_app, paint_label, paint_page
 
 PDF_RESOLUTION = 1200
 #: PNG resolution for sheet stocks (roll stocks use their printer's dpi).
@@ -50,24 +50,6 @@ def write_pdf(job: LabelJob, path: Path) -> Path:
     finally:
         painter.end()
     return path
-
-
-def print_job(job: LabelJob, printer: QPrinter) -> None:
-    """Print ``job`` at actual size on the full page (no scaling, no printer margins)."""
-    ensure_gui_app()
-    printer.setFullPage(True)
-    printer.setPageLayout(job_page_layout(job.template))
-    painter = QPainter()
-    if not painter.begin(printer):
-        raise GearroomError("The printer could not be opened; check that it is ready.")
-    try:
-        begin_mm(painter, printer.resolution())
-        for number, page in enumerate(job.pages):
-            if number:
-                printer.newPage()
-            paint_page(painter, page)
-    finally:
-        painter.end()
 
 
 def _blank(width_mm: float, height_mm: float, dpi: int) -> QImage:

@@ -6,17 +6,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF
+from PySide6.QtCore import QLocale, QMarginsF
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
 
 from gearroom.errors import GearroomError, ValidationError
-from gearroom.ui.labels.painter import ensure_gui_app
+from gearroom.render.gui import ensure_gui_app
 
 PAGE_SIZES: dict[str, QPageSize.PageSizeId] = {
     "a4": QPageSize.PageSizeId.A4,
     "letter": QPageSize.PageSizeId.Letter,
 }
 RESOLUTION = 300
+#: Where US Letter is the usual paper.
+LETTER_TERRITORIES = {"US", "CA", "MX", "CL", "CO", "PH"}
+
+
+def default_page_size() -> str:
+    """US Letter where it is the usual paper, A4 elsewhere (from the system locale)."""
+    return "letter" if QLocale().name().rpartition("_")[2] in LETTER_TERRITORIES else "a4"
+
 
 #: Given the writer, lays the document out and returns what paints it.
 LayOut = Callable[[QPdfWriter], Callable[[QPainter], object]]

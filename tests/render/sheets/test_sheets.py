@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+from gearroom.render.sheets import write_checkout_sheet, write_production_sheet
 from gearroom.services import checkout, reservations
+from gearroom.services.labels import Rect
+from gearroom.services.production_sheet import production_sheet_data
 from gearroom.ui.context import AppContext
-from gearroom.ui.sheets import production_sheet_data, write_checkout_sheet, write_production_sheet
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "labels"))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pages"))
-from decode import decode, render_pdf
-from desk_data import Desk, build_desk
+from tests.render.decode import ANTIALIAS, DPIS, decode, pdftoppm, render_pdf, unread
+from tests.ui.pages.desk_data import Desk, build_desk
 
 HOUSE = "Northern Lights Rentals"
 
@@ -89,3 +87,30 @@ def test_production_sheet_has_days_gear_and_a_qr_that_scans(
     first = render_pdf(path, dpi=200)[0]
     found = decode(first, 200)
     assert [f.text for f in found if f.format == "QRCode"] == [desk.production]
+
+
+@pytest.mark.slow
+def test_both_sheets_qr_codes_read_at_every_resolution(
+    context: AppContext, booked: tuple[Desk, int], tmp_path: Path, qapp
+) -> None:
+    """The production and check-out sheets' QR codes read with zxing-cpp and zbar (and OpenCV)
+    at 150–600 dpi, anti-aliased or not, in the corner where they are printed."""
+    desk, checkout_id = booked
+    production = context.query(lambda s: production_sheet_data(s, desk.production_id))
+    out = context.query(lambda s: checkout.checkout_sheet(s, checkout_id))
+    sheets = [
+        write_production_sheet(production, tmp_path / "prod.pdf", house_name=HOUSE),
+        write_checkout_sheet(out, tmp_path / "co.pdf", house_name=HOUSE, page_size="letter"),
+    ]
+    failures = []
+    for path in sheets:
+        for dpi in DPIS:
+            for antialias in ANTIALIAS:
+                first = pdftoppm(path, dpi, antialias, tmp_path)[0]
+                width_mm = first.width / dpi * 25.4
+                # The code sits in the top right corner, under the header.
+                corner = Rect(width_mm - 60, 0, 60, 70)
+                missed = unread(first, corner, dpi, desk.production)
+                if missed:
+                    failures.append((path.name, dpi, antialias, missed))
+    assert failures == []

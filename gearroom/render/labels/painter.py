@@ -1,9 +1,10 @@
 """The one routine that draws a label: the preview, the PDF, the printer and PNGs all call it.
 
 The painter is expected in millimetre units (one unit = 1 mm, origin at the page's top-left);
-:func:`begin_mm` sets that up for a device of known resolution. Codes are painted as filled
-rectangles, one per run of dark modules, so they stay vector in a PDF and land on whole dots
-when a roll printer's image is aligned to its dot grid.
+:func:`begin_mm` sets that up for a device of known resolution. Codes are painted as 1-bit
+images (one pixel per module) scaled without smoothing, so every renderer, anti-aliasing or not,
+maps each module edge to a whole device pixel (see :func:`paint_label`); on a roll printer's
+dot grid each module is a whole number of dots.
 """
 
 from __future__ import annotations
@@ -17,33 +18,25 @@ from PySide6.QtGui import (
     QFont,
     QFontDatabase,
     QFontMetricsF,
-    QGuiApplication,
+    QImage,
     QPainter,
     QPainterPath,
     QPen,
 )
 
+from gearroom.render.text import FAMILIES, one_line
 from gearroom.services.labels import (
     MIN_LINE_TEXT_MM,
     MM_PER_INCH,
     LabelLayout,
     LabelPage,
+    Rect,
     TextLine,
-    bar_runs,
 )
 
 #: Fonts are set at this pixel size and scaled to the wanted size in mm.
 _BASE_PX = 100
 _PREFERRED_FAMILIES = ("DejaVu Sans", "Liberation Sans", "Arial", "Helvetica")
-
-
-def ensure_gui_app() -> QGuiApplication:
-    """The running Qt application, or a new offscreen one (command line, benchmarks)."""
-    app = QGuiApplication.instance()
-    if app is None:
-        app = QGuiApplication(["gearroom", "-platform", "offscreen"])
-    assert isinstance(app, QGuiApplication)
-    return app
 
 
 @lru_cache(maxsize=1)
@@ -56,7 +49,8 @@ def _family() -> str:
 
 
 def label_font(bold: bool) -> QFont:
-    font = QFont(_family())
+    font = QFont()
+    font.setFamilies([_family(), *FAMILIES])
     font.setPixelSize(_BASE_PX)
     font.setBold(bold)
     font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
@@ -73,6 +67,30 @@ class _Fonts:
         self.metrics = {bold: QFontMetricsF(font) for bold, font in self.fonts.items()}
 
 
+def _qrect(rect: Rect, x: float, y: float) -> QRectF:
+    return QRectF(x + rect.x, y + rect.y, rect.w, rect.h)
+
+
+def _module_image(matrix: tuple[tuple[bool, ...], ...]) -> QImage:
+    """A QR matrix as a 1-bit image, one pixel per module (dark = black)."""
+    size = len(matrix)
+    image = QImage(size, size, QImage.Format.Format_Mono)
+    image.setColorTable([QColor(Qt.GlobalColor.white).rgb(), QColor(Qt.GlobalColor.black).rgb()])
+    for row_index, row in enumerate(matrix):
+        for col_index, dark in enumerate(row):
+            image.setPixel(col_index, row_index, 1 if dark else 0)
+    return image
+
+
+def _bar_image(pattern: str) -> QImage:
+    """A Code128 pattern as a 1-bit image one pixel high, one pixel per module."""
+    image = QImage(len(pattern), 1, QImage.Format.Format_Mono)
+    image.setColorTable([QColor(Qt.GlobalColor.white).rgb(), QColor(Qt.GlobalColor.black).rgb()])
+    for index, module in enumerate(pattern):
+        image.setPixel(index, 0, 1 if module == "1" else 0)
+    return image
+
+
 def begin_mm(painter: QPainter, dots_per_inch: float) -> None:
     """Scale ``painter`` so that one unit is one millimetre on a device of this resolution."""
     scale = dots_per_inch / MM_PER_INCH
@@ -82,15 +100,13 @@ def begin_mm(painter: QPainter, dots_per_inch: float) -> None:
 def fitted_text(line: TextLine, fonts: _Fonts | None = None) -> tuple[str, float]:
     """The text and size (mm) that fit the line's box: smaller first, then elided."""
     metrics = (fonts or _Fonts()).metrics[line.bold]
-    natural = metrics.horizontalAdvance(line.text) / _BASE_PX  # width at 1 mm
+    text = one_line(line.text)
+    natural = metrics.horizontalAdvance(text) / _BASE_PX  # width at 1 mm
     size = line.size
     if natural * size > line.rect.w:
         size = max(MIN_LINE_TEXT_MM, min(size, line.rect.w / natural))
-    text = line.text
     if natural * size > line.rect.w:
-        text = metrics.elidedText(
-            line.text, Qt.TextElideMode.ElideRight, line.rect.w / size * _BASE_PX
-        )
+        text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, line.rect.w / size * _BASE_PX)
     return text, size
 
 
@@ -139,39 +155,16 @@ def paint_label(
             pen.setWidthF(1.0)
             painter.strokePath(frame, pen)
     painter.setPen(Qt.PenStyle.NoPen)
-    brush = QBrush(black)
 
-    # All dark modules as one path: no seams between neighbours when antialiased.
-    modules = QPainterPath()
-    modules.setFillRule(Qt.FillRule.WindingFill)
+    # Each code is one 1-bit image, a pixel per module, scaled without smoothing: every device
+    # (PDF viewer, printer, raster) maps whole modules to whole device pixels, so no module edge
+    # is ever drawn as a grey, anti-aliased or seamed fraction of a pixel.
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
     qr = layout.qr
-    module = qr.module
-    for row_index, row in enumerate(qr.matrix):
-        top = y + qr.rect.y + row_index * module
-        start = -1
-        for col_index, dark in enumerate((*row, False)):
-            if dark and start < 0:
-                start = col_index
-            elif not dark and start >= 0:
-                modules.addRect(
-                    QRectF(
-                        x + qr.rect.x + start * module, top, (col_index - start) * module, module
-                    )
-                )
-                start = -1
+    painter.drawImage(_qrect(qr.rect, x, y), _module_image(qr.matrix))
     if layout.code128 is not None:
         bars = layout.code128
-        for first, width in bar_runs(bars.pattern):
-            modules.addRect(
-                QRectF(
-                    x + bars.rect.x + first * bars.module,
-                    y + bars.rect.y,
-                    width * bars.module,
-                    bars.rect.h,
-                )
-            )
-    painter.fillPath(modules, brush)
-
+        painter.drawImage(_qrect(bars.rect, x, y), _bar_image(bars.pattern))
     painter.setPen(QPen(black))
     for line in layout.lines:
         _paint_text(painter, line, x, y, fonts)

@@ -22,9 +22,17 @@ from PySide6.QtGui import (
     QPen,
 )
 
-from gearroom.services.labels import LabelContent, LabelLayout, QrBlock, Rect, qr_matrix
-from gearroom.ui.labels.painter import begin_mm, paint_label
-from gearroom.ui.pdf_file import RESOLUTION, write_pdf_document
+from gearroom.render.labels.painter import begin_mm, paint_label
+from gearroom.render.pdf_file import RESOLUTION, write_pdf_document
+from gearroom.render.text import FAMILIES, one_line
+from gearroom.services.labels import (
+    QR_QUIET_MODULES,
+    LabelContent,
+    LabelLayout,
+    QrBlock,
+    Rect,
+    qr_matrix,
+)
 
 MARGIN_MM = 14.0
 DOTS_PER_MM = RESOLUTION / 25.4
@@ -44,7 +52,7 @@ def mm(value: float) -> float:
 
 def font(size: float, bold: bool = False) -> QFont:
     f = QFont()
-    f.setFamilies(["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica"])
+    f.setFamilies(FAMILIES)
     f.setPointSizeF(size)
     f.setBold(bold)
     return f
@@ -63,7 +71,7 @@ class Sheet:
 
     def __init__(self, writer: QPdfWriter, house_name: str, title: str, footer: str) -> None:
         self.writer = writer
-        self.house_name = house_name or "Gearroom"
+        self.house_name = one_line(house_name or "Gearroom")
         self.title = title
         self.footer = footer
         rect = writer.pageLayout().paintRectPixels(writer.resolution())
@@ -142,7 +150,7 @@ class Sheet:
                     QRectF(label_w, y + i * self.line, w - label_w, self.line),
                     int(Qt.AlignmentFlag.AlignVCenter),
                     self.metrics(self.body).elidedText(
-                        value, Qt.TextElideMode.ElideRight, w - label_w
+                        one_line(value), Qt.TextElideMode.ElideRight, w - label_w
                     ),
                 )
 
@@ -174,7 +182,7 @@ class Sheet:
                 align = (
                     Qt.AlignmentFlag.AlignRight if col.align_right else Qt.AlignmentFlag.AlignLeft
                 )
-                shown = fm.elidedText(value, Qt.TextElideMode.ElideRight, width - 2 * pad)
+                shown = fm.elidedText(one_line(value), Qt.TextElideMode.ElideRight, width - 2 * pad)
                 p.drawText(
                     QRectF(x + pad, y, width - 2 * pad, self.line),
                     int(align | Qt.AlignmentFlag.AlignVCenter),
@@ -276,18 +284,20 @@ class Sheet:
 
 
 def paint_qr(painter: QPainter, tag: str, x: float, y: float, size_mm: float) -> None:
-    """The QR code of ``tag`` with its top-left corner at (x, y) dots, ``size_mm`` wide.
+    """The QR code of ``tag`` in the ``size_mm`` square at (x, y) dots, its quiet zone included.
 
     Drawn by the label painter, so a sheet's code scans like a label's.
     """
     matrix = qr_matrix(tag)
-    module = size_mm / len(matrix)
+    module = size_mm / (len(matrix) + 2 * QR_QUIET_MODULES)
+    quiet = QR_QUIET_MODULES * module
+    side = len(matrix) * module
     layout = LabelLayout(
         content=LabelContent(tag),
         width=size_mm,
         height=size_mm,
         corner_radius=0.0,
-        qr=QrBlock(Rect(0.0, 0.0, size_mm, size_mm), module, matrix),
+        qr=QrBlock(Rect(quiet, quiet, side, side), module, matrix),
         code128=None,
         lines=(),
     )
