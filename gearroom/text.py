@@ -28,6 +28,10 @@ _SEARCH_LETTERS = str.maketrans(
 )
 
 
+#: Turkish i's, after case folding: İ folds to i + U+0307; ı has no capital of its own.
+_TURKISH_I = str.maketrans({"\u0307": None, "ı": "i"})
+
+
 def _is_accent(char: str) -> bool:
     """A mark search forgives: Latin, Greek and Cyrillic diacritics and Arabic vowel marks.
 
@@ -50,10 +54,12 @@ def name_key(text: str) -> str:
     """The key a name is looked up by: NFKC-normalised, case-folded, whitespace collapsed.
 
     ``name_key("ÉTÉ Øresund") == name_key("été øresund")``; the same on every engine because
-    it is computed here and stored, never by the database's own ``lower()``.
+    it is computed here and stored, never by the database's own ``lower()``. Turkish capitals
+    fold without a locale: "İ" (which case-folds to i + a combining dot) and the dotless "ı"
+    both to "i", so "İSTANBUL IŞIK" is "İstanbul Işık".
     """
-    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
-    return " ".join(folded.split())
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_TURKISH_I)
+    return " ".join(unicodedata.normalize("NFKC", folded).split())
 
 
 def search_fold(text: str) -> str:

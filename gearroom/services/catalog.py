@@ -15,7 +15,7 @@ from gearroom.errors import ConflictError, NotFoundError, ValidationError
 from gearroom.models import Asset, AssetStatus, Category, Location, LocationKind, TagKind
 from gearroom.services import history
 from gearroom.services.actor import Actor, Permission
-from gearroom.services.names import like_escape, same_name
+from gearroom.services.names import did_you_mean, like_escape, same_name
 from gearroom.services.tags import (
     ensure_tag_free,
     lookup_text,
@@ -73,8 +73,8 @@ def _category_by_name(session: Session, name: str) -> Category:
         select(Category).where(or_(same_name(Category, text), Category.prefix == text.upper()))
     )
     if category is None:
-        known = ", ".join(c.name for c in session.scalars(select(Category).order_by(Category.name)))
-        hint = f" Known categories: {known}." if known else " Run 'gearroom init' first."
+        known = list(session.scalars(select(Category.name).order_by(Category.name)))
+        hint = did_you_mean(text, known, "categories") if known else " Run 'gearroom init' first."
         raise NotFoundError(f"There is no category {text!r}.{hint}")
     return category
 
@@ -162,9 +162,9 @@ def _location_by_name(session: Session, name: str) -> Location:
         select(Location).where(or_(same_name(Location, text), Location.tag == normalize_tag(text)))
     )
     if loc is None:
-        known = ", ".join(session.scalars(select(Location.name).order_by(Location.name)))
+        known = session.scalars(select(Location.name).order_by(Location.name))
         raise NotFoundError(
-            f"There is no location {text!r}." + (f" Known locations: {known}." if known else "")
+            f"There is no location {text!r}." + did_you_mean(text, known, "locations")
         )
     return loc
 

@@ -50,9 +50,17 @@ def nearest_names(text: str, names: Iterable[str], limit: int = NEAREST) -> list
     return [by_key[k] for k in close]
 
 
-def did_you_mean(text: str, names: Iterable[str], limit: int = NEAREST) -> str:
-    """`` Did you mean 'A', 'B'?`` for the nearest names, or ``""`` when none is near."""
-    near = nearest_names(text, names, limit)
-    if not near:
-        return ""
-    return " Did you mean " + ", ".join(repr(n) for n in near) + "?"
+def did_you_mean(text: str, names: Iterable[str], kind: str = "", limit: int = NEAREST) -> str:
+    """`` Did you mean 'A', 'B'?`` for the nearest names.
+
+    When none is near and ``kind`` is given, the first few known ones instead
+    (`` Known categories: Audio, Camera, …``); never more than ``limit`` names.
+    """
+    every = list(names)
+    near = nearest_names(text, every, limit)
+    if near:
+        return " Did you mean " + ", ".join(repr(n) for n in near) + "?"
+    if kind and every:
+        more = ", …" if len(every) > limit else ""
+        return f" Known {kind}: {', '.join(every[:limit])}{more}."
+    return ""
