@@ -21,6 +21,7 @@ from gearroom.services import dashboard, resolver
 from gearroom.services.checkout import OutLine
 from gearroom.services.dashboard import Dashboard, InService
 from gearroom.services.reservations import ReservationView
+from gearroom.text import format_day
 from gearroom.ui.context import AppContext
 from gearroom.ui.models.records import RecordColumn
 from gearroom.ui.pages.base import Page
@@ -36,8 +37,8 @@ RESERVATION_COLUMNS: tuple[RecordColumn[ReservationView], ...] = (
     RecordColumn("Production", lambda r: r.production, 150),
 )
 WEEK_COLUMNS: tuple[RecordColumn[ReservationView], ...] = (
-    RecordColumn("From", lambda r: r.start.strftime("%a %d %b"), 86),
-    RecordColumn("To", lambda r: r.end.strftime("%a %d %b"), 86),
+    RecordColumn("From", lambda r: format_day(r.start), 86),
+    RecordColumn("To", lambda r: format_day(r.end), 86),
     RecordColumn("Production", lambda r: r.production, 220),
     RecordColumn("Tag", lambda r: r.tag, 80),
     RecordColumn("Item", lambda r: r.name, 170, stretch=True),
@@ -53,7 +54,7 @@ DUE_COLUMNS: tuple[RecordColumn[OutLine], ...] = (
 )
 OVERDUE_COLUMNS: tuple[RecordColumn[OutLine], ...] = (
     *DUE_COLUMNS,
-    RecordColumn("Due", lambda o: o.due_back.strftime("%a %d %b"), 92),
+    RecordColumn("Due", lambda o: format_day(o.due_back), 92),
 )
 SERVICE_COLUMNS: tuple[RecordColumn[InService], ...] = (
     RecordColumn("Tag", lambda i: i.tag, 86),

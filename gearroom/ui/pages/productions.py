@@ -25,6 +25,7 @@ from gearroom.errors import GearroomError
 from gearroom.services import productions, reservations
 from gearroom.services.productions import ProductionSummary, ProductionView
 from gearroom.services.reservations import ReservationView, Timeline
+from gearroom.text import format_day
 from gearroom.ui.context import AppContext
 from gearroom.ui.dialogs.production import ProductionDialog
 from gearroom.ui.dialogs.reservation import ReservationDialog
@@ -221,7 +222,7 @@ class ProductionsPage(Page):
         for b in (self.edit_button, self.reserve_button, self.print_button):
             b.setEnabled(pid is not None)
         start, end = self.week_start, self.week_start + timedelta(days=CHART_DAYS - 1)
-        self.week_label.setText(f"{start:%d %b} – {end:%d %b %Y}")
+        self.week_label.setText(f"{format_day(start, end, weekday=False)} – {end:%d %b %Y}")
 
         def load(s: Session) -> _Detail | Timeline:
             if pid is None:
@@ -254,7 +255,7 @@ class ProductionsPage(Page):
         if p.window_start:
             lines.append(f"Gear window: {_d(p.window_start)} to {_d(p.window_end)}")
         days = ", ".join(
-            f"{d.day:%a %d %b} {d.kind.value}"
+            f"{format_day(d.day)} {d.kind.value}"
             + (f" @ {d.location}" if d.location else "")
             + (f" {d.call_time:%H:%M}" if d.call_time else "")
             for d in p.days
