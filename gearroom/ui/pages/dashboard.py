@@ -27,6 +27,7 @@ from gearroom.ui.models.records import RecordColumn
 from gearroom.ui.pages.base import Page
 from gearroom.ui.widgets.desk_common import section_label
 from gearroom.ui.widgets.desk_table import DeskTable
+from gearroom.ui.widgets.empty_state import EMPTY_DASHBOARD, IMPORT, NEW_ITEM, EmptyState
 
 T = TypeVar("T")
 
@@ -114,6 +115,9 @@ class DashboardPage(Page):
         )
         self.this_week: DeskTable[ReservationView] = DeskTable(
             WEEK_COLUMNS, lambda r: r.id, self._open_reservation
+        )
+        EmptyState.over(
+            self.this_week, "Nothing booked this week", EMPTY_DASHBOARD, IMPORT, NEW_ITEM
         )
         self.sections = {
             "going_out": _Section("Going out today", self.going_out),

@@ -35,6 +35,7 @@ from gearroom.ui.sheets import production_sheet_data, write_production_sheet
 from gearroom.ui.widgets.availability_timeline import AvailabilityTimeline
 from gearroom.ui.widgets.desk_common import default_page_size, section_label
 from gearroom.ui.widgets.desk_table import DeskTable
+from gearroom.ui.widgets.empty_state import EMPTY_PRODUCTIONS, EmptyState, NextStep
 
 FILTERS = ("Current and upcoming", "Current", "Upcoming", "Past", "All")
 #: The chart shows this week and the next.
@@ -104,6 +105,12 @@ class ProductionsPage(Page):
         )
         self.list.selectionModel().currentRowChanged.connect(lambda *_: self.show_selected())
         self.new_button = QPushButton("New production…")
+        EmptyState.over(
+            self.list,
+            "No productions yet",
+            EMPTY_PRODUCTIONS,
+            NextStep("New production…", self.new_button.click),
+        )
         self.new_button.clicked.connect(self.new_production)
         self.edit_button = QPushButton("Edit…")
         self.edit_button.clicked.connect(self.edit_production)
