@@ -20,12 +20,13 @@ The steps, shared by the ``gearroom import`` command and the import wizard:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -55,8 +56,10 @@ from gearroom.services.import_files import (
     sniff_delimiter,
     unescape_cell,
 )
+from gearroom.services.names import nearest_names
 from gearroom.services.tags import normalize_tag, validate_prefix, validate_tag
 from gearroom.services.validation import clean_text
+from gearroom.text import name_key
 
 #: Mapping value of a column that is not imported.
 IGNORE = ""
@@ -125,7 +128,10 @@ FIELDS: dict[ImportKind, tuple[TargetField, ...]] = {
             "Purchase value",
             synonyms=("purchase cost", "cost", "price", "value", "purchase price"),
         ),
-        TargetField("status", "Status", synonyms=("state",)),
+        TargetField("status", "Status", synonyms=("state", "status label")),
+        TargetField(
+            "custodian", "Checked out to", synonyms=("checked out to", "custodian", "custody")
+        ),
         TargetField("notes", "Notes", max_length=_TEXT_NOTES, synonyms=("note", "comments")),
     ),
     ImportKind.STOCK: (
@@ -200,6 +206,8 @@ class Preset:
     description: str
     columns: dict[str, str]
     date_order: str = "mdy"
+    #: The export's own status labels and the Gearroom status each stands for.
+    statuses: dict[str, str] = field(default_factory=dict)
 
     def mapping_for(self, headers: Sequence[str]) -> dict[str, str]:
         by_norm = {_norm(k): v for k, v in self.columns.items()}
@@ -220,6 +228,7 @@ def _load_preset(path: Path) -> Preset:
             description=str(raw.get("description", "")),
             columns={str(k): str(v) for k, v in raw["columns"].items()},
             date_order=str(raw.get("date_order", "mdy")),
+            statuses={str(k): str(v) for k, v in raw.get("statuses", {}).items()},
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ImportFileError(f"The import preset {path.name} is broken ({exc}).") from exc
@@ -428,6 +437,52 @@ class RowResult:
     tag: str
     name: str
     problems: tuple[Problem, ...] = ()
+    #: Who had the item in the old system, when custody is reported rather than imported.
+    custodian: str = ""
+
+
+#: What a problem message tells a person to do, in the wizard and on the command line.
+WIZARD_REMEDIES = {
+    "create_categories": "tick 'create missing categories'",
+    "update_existing": "tick 'update existing'",
+    "map_status": "map it to a Gearroom status on the mapping page",
+}
+CLI_REMEDIES = {
+    "create_categories": "add --create-categories",
+    "update_existing": "add --update-existing",
+    "map_status": "add --map-status 'VALUE=STATUS'",
+}
+
+#: The Gearroom statuses an import can set, by the words people write for them.
+STATUS_CHOICES = ("available", "in_service", "lost", "retired")
+
+
+def status_map(
+    preset: Preset | None, pairs: Iterable[str] = (), kind: ImportKind = ImportKind.ASSETS
+) -> dict[str, str]:
+    """The preset's status labels and ``VALUE=STATUS`` pairs (which win), checked."""
+    out = {name_key(k): v for k, v in (preset.statuses if preset else {}).items()}
+    for pair in pairs:
+        value, sep, status = pair.partition("=")
+        wanted = "_".join(status.strip().lower().replace("_", " ").split())
+        if not sep or not value.strip() or wanted not in STATUS_CHOICES:
+            raise ValidationError(
+                f"--map-status wants VALUE=STATUS with STATUS one of {', '.join(STATUS_CHOICES)}"
+                f" (got {pair!r}).",
+                field="status_map",
+            )
+        out[name_key(value)] = wanted
+    return out
+
+
+@functools.cache
+def known_status_labels() -> dict[str, str]:
+    """Every shipped preset's status labels (Snipe-IT's "Ready to Deploy", CHEQROOM's
+    "Under repair"…) by folded label: any file that uses them is understood."""
+    out: dict[str, str] = {}
+    for preset in list_presets(ImportKind.ASSETS):
+        out.update(status_map(preset))
+    return out
 
 
 @dataclass(frozen=True)
@@ -439,6 +494,10 @@ class ImportOptions:
     update_existing: bool = False
     create_categories: bool = False
     date_order: str = "mdy"
+    #: The file's own status values → Gearroom statuses (a preset's labels, then the user's).
+    status_map: Mapping[str, str] = field(default_factory=dict)
+    #: How problems name a remedy: the wizard's check boxes, or the command line's options.
+    remedies: Mapping[str, str] = field(default_factory=lambda: WIZARD_REMEDIES)
 
 
 @dataclass(frozen=True)
@@ -454,6 +513,11 @@ class ImportReport:
     committed: bool = False
     encoding: str = ""
     delimiter: str = ""
+
+    @property
+    def custody(self) -> list[RowResult]:
+        """Rows that were checked out to someone in the old system (reported)."""
+        return [r for r in self.rows if r.custodian]
 
     @property
     def problems(self) -> list[Problem]:
@@ -480,6 +544,11 @@ class ImportReport:
             text += f"; new categories: {', '.join(self.new_categories)}"
         if self.new_locations:
             text += f"; new locations: {', '.join(self.new_locations)}"
+        if self.custody:
+            text += (
+                f"; {len(self.custody)} item(s) were checked out in the old system and arrive "
+                "as available"
+            )
         return text
 
     def to_json(self) -> dict[str, Any]:
@@ -500,6 +569,7 @@ class ImportReport:
                     "action": r.action,
                     "tag": r.tag,
                     "name": r.name,
+                    **({"custodian": r.custodian} if r.custodian else {}),
                     "problems": [
                         {"line": p.line, "column": p.column, "message": p.message}
                         for p in r.problems
@@ -612,12 +682,12 @@ class _Importer:
 
     def _load_lookups(self) -> None:
         for cat in catalog.list_categories(self.session):
-            self.categories[cat.name.lower()] = cat
-            self.categories[cat.prefix.lower()] = cat
+            self.categories[name_key(cat.name)] = cat
+            self.categories[name_key(cat.prefix)] = cat
             self.prefixes.add(cat.prefix)
         for loc in catalog.list_locations(self.session):
-            self.locations[loc.name.lower()] = loc.name
-            self.locations[loc.tag.lower()] = loc.name
+            self.locations[name_key(loc.name)] = loc.name
+            self.locations[name_key(loc.tag)] = loc.name
 
     # ------------------------------------------------------------------ cells
 
@@ -690,8 +760,9 @@ class _Importer:
     def refuse_existing(self, row: SourceRow, key: str, entry: Tag, wanted: TagKind) -> Problem:
         if entry.kind is wanted:
             why = (
-                f"The tag {entry.tag} exists already ({entry.kind.value}); tick "
-                "'update existing' to update it from this row, or give the row another tag."
+                f"The tag {entry.tag} exists already ({entry.kind.value}); "
+                f"{self.options.remedies['update_existing']} to update it from this row, or give "
+                "the row another tag."
             )
         else:
             why = (
@@ -704,17 +775,19 @@ class _Importer:
         """The category's name; an unknown one is created (when allowed) or reported."""
         if not value:
             return ""
-        found = self.categories.get(value.lower())
+        found = self.categories.get(name_key(value))
         if found is not None:
             return found.name
         if not self.options.create_categories:
-            known = ", ".join(sorted({c.name for c in self.categories.values()})) or "none"
+            known = sorted({c.name for c in self.categories.values()})
+            near = nearest_names(value, known)
+            hint = f"did you mean {', '.join(near)}?" if near else f"known: {', '.join(known[:5])}"
             problems.append(
                 self.problem(
                     row,
                     "category",
-                    f"There is no category {value!r}; tick 'create missing categories' or use "
-                    f"one of: {known}.",
+                    f"There is no category {value!r}; {self.options.remedies['create_categories']}"
+                    f" or use one of the house's ({hint}).",
                 )
             )
             return ""
@@ -722,30 +795,32 @@ class _Importer:
 
     def ensure_category(self, row: SourceRow, name: str) -> None:
         """Create a missing category (inside the row's savepoint)."""
-        if not name or name.lower() in self.categories:
+        if not name or name_key(name) in self.categories:
             return
         prefix = derive_prefix(name, self.prefixes)
         try:
             view = catalog.create_category(self.session, self.actor, name, prefix)
         except GearroomError as exc:
             raise _RowFailed([self.problem(row, "category", str(exc))]) from exc
-        self.categories[view.name.lower()] = view
-        self.categories[view.prefix.lower()] = view
+        self.categories[name_key(view.name)] = view
+        self.categories[name_key(view.prefix)] = view
         self.prefixes.add(view.prefix)
         self.new_categories.append(f"{view.name} ({view.prefix})")
 
     def ensure_location(self, row: SourceRow, name: str) -> str | None:
         if not name:
             return None
-        found = self.locations.get(name.lower()) or self.locations.get(normalize_tag(name).lower())
+        found = self.locations.get(name_key(name)) or self.locations.get(
+            name_key(normalize_tag(name))
+        )
         if found is not None:
             return found
         try:
             view = catalog.create_location(self.session, self.actor, name)
         except GearroomError as exc:
             raise _RowFailed([self.problem(row, "location", str(exc))]) from exc
-        self.locations[view.name.lower()] = view.name
-        self.locations[view.tag.lower()] = view.name
+        self.locations[name_key(view.name)] = view.name
+        self.locations[name_key(view.tag)] = view.name
         self.new_locations.append(view.name)
         return view.name
 
@@ -861,7 +936,10 @@ class _Importer:
 
         result = self.guarded(row, work, problems)
         return replace(
-            result, name=result.name or name, tag=result.tag or values.get("tag", "")[:40]
+            result,
+            name=result.name or name,
+            tag=result.tag or values.get("tag", "")[:40],
+            custodian=values.get("custodian", "") if not result.problems else "",
         )
 
     def apply_status(self, tag: str, status: AssetStatus) -> None:
@@ -873,7 +951,9 @@ class _Importer:
     def status_value(
         self, row: SourceRow, values: Mapping[str, str], problems: list[Problem]
     ) -> AssetStatus | None:
-        raw = " ".join(values.get("status", "").lower().replace("_", " ").split())
+        key = name_key(values.get("status", ""))
+        mapped = self.options.status_map.get(key) or known_status_labels().get(key)
+        raw = " ".join((mapped or values.get("status", "")).lower().replace("_", " ").split())
         if not raw:
             return None
         if raw in _STATUS_WORDS:
@@ -883,7 +963,8 @@ class _Importer:
                 row,
                 "status",
                 f"Status {values['status']!r} is not one of available, in service, lost, "
-                "retired (reserved and out come from bookings and are imported as available).",
+                "retired (reserved and out come from bookings and are imported as available); "
+                f"{self.options.remedies['map_status']}.",
             )
         )
         return None
@@ -932,7 +1013,7 @@ class _Importer:
         }
         if not raw:
             return {}
-        view = self.categories.get(category.lower()) if category else None
+        view = self.categories.get(name_key(category)) if category else None
         specs = {f.key: f for f in view.fields} if view else {}
         out: dict[str, Any] = {}
         for key, value in raw.items():
@@ -977,12 +1058,12 @@ class _Importer:
         if entry is not None and not (self.options.update_existing and entry.kind is TagKind.STOCK):
             problems.append(self.refuse_existing(row, "tag", entry, TagKind.STOCK))
         if name and entry is None:
-            earlier = self.seen_names.get(name.lower())
+            earlier = self.seen_names.get(name_key(name))
             if earlier is not None:
                 problems.append(
                     self.problem(row, "name", f"{name!r} is on line {earlier} of the file too.")
                 )
-            self.seen_names[name.lower()] = row.line
+            self.seen_names[name_key(name)] = row.line
 
         def work() -> tuple[str, str, str]:
             self.ensure_category(row, category)
