@@ -44,7 +44,7 @@ def _print_report(report: ImportReport) -> None:
     for row in report.custody:
         click.echo(
             f"  line {row.line:>5}  custody    {row.tag} was checked out to {row.custodian} in "
-            "the old system; it arrives as available (check it out again here)"
+            "the old system; it arrives as available (--custody checkout checks it out here)"
         )
     click.echo(report.summary())
 
@@ -62,6 +62,7 @@ def _import(kind: ImportKind, path: Path, opts: dict[str, Any]) -> None:
         create_categories=opts["create_categories"],
         date_order=opts["date_order"] or (preset.date_order if preset else "mdy"),
         status_map=importer.status_map(preset, opts["map_status"]),
+        custody=opts["custody"],
         remedies=importer.CLI_REMEDIES,
     )
     signature = importer.source_signature(kind, table.headers, preset.name if preset else None)
@@ -123,6 +124,15 @@ def _import_command(kind: ImportKind) -> click.Command:
         metavar="VALUE=STATUS",
         help="Read the file's status VALUE as STATUS (available, in_service, lost, retired); "
         "repeat for each value. The preset already maps its system's labels.",
+    )
+    @click.option(
+        "--custody",
+        type=click.Choice(["report", "checkout"]),
+        default="report",
+        show_default=True,
+        help="Items the file says are checked out (Checked Out To, Custodian): 'checkout' "
+        "checks them out here to those people (created when missing); 'report' lists each "
+        "such row and imports the item as available.",
     )
     @click.option(
         "--update-existing",

@@ -40,7 +40,7 @@ from gearroom.errors import GearroomError, NotFoundError, ValidationError
 from gearroom.models import AssetStatus, PersonRole, Tag, TagKind
 from gearroom.models.catalog import TAG_LENGTH
 from gearroom.paths import resources_dir
-from gearroom.services import catalog, history, kits, people, stock
+from gearroom.services import catalog, history, import_custody, kits, people, stock
 from gearroom.services.actor import Actor, Permission
 from gearroom.services.catalog import AssetDraft
 from gearroom.services.import_files import (
@@ -496,6 +496,9 @@ class ImportOptions:
     date_order: str = "mdy"
     #: The file's own status values → Gearroom statuses (a preset's labels, then the user's).
     status_map: Mapping[str, str] = field(default_factory=dict)
+    #: Custody columns: ``report`` each row that was checked out in the old system, or
+    #: ``checkout`` it here to that person (:mod:`gearroom.services.import_custody`).
+    custody: str = "report"
     #: How problems name a remedy: the wizard's check boxes, or the command line's options.
     remedies: Mapping[str, str] = field(default_factory=lambda: WIZARD_REMEDIES)
 
@@ -678,6 +681,7 @@ class _Importer:
         self.new_locations: list[str] = []
         self.seen_tags: dict[str, int] = {}
         self.seen_names: dict[str, int] = {}
+        self.custody_tag: str | None = None
         self._load_lookups()
 
     def _load_lookups(self) -> None:
@@ -888,6 +892,7 @@ class _Importer:
         purchase_date = self.date_value(row, values, "purchase_date", problems)
         purchase_value = self.money_value(row, values, "purchase_value", problems)
         status = self.status_value(row, values, problems)
+        custodian = self.text(row, values, "custodian", problems)
         attributes = self.attribute_values(row, values, category, problems)
         entry = self.existing(tag)
         if entry is not None and not (self.options.update_existing and entry.kind is TagKind.ASSET):
@@ -913,6 +918,7 @@ class _Importer:
                 after = catalog.update_asset(self.session, self.actor, tag, changes)
                 if status is not None and status is not after.status:
                     self.apply_status(after.tag, status)
+                self.apply_custody(after.tag, custodian)
                 same = replace(after, updated_at=before.updated_at) == before
                 return ("unchanged" if same else "update"), after.tag, after.name
             view = catalog.create_asset(
@@ -932,6 +938,7 @@ class _Importer:
             )
             if status is not None:
                 self.apply_status(view.tag, status)
+            self.apply_custody(view.tag, custodian)
             return "create", view.tag, view.name
 
         result = self.guarded(row, work, problems)
@@ -939,8 +946,27 @@ class _Importer:
             result,
             name=result.name or name,
             tag=result.tag or values.get("tag", "")[:40],
-            custodian=values.get("custodian", "") if not result.problems else "",
+            custodian=custodian if self.reports_custody and not result.problems else "",
         )
+
+    @property
+    def reports_custody(self) -> bool:
+        return self.options.custody != "checkout"
+
+    def apply_custody(self, tag: str, custodian: str) -> None:
+        """Check the item out to who had it in the old system (custody imported)."""
+        if not custodian or self.reports_custody or self.custody_tag is None:
+            return
+        import_custody.check_out_to(self.session, self.actor, tag, custodian, self.custody_tag)
+
+    def prepare_custody(self) -> None:
+        """Before the rows (outside their savepoints): the production custody goes out for."""
+        if self.reports_custody or self.kind is not ImportKind.ASSETS:
+            return
+        if any(self.values(row).get("custodian") for row in self.table.rows):
+            self.custody_tag = import_custody.custody_production(
+                self.session, self.actor, self.table.name
+            )
 
     def apply_status(self, tag: str, status: AssetStatus) -> None:
         if status is AssetStatus.RETIRED:
@@ -1319,6 +1345,7 @@ class _Importer:
             ImportKind.STOCK: self.stock_row,
             ImportKind.PEOPLE: self.person_row,
         }[self.kind]
+        self.prepare_custody()
         results = []
         for done, row in enumerate(rows):
             if done % 25 == 0:
@@ -1354,6 +1381,8 @@ def run_import(
     """
     kind = ImportKind(kind)
     opts = options or ImportOptions()
+    if opts.custody not in import_custody.CUSTODY_CHOICES:
+        raise ValidationError("Custody is imported (checkout) or reported (report).")
     if opts.date_order not in ("mdy", "dmy"):
         raise ValidationError("The date order is mdy (US) or dmy.", field="date_order")
     actor.require(

@@ -43,9 +43,7 @@ def test_every_page_with_a_table_says_what_to_do_next(qtbot, context):
             window.grab().save(str(SHOTS / f"empty-{kind.__name__}.png"))
 
 
-def test_the_hint_goes_when_gear_arrives_and_stays_away_while_searching(
-    qtbot, context, add_asset
-):
+def test_the_hint_goes_when_gear_arrives_and_stays_away_while_searching(qtbot, context, add_asset):
     page = InventoryPage(context)
     qtbot.addWidget(page)
     page.resize(1000, 600)
