@@ -41,6 +41,11 @@ def _print_report(report: ImportReport) -> None:
         for problem in row.problems:
             column = f"[{problem.column}] " if problem.column else ""
             click.echo(f"      {column}{problem.message}")
+    for row in report.custody:
+        click.echo(
+            f"  line {row.line:>5}  custody    {row.tag} was checked out to {row.custodian} in "
+            "the old system; it arrives as available (--custody checkout checks it out here)"
+        )
     click.echo(report.summary())
 
 
@@ -56,6 +61,9 @@ def _import(kind: ImportKind, path: Path, opts: dict[str, Any]) -> None:
         update_existing=opts["update_existing"],
         create_categories=opts["create_categories"],
         date_order=opts["date_order"] or (preset.date_order if preset else "mdy"),
+        status_map=importer.status_map(preset, opts["map_status"]),
+        custody=opts["custody"],
+        remedies=importer.CLI_REMEDIES,
     )
     signature = importer.source_signature(kind, table.headers, preset.name if preset else None)
     dry_run = bool(opts["dry_run"])
@@ -96,7 +104,11 @@ def _import(kind: ImportKind, path: Path, opts: dict[str, Any]) -> None:
 def _import_command(kind: ImportKind) -> click.Command:
     @click.command(kind.value)
     @click.argument("path", metavar="FILE", type=click.Path(exists=True, path_type=Path))
-    @click.option("--preset", help="Column names of a known export: snipe-it, cheqroom, generic.")
+    @click.option(
+        "--preset",
+        help="Column names and status labels of a known export: snipe-it, cheqroom, shelf, "
+        "generic.",
+    )
     @click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
     @click.option(
         "--map",
@@ -104,6 +116,23 @@ def _import_command(kind: ImportKind) -> click.Command:
         multiple=True,
         metavar="COLUMN=FIELD",
         help="Map a column to a field (COLUMN= ignores it); remembered for this source.",
+    )
+    @click.option(
+        "--map-status",
+        "map_status",
+        multiple=True,
+        metavar="VALUE=STATUS",
+        help="Read the file's status VALUE as STATUS (available, in_service, lost, retired); "
+        "repeat for each value. The preset already maps its system's labels.",
+    )
+    @click.option(
+        "--custody",
+        type=click.Choice(["report", "checkout"]),
+        default="report",
+        show_default=True,
+        help="Items the file says are checked out (Checked Out To, Custodian): 'checkout' "
+        "checks them out here to those people (created when missing); 'report' lists each "
+        "such row and imports the item as available.",
     )
     @click.option(
         "--update-existing",

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, Enum, MetaData, TypeDecorator
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import JSON, DateTime, Enum, MetaData, String, TypeDecorator, event
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.engine.default import DefaultExecutionContext
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
+
+from gearroom.text import name_key
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -64,3 +68,42 @@ class Base(DeclarativeBase):
         datetime: UTCDateTime(),
         dict[str, Any]: JSON(),
     }
+
+
+#: A derived key: the columns it is computed from and how.
+KeySpec = tuple[tuple[str, ...], Callable[..., str]]
+
+
+def _derive(spec: KeySpec, values: Callable[[str], object]) -> str:
+    sources, fold = spec
+    return str(fold(*(str(values(name) or "") for name in sources)))
+
+
+def derived_key(
+    *sources: str, fold: Callable[..., str] = name_key, type_: Any = None, index: bool = True
+) -> Mapped[str]:
+    """A column kept equal to ``fold(*sources)`` by Python, the same on every engine.
+
+    Core inserts (bulk loads included) compute it as a column default from the row's own
+    values; ORM inserts and updates through :func:`_keep_keys`. Register the spec in the
+    class's ``__derived_keys__`` so updates recompute it.
+    """
+
+    def default(context: DefaultExecutionContext) -> str:
+        params: dict[str, Any] = context.get_current_parameters()  # type: ignore[no-untyped-call]
+        return _derive((sources, fold), lambda name: params.get(name))
+
+    return mapped_column(
+        type_ if type_ is not None else String(200), default=default, index=index or None
+    )
+
+
+def _keep_keys(mapper: Mapper[Any], connection: Connection, target: Any) -> None:
+    for column, spec in getattr(type(target), "__derived_keys__", {}).items():
+        value = _derive(spec, lambda name: getattr(target, name, None))
+        if getattr(target, column, None) != value:
+            setattr(target, column, value)
+
+
+event.listen(Base, "before_insert", _keep_keys, propagate=True)
+event.listen(Base, "before_update", _keep_keys, propagate=True)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     CheckConstraint,
-    Computed,
     Date,
     ForeignKey,
     Index,
@@ -22,10 +21,21 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from gearroom.models.base import Base, named_enum, utcnow
+from gearroom.models.base import Base, KeySpec, derived_key, named_enum, utcnow
+from gearroom.text import name_key, search_fold
 
 TAG_LENGTH = 32
-ASSET_SEARCH_TEXT = "lower(tag || ' ' || name || ' ' || make || ' ' || model || ' ' || serial)"
+#: The columns search-as-you-type matches, folded into ``Asset.search_text``.
+ASSET_SEARCH_COLUMNS = ("tag", "name", "make", "model", "serial")
+
+
+def asset_search_text(*values: str) -> str:
+    """What search matches for an asset: its searchable columns, case and accents folded."""
+    return search_fold(" ".join(values))
+
+
+#: Every named thing is looked up by its name's key (:func:`gearroom.text.name_key`).
+NAME_KEY: dict[str, KeySpec] = {"name_key": (("name",), name_key)}
 
 
 class TagKind(enum.StrEnum):
@@ -94,10 +104,13 @@ class Tag(Base):
 class Category(TimestampMixin, Base):
     """A kind of gear with its tag prefix and the extra fields its items carry."""
 
+    __derived_keys__: ClassVar[dict[str, KeySpec]] = NAME_KEY
+
     __tablename__ = "categories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
+    name_key: Mapped[str] = derived_key("name")
     prefix: Mapped[str] = mapped_column(String(8), unique=True)
     # The extra fields its items carry: [{"key", "label", "type": text|int|float, "unit"}].
     fields: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
@@ -108,11 +121,14 @@ class Category(TimestampMixin, Base):
 class Location(TimestampMixin, Base):
     """A shelf, bay, room, cage or truck."""
 
+    __derived_keys__: ClassVar[dict[str, KeySpec]] = NAME_KEY
+
     __tablename__ = "locations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tag: Mapped[str] = mapped_column(String(TAG_LENGTH), unique=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
+    name_key: Mapped[str] = derived_key("name")
     kind: Mapped[LocationKind] = mapped_column(
         named_enum(LocationKind, "location_kind"), default=LocationKind.SHELF
     )
@@ -121,6 +137,10 @@ class Location(TimestampMixin, Base):
 
 class Asset(TimestampMixin, Base):
     """One serialized item: a camera body, a lens, a light head, a drone."""
+
+    __derived_keys__: ClassVar[dict[str, KeySpec]] = {
+        "search_text": (ASSET_SEARCH_COLUMNS, asset_search_text)
+    }
 
     __tablename__ = "assets"
 
@@ -139,9 +159,11 @@ class Asset(TimestampMixin, Base):
     purchase_value: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     notes: Mapped[str] = mapped_column(Text, default="")
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    #: What search-as-you-type matches: the database keeps it (a generated column), so rows
-    #: written by any means are found.
-    search_text: Mapped[str] = mapped_column(Text, Computed(ASSET_SEARCH_TEXT))
+    #: What search-as-you-type matches, case and accents folded in Python (the same on every
+    #: engine); kept by every insert (Core included) and every ORM update.
+    search_text: Mapped[str] = derived_key(
+        *ASSET_SEARCH_COLUMNS, fold=asset_search_text, type_=Text(), index=False
+    )
 
     category: Mapped[Category] = relationship(lazy="joined", innerjoin=True)
     location: Mapped[Location | None] = relationship(lazy="joined")
@@ -162,11 +184,14 @@ class Asset(TimestampMixin, Base):
 class StockItem(TimestampMixin, Base):
     """Bulk, counted things: V-mount batteries, SDI cables, CFexpress cards."""
 
+    __derived_keys__: ClassVar[dict[str, KeySpec]] = NAME_KEY
+
     __tablename__ = "stock_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tag: Mapped[str] = mapped_column(String(TAG_LENGTH), unique=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    name_key: Mapped[str] = derived_key("name")
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
     location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="SET NULL"))
     quantity: Mapped[int] = mapped_column(default=0)
@@ -183,11 +208,14 @@ class StockItem(TimestampMixin, Base):
 class Kit(TimestampMixin, Base):
     """A named case or package with its own tag; holds assets, stock and other kits."""
 
+    __derived_keys__: ClassVar[dict[str, KeySpec]] = NAME_KEY
+
     __tablename__ = "kits"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tag: Mapped[str] = mapped_column(String(TAG_LENGTH), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = derived_key("name")
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("kits.id", ondelete="SET NULL"))
     location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="SET NULL"))
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -246,10 +274,13 @@ class KitStock(Base):
 class Person(TimestampMixin, Base):
     """Crew and client contacts; a custodian signs for gear with a badge tag."""
 
+    __derived_keys__: ClassVar[dict[str, KeySpec]] = NAME_KEY
+
     __tablename__ = "people"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = derived_key("name")
     badge: Mapped[str] = mapped_column(String(TAG_LENGTH), unique=True)
     role: Mapped[PersonRole] = mapped_column(
         named_enum(PersonRole, "person_role"), default=PersonRole.CREW

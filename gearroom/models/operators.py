@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from gearroom.models.base import Base, named_enum
-from gearroom.models.catalog import Person, TimestampMixin
+from gearroom.models.base import Base, KeySpec, derived_key, named_enum
+from gearroom.models.catalog import NAME_KEY, Person, TimestampMixin
 
 
 class Role(enum.StrEnum):
@@ -23,10 +24,13 @@ class Role(enum.StrEnum):
 class Operator(TimestampMixin, Base):
     """Someone who signs in: admin, staff or assistant. A linked person's badge switches to them."""
 
+    __derived_keys__: ClassVar[dict[str, KeySpec]] = NAME_KEY
+
     __tablename__ = "operators"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(60), unique=True)
+    name_key: Mapped[str] = derived_key("name")
     display_name: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[Role] = mapped_column(named_enum(Role, "operator_role"))
     # scrypt$N$r$p$salt$hash — never the PIN itself.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, time
+from typing import ClassVar
 
 from sqlalchemy import (
     CheckConstraint,
@@ -27,8 +28,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from gearroom.models.base import Base, named_enum, utcnow
-from gearroom.models.catalog import TAG_LENGTH, Asset, Kit, Person, StockItem, TimestampMixin
+from gearroom.models.base import Base, KeySpec, derived_key, named_enum, utcnow
+from gearroom.models.catalog import (
+    NAME_KEY,
+    TAG_LENGTH,
+    Asset,
+    Kit,
+    Person,
+    StockItem,
+    TimestampMixin,
+)
 
 
 class ShootDayKind(enum.StrEnum):
@@ -53,11 +62,14 @@ class ReturnCondition(enum.StrEnum):
 class Production(TimestampMixin, Base):
     """A client job: its shoot days set the window its gear is booked for."""
 
+    __derived_keys__: ClassVar[dict[str, KeySpec]] = NAME_KEY
+
     __tablename__ = "productions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tag: Mapped[str] = mapped_column(String(TAG_LENGTH), unique=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    name_key: Mapped[str] = derived_key("name")
     client: Mapped[str] = mapped_column(String(200), default="")
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     notes: Mapped[str] = mapped_column(Text, default="")

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from gearroom.errors import ConflictError, NotFoundError, ValidationError
@@ -52,6 +52,7 @@ from gearroom.models import (
 )
 from gearroom.services import history
 from gearroom.services.actor import Actor, Permission
+from gearroom.services.names import same_name
 from gearroom.services.tags import normalize_tag
 from gearroom.services.validation import parse_int
 
@@ -718,7 +719,7 @@ def production_id_by_key(session: Session, key: str) -> int:
     text = key.strip()
     found = session.scalar(
         select(Production.id).where(
-            or_(Production.tag == normalize_tag(text), func.lower(Production.name) == text.lower())
+            or_(Production.tag == normalize_tag(text), same_name(Production, text))
         )
     )
     if found is None:

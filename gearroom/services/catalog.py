@@ -15,6 +15,8 @@ from gearroom.errors import ConflictError, NotFoundError, ValidationError
 from gearroom.models import Asset, AssetStatus, Category, Location, LocationKind, TagKind
 from gearroom.services import history
 from gearroom.services.actor import Actor, Permission
+from gearroom.services.names import did_you_mean, same_name
+from gearroom.services.names import like_escape as like_escape  # benchmarks use it here
 from gearroom.services.tags import (
     ensure_tag_free,
     lookup_text,
@@ -27,6 +29,7 @@ from gearroom.services.tags import (
     validate_tag,
 )
 from gearroom.services.validation import clean_text, parse_date, parse_money
+from gearroom.text import search_fold
 
 FIELD_TYPES = ("text", "int", "float")
 
@@ -68,13 +71,11 @@ def list_categories(session: Session) -> list[CategoryView]:
 def _category_by_name(session: Session, name: str) -> Category:
     text = lookup_text(name)
     category = session.scalar(
-        select(Category).where(
-            or_(func.lower(Category.name) == text.lower(), Category.prefix == text.upper())
-        )
+        select(Category).where(or_(same_name(Category, text), Category.prefix == text.upper()))
     )
     if category is None:
-        known = ", ".join(c.name for c in session.scalars(select(Category).order_by(Category.name)))
-        hint = f" Known categories: {known}." if known else " Run 'gearroom init' first."
+        known = list(session.scalars(select(Category.name).order_by(Category.name)))
+        hint = did_you_mean(text, known, "categories") if known else " Run 'gearroom init' first."
         raise NotFoundError(f"There is no category {text!r}.{hint}")
     return category
 
@@ -112,7 +113,7 @@ def create_category(
     actor.require(Permission.CATALOG, "add categories")
     clean_name = clean_text(name, "name", max_length=80, required=True)
     clean_prefix = validate_prefix(prefix)
-    if session.scalar(select(Category.id).where(func.lower(Category.name) == clean_name.lower())):
+    if session.scalar(select(Category.id).where(same_name(Category, clean_name))):
         raise ConflictError(f"There is a category called {clean_name} already.")
     if session.scalar(select(Category.id).where(Category.prefix == clean_prefix)):
         raise ConflictError(f"The tag prefix {clean_prefix} belongs to another category.")
@@ -159,14 +160,12 @@ def list_locations(session: Session) -> list[LocationView]:
 def _location_by_name(session: Session, name: str) -> Location:
     text = lookup_text(name)
     loc = session.scalar(
-        select(Location).where(
-            or_(func.lower(Location.name) == text.lower(), Location.tag == normalize_tag(text))
-        )
+        select(Location).where(or_(same_name(Location, text), Location.tag == normalize_tag(text)))
     )
     if loc is None:
-        known = ", ".join(session.scalars(select(Location.name).order_by(Location.name)))
+        known = session.scalars(select(Location.name).order_by(Location.name))
         raise NotFoundError(
-            f"There is no location {text!r}." + (f" Known locations: {known}." if known else "")
+            f"There is no location {text!r}." + did_you_mean(text, known, "locations")
         )
     return loc
 
@@ -181,7 +180,7 @@ def create_location(
 ) -> LocationView:
     actor.require(Permission.CATALOG, "add locations")
     clean_name = clean_text(name, "name", max_length=120, required=True)
-    if session.scalar(select(Location.id).where(func.lower(Location.name) == clean_name.lower())):
+    if session.scalar(select(Location.id).where(same_name(Location, clean_name))):
         raise ConflictError(f"There is a location called {clean_name} already.")
     clean_tag = validate_tag(tag) if tag else next_tag_with_prefix(session, "LOC")
     ensure_tag_free(session, clean_tag)
@@ -556,16 +555,11 @@ def retire_asset(session: Session, actor: Actor, tag: str, reason: str) -> Asset
     return _asset_view(asset)
 
 
-def like_escape(text: str) -> str:
-    """``text`` with LIKE wildcards escaped (escape character: backslash)."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _query_filter(query: AssetQuery) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
-    for word in query.text.split():
-        # lower() on both sides: the database's own case folding, the same as in search_text.
-        pattern = func.lower("%" + like_escape(word) + "%")
+    for word in search_fold(query.text).split():
+        # search_text is folded the same way when it is written: case and accents forgiven.
+        pattern = "%" + like_escape(word) + "%"
         conditions.append(Asset.search_text.like(pattern, escape="\\"))
     if query.category_id is not None:
         conditions.append(Asset.category_id == query.category_id)

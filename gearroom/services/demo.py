@@ -43,6 +43,7 @@ from gearroom.services.actor import Actor, Permission
 from gearroom.services.catalog import AssetDraft
 from gearroom.services.demo_productions import load_demo_productions
 from gearroom.services.setup import ensure_standard_categories
+from gearroom.text import name_key
 
 DEMO_SEED = "gearroom-demo-v1"
 PURCHASE_YEARS = 6
@@ -155,12 +156,12 @@ def _refuse_unless_empty(session: Session) -> None:
 
 def _load_locations(demo: _Demo) -> None:
     existing = {
-        name.lower(): tag for name, tag in demo.session.execute(select(Location.name, Location.tag))
+        key: tag for key, tag in demo.session.execute(select(Location.name_key, Location.tag))
     }
     for row in _read("locations.json"):
         name = row["name"]
-        if name.lower() in existing:  # a house that named its shelves before loading the demo
-            demo.locations[name] = existing[name.lower()]
+        if name_key(name) in existing:  # a house that named its shelves before the demo
+            demo.locations[name] = existing[name_key(name)]
             continue
         view = catalog.create_location(
             demo.session,

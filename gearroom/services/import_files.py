@@ -21,6 +21,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+import charset_normalizer
+
 from gearroom.errors import GearroomError
 
 DELIMITERS = ",;\t|"
@@ -88,7 +90,8 @@ class SourceTable:
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Text and the encoding it was read with: BOMs first, then UTF-8, then Windows-1252."""
+    """Text and the encoding it was read with: BOMs first, then UTF-8, then the single-byte
+    encoding charset-normalizer finds (Windows-1252 rather than Latin-1 controls)."""
     if data.startswith(codecs.BOM_UTF8):
         try:
             return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
@@ -104,10 +107,41 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    return _single_byte(data)
+
+
+#: The single-byte encodings spreadsheets of rental houses come in, most likely first.
+_SINGLE_BYTE = ("cp1252", "latin_1", "iso8859_15")
+#: Where ISO-8859-15 differs from Latin-1 (€, Š, š, Ž, ž, Œ, œ, Ÿ).
+_LATIN9_ONLY = frozenset(b"\xa4\xa6\xa8\xb4\xb8\xbc\xbd\xbe")
+_NAMES = {"cp1252": "windows-1252", "latin_1": "latin-1", "iso8859_15": "iso-8859-15"}
+
+
+def _single_byte(data: bytes) -> tuple[str, str]:
+    """Not UTF-8: ask charset-normalizer which single-byte encoding reads most like text.
+
+    Windows-1252 and Latin-1 share every byte but 0x80–0x9F, where Latin-1 has control
+    characters and Windows-1252 has € ‘ ’ “ ” – — …; a file with such bytes that reads as
+    Windows-1252 is Windows-1252 (Excel on Windows writes it), never Latin-1 controls.
+    """
+    best = charset_normalizer.from_bytes(data, cp_isolation=list(_SINGLE_BYTE)).best()
+    name = best.encoding if best is not None else "cp1252"
+    if name == "iso8859_15" and not _LATIN9_ONLY.intersection(data):
+        name = "latin_1"  # the same text either way: say the common name
+    if name == "latin_1" or name not in _SINGLE_BYTE:
+        name = "cp1252" if _reads_as(data, "cp1252") else "latin_1"
     try:
-        return data.decode("cp1252"), "windows-1252"
+        return data.decode(name), _NAMES.get(name, name.replace("_", "-"))
     except UnicodeDecodeError:
         return data.decode("latin-1"), "latin-1"
+
+
+def _reads_as(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _records(text: str, delimiter: str) -> Iterable[tuple[int, list[str]]]:

@@ -20,6 +20,7 @@ from gearroom.errors import ConflictError, GearroomError, NotFoundError, Validat
 from gearroom.models import Operator, Person, Role, utcnow
 from gearroom.services import history
 from gearroom.services.actor import Actor, Permission
+from gearroom.services.names import same_name
 from gearroom.services.people import person_by_key
 from gearroom.services.tags import normalize_tag
 from gearroom.services.validation import clean_text
@@ -110,7 +111,7 @@ def list_operators(session: Session) -> list[OperatorView]:
 
 
 def _by_name(session: Session, name: str) -> Operator | None:
-    return session.scalar(select(Operator).where(func.lower(Operator.name) == name.strip().lower()))
+    return session.scalar(select(Operator).where(same_name(Operator, name)))
 
 
 def create_operator(

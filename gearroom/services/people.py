@@ -6,13 +6,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from gearroom.errors import NotFoundError, ValidationError
 from gearroom.models import Person, PersonRole, TagKind
 from gearroom.services import history
 from gearroom.services.actor import Actor, Permission
+from gearroom.services.names import like_escape, same_name
 from gearroom.services.tags import (
     ensure_tag_free,
     lookup_text,
@@ -23,6 +24,7 @@ from gearroom.services.tags import (
     validate_tag,
 )
 from gearroom.services.validation import clean_text
+from gearroom.text import name_key
 
 BADGE_PREFIX = "P"
 
@@ -62,9 +64,7 @@ def person_by_key(session: Session, key: str) -> Person:
     text = lookup_text(key)
     person = session.scalar(select(Person).where(Person.badge == normalize_tag(text)))
     if person is None:
-        matches = list(
-            session.scalars(select(Person).where(func.lower(Person.name) == text.lower()))
-        )
+        matches = list(session.scalars(select(Person).where(same_name(Person, text))))
         if len(matches) > 1:
             raise ValidationError(
                 f"{len(matches)} people are called {text}; use the badge tag "
@@ -86,9 +86,10 @@ def list_people(
     stmt = select(Person).order_by(Person.name)
     if text.strip():
         pattern = f"%{text.strip()}%"
+        key_pattern = "%" + like_escape(name_key(text)) + "%"
         stmt = stmt.where(
             or_(
-                Person.name.ilike(pattern),
+                Person.name_key.like(key_pattern, escape="\\"),
                 Person.badge.ilike(pattern),
                 Person.company.ilike(pattern),
             )

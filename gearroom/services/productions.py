@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from gearroom.errors import ConflictError, NotFoundError, ValidationError
 from gearroom.models import Production, ShootDay, ShootDayKind, TagKind
 from gearroom.services import history
 from gearroom.services.actor import Actor, Permission
+from gearroom.services.names import same_name
 from gearroom.services.people import person_by_key
 from gearroom.services.tags import next_tag_with_prefix, normalize_tag, register_tag, validate_tag
 from gearroom.services.validation import clean_text, parse_date
@@ -147,7 +148,7 @@ def production_by_key(session: Session, key: str) -> Production:
         select(Production).where(
             or_(
                 Production.tag == normalize_tag(text),
-                func.lower(Production.name) == text.lower(),
+                same_name(Production, text),
             )
         )
     )
@@ -209,7 +210,7 @@ def list_productions(
 
 
 def _check_name_free(session: Session, name: str, own_id: int | None = None) -> None:
-    stmt = select(Production.id).where(func.lower(Production.name) == name.lower())
+    stmt = select(Production.id).where(same_name(Production, name))
     found = session.scalar(stmt)
     if found is not None and found != own_id:
         raise ConflictError(f"There is a production called {name} already; choose another name.")

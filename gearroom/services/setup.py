@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from gearroom.models import Category
 from gearroom.services.actor import Actor
 from gearroom.services.catalog import CategoryView, FieldSpec, create_category
+from gearroom.text import name_key
 
 STANDARD_CATEGORIES: tuple[tuple[str, str, tuple[FieldSpec, ...]], ...] = (
     (
@@ -52,9 +53,9 @@ STANDARD_CATEGORIES: tuple[tuple[str, str, tuple[FieldSpec, ...]], ...] = (
 
 def ensure_standard_categories(session: Session, actor: Actor) -> list[CategoryView]:
     """Create whichever standard categories are missing; returns the ones created."""
-    existing = {name.lower() for name in session.scalars(select(Category.name))}
+    existing = set(session.scalars(select(Category.name_key)))
     created = []
     for order, (name, prefix, fields) in enumerate(STANDARD_CATEGORIES):
-        if name.lower() not in existing:
+        if name_key(name) not in existing:
             created.append(create_category(session, actor, name, prefix, fields, sort_order=order))
     return created

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gearroom.errors import ConflictError, NotFoundError, ValidationError
@@ -14,6 +14,7 @@ from gearroom.models import StockItem, TagKind
 from gearroom.services import history
 from gearroom.services.actor import Actor, Permission
 from gearroom.services.catalog import _category_by_name, _location_by_name
+from gearroom.services.names import same_name
 from gearroom.services.tags import (
     ensure_tag_free,
     next_tag_for_category,
@@ -97,7 +98,7 @@ def create_stock_item(
 ) -> StockView:
     actor.require(Permission.CATALOG, "add stock items")
     clean_name = clean_text(name, "name", max_length=200, required=True)
-    if session.scalar(select(StockItem.id).where(func.lower(StockItem.name) == clean_name.lower())):
+    if session.scalar(select(StockItem.id).where(same_name(StockItem, clean_name))):
         raise ConflictError(
             f"There is a stock item called {clean_name} already; adjust its quantity."
         )

@@ -1,25 +1,32 @@
-"""Start the desktop app: settings, the database, the demo rental house on a first run, the
-main window. Problems a person can fix are shown in a message box, not as a traceback."""
+"""Start the desktop app: settings, the database, the first-run choice, the main window.
+
+On an empty database the person chooses: start empty (the standard categories) or open the
+demo rental house, which lives in its own file (``gearroom-demo.sqlite3`` beside the
+database) so that demo gear and demo operators never land in the house's own data.
+Problems a person can fix are shown in a message box, not as a traceback."""
 
 from __future__ import annotations
 
 import os
 import sys
 import time
+from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from sqlalchemy.orm import Session
 
 from gearroom import __version__
-from gearroom.config import load_settings
-from gearroom.db import open_database
+from gearroom.config import default_data_dir, load_settings
+from gearroom.db import open_database, sqlite_path
 from gearroom.errors import GearroomError
 from gearroom.services import catalog, demo, operators
 from gearroom.services.actor import Actor, local_actor
 from gearroom.services.setup import ensure_standard_categories
 from gearroom.ui.context import AppContext
 from gearroom.ui.dialogs.backups import BackupScheduler
+from gearroom.ui.dialogs.first_run import FirstRunChoice, ask_first_run
 from gearroom.ui.dialogs.sign_in import FirstAdminDialog, SignInDialog
 from gearroom.ui.icons import app_icon
 from gearroom.ui.live import ChangeWatcher
@@ -52,19 +59,71 @@ def first_run_setup(session: Session, actor: Actor) -> bool:
     return True
 
 
-def open_context_first_run(url: str | None = None) -> tuple[AppContext, bool]:
-    """Like :func:`open_context`, and whether the demo rental house was just loaded."""
+def start_empty(session: Session, actor: Actor) -> bool:
+    """An empty house: the standard categories only (the first admin comes next)."""
+    if not catalog_is_empty(session):
+        return False
+    ensure_standard_categories(session, actor)
+    return True
+
+
+DEMO_FILE = "gearroom-demo.sqlite3"
+
+
+def demo_database_path(url: str, data_dir: Path) -> Path:
+    """Where the demo house lives: beside the house's SQLite file, else in the data folder."""
+    own = sqlite_path(url)
+    return (own.parent if own is not None else data_dir) / DEMO_FILE
+
+
+#: Asked on an empty database; the default (tests, headless start) starts empty.
+FirstRunAsk = Callable[[Path], FirstRunChoice]
+
+
+def _start_empty_by_default(demo_path: Path) -> FirstRunChoice:
+    return FirstRunChoice.EMPTY
+
+
+def open_context_first_run(
+    url: str | None = None, ask: FirstRunAsk = _start_empty_by_default
+) -> tuple[AppContext, bool]:
+    """Like :func:`open_context`, and whether the context is the demo house.
+
+    On an empty database ``ask`` chooses: ``EMPTY`` adds the standard categories to it,
+    ``DEMO`` opens (and on its first use fills) the separate demo database instead and
+    leaves the house's own database untouched, ``QUIT`` raises :class:`FirstRunCancelled`.
+    """
     settings = load_settings()
-    database = open_database(url or settings.effective_database_url())
+    own_url = url or settings.effective_database_url()
+    database = open_database(own_url)
     context = AppContext(database, settings, local_actor())
     try:
-        loaded = bool(context.query(catalog_is_empty)) and context.perform(
-            first_run_setup, "catalog"
-        )
+        if not context.query(catalog_is_empty):
+            return context, False
+        choice = ask(demo_database_path(own_url, default_data_dir()))
+        if choice is FirstRunChoice.QUIT:
+            raise FirstRunCancelled("Nothing was set up.")
+        if choice is FirstRunChoice.EMPTY:
+            context.perform(start_empty, "catalog")
+            return context, False
     except BaseException:
         database.dispose()
         raise
-    return context, loaded
+    database.dispose()
+    demo_path = demo_database_path(own_url, default_data_dir())
+    demo_path.parent.mkdir(parents=True, exist_ok=True)
+    demo_db = open_database(f"sqlite:///{demo_path}")
+    demo_context = AppContext(demo_db, settings, local_actor())
+    try:
+        demo_context.perform(first_run_setup, "catalog")
+    except BaseException:
+        demo_db.dispose()
+        raise
+    return demo_context, True
+
+
+class FirstRunCancelled(GearroomError):
+    """The person closed the first-run question instead of choosing."""
 
 
 def open_context(url: str | None = None) -> AppContext:
@@ -137,7 +196,9 @@ def run_app(url: str | None = None) -> int:
     started = time.perf_counter()
     app = application()
     try:
-        context, demo_loaded = open_context_first_run(url)
+        context, demo_loaded = open_context_first_run(url, ask_first_run)
+    except FirstRunCancelled:
+        return 0
     except GearroomError as exc:
         show_startup_error(exc)
         return exc.exit_code or 1
@@ -147,6 +208,8 @@ def run_app(url: str | None = None) -> int:
         context.database.dispose()
         return 0
     window = MainWindow(context)
+    if demo_loaded:
+        window.setWindowTitle(f"{window.windowTitle()} — demo house")
     backups = BackupScheduler(context, parent=window)
     backups.failed.connect(lambda text: window.statusBar().showMessage(text, 15000))
     backups.start()

@@ -21,7 +21,7 @@ QT_MODULES = ("PySide6", "shiboken6", "gearroom.ui")
 
 
 def core_modules() -> list[str]:
-    names = ["gearroom.db", "gearroom.config", "gearroom.errors", "gearroom.paths"]
+    names = ["gearroom.db", "gearroom.config", "gearroom.errors", "gearroom.paths", "gearroom.text"]
     for package in CORE_PACKAGES:
         names.append(package.__name__)
         names += [

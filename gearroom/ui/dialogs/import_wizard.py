@@ -57,6 +57,7 @@ from gearroom.ui.dialogs.import_review import (
     show_banner,
 )
 from gearroom.ui.operations import Job, Operation
+from gearroom.ui.widgets.import_choices import ImportChoices
 
 FILE_FILTER = "Spreadsheets (*.csv *.tsv *.txt *.xlsx *.zip);;All files (*)"
 CHANGED = {
@@ -233,6 +234,8 @@ class MappingPage(QWizardPage):
         layout.addWidget(self.banner)
         layout.addWidget(self.source)
         layout.addWidget(self.table, 1)
+        self.choices = ImportChoices()  # the file's statuses and custody
+        layout.addWidget(self.choices)
         layout.addWidget(options)
 
     def initializePage(self) -> None:
@@ -286,11 +289,14 @@ class MappingPage(QWizardPage):
             combo.currentIndexChanged.connect(lambda _i, h=header: self._changed(h))
             self.table.setCellWidget(row, 2, combo)
             self.combos[header] = combo
+        self.choices.load(table, self.mapping(), preset)
         show_banner(self.banner, "")
 
     def _changed(self, header: str) -> None:
         """A field goes to one column only: choosing it elsewhere frees it here."""
         target = str(self.combos[header].currentData() or "")
+        assert self.owner.table is not None
+        self.choices.load(self.owner.table, self.mapping(), self.owner.preset)
         if not target:
             return
         for other, combo in self.combos.items():
@@ -312,6 +318,8 @@ class MappingPage(QWizardPage):
             create_categories=self.create_categories.isChecked()
             and self.create_categories.isEnabled(),
             date_order=str(self.date_order.currentData()),
+            status_map=self.choices.status_map(),
+            custody=self.choices.custody(),
         )
 
     def validatePage(self) -> bool:

@@ -36,6 +36,7 @@ from gearroom.ui.feedback import ScanFeedback, Verdict
 from gearroom.ui.pages.base import Page
 from gearroom.ui.widgets.cart_table import CartTable, KitChecklistView
 from gearroom.ui.widgets.desk_common import default_page_size, scan_field, to_date, verdict_of
+from gearroom.ui.widgets.empty_state import ADD_PEOPLE, EMPTY_CART, EmptyState
 
 #: Scans that need a production first (gear is checked against its dates).
 NEEDS_PRODUCTION = {
@@ -96,6 +97,7 @@ class CheckoutPage(Page):
 
         self.table = CartTable(self._quantity_changed)
         self.checklist = KitChecklistView()
+        EmptyState.over(self.table, "The cart is empty", EMPTY_CART, ADD_PEOPLE)
         self.remove_button = QPushButton("Remove from cart")
         self.remove_button.clicked.connect(self.remove_selected)
         self.clear_button = QPushButton("Empty cart")

@@ -21,11 +21,13 @@ from gearroom.services.changes import ChangeKind
 from gearroom.services.checkout import OutLine
 from gearroom.services.dashboard import Dashboard, InService
 from gearroom.services.reservations import ReservationView
+from gearroom.text import format_day
 from gearroom.ui.context import AppContext
 from gearroom.ui.models.records import RecordColumn
 from gearroom.ui.pages.base import Page
 from gearroom.ui.widgets.desk_common import section_label
 from gearroom.ui.widgets.desk_table import DeskTable
+from gearroom.ui.widgets.empty_state import EMPTY_DASHBOARD, IMPORT, NEW_ITEM, EmptyState
 
 T = TypeVar("T")
 
@@ -36,8 +38,8 @@ RESERVATION_COLUMNS: tuple[RecordColumn[ReservationView], ...] = (
     RecordColumn("Production", lambda r: r.production, 150),
 )
 WEEK_COLUMNS: tuple[RecordColumn[ReservationView], ...] = (
-    RecordColumn("From", lambda r: r.start.strftime("%a %d %b"), 86),
-    RecordColumn("To", lambda r: r.end.strftime("%a %d %b"), 86),
+    RecordColumn("From", lambda r: format_day(r.start), 86),
+    RecordColumn("To", lambda r: format_day(r.end), 86),
     RecordColumn("Production", lambda r: r.production, 220),
     RecordColumn("Tag", lambda r: r.tag, 80),
     RecordColumn("Item", lambda r: r.name, 170, stretch=True),
@@ -53,7 +55,7 @@ DUE_COLUMNS: tuple[RecordColumn[OutLine], ...] = (
 )
 OVERDUE_COLUMNS: tuple[RecordColumn[OutLine], ...] = (
     *DUE_COLUMNS,
-    RecordColumn("Due", lambda o: o.due_back.strftime("%a %d %b"), 92),
+    RecordColumn("Due", lambda o: format_day(o.due_back), 92),
 )
 SERVICE_COLUMNS: tuple[RecordColumn[InService], ...] = (
     RecordColumn("Tag", lambda i: i.tag, 86),
@@ -112,6 +114,9 @@ class DashboardPage(Page):
         )
         self.this_week: DeskTable[ReservationView] = DeskTable(
             WEEK_COLUMNS, lambda r: r.id, self._open_reservation
+        )
+        EmptyState.over(
+            self.this_week, "Nothing booked this week", EMPTY_DASHBOARD, IMPORT, NEW_ITEM
         )
         self.sections = {
             "going_out": _Section("Going out today", self.going_out),

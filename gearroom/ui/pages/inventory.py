@@ -39,6 +39,7 @@ from gearroom.ui.models.asset_table import ASSET_ID_ROLE, COLUMN_KEYS, COLUMNS, 
 from gearroom.ui.models.status import status_icon, status_label
 from gearroom.ui.pages.base import Page, SelectedItem
 from gearroom.ui.widgets.asset_detail import AssetDetailPanel, AssetDetails, load_asset_details
+from gearroom.ui.widgets.empty_state import EMPTY_INVENTORY, IMPORT, NEW_ITEM, EmptyState
 from gearroom.ui.widgets.kits_panel import KitsPanel
 from gearroom.ui.widgets.record_panel import ItemTable
 from gearroom.ui.widgets.stock_panel import StockPanel
@@ -366,6 +367,14 @@ class InventoryPage(Page):
         layout.setContentsMargins(10, 10, 10, 6)
         layout.addWidget(self.message)
         layout.addWidget(self.tabs, 1)
+        EmptyState.over(
+            self.assets.table,
+            "No gear yet",
+            EMPTY_INVENTORY,
+            IMPORT,
+            NEW_ITEM,
+            when=lambda: not self.assets.search.text().strip(),
+        )
         self._loaded = False
 
     # ------------------------------------------------------------------ the component

@@ -27,6 +27,7 @@ from gearroom.services import productions, reservations
 from gearroom.services.production_sheet import production_sheet_data
 from gearroom.services.productions import ProductionSummary, ProductionView
 from gearroom.services.reservations import ReservationView, Timeline
+from gearroom.text import format_day
 from gearroom.ui.context import AppContext
 from gearroom.ui.dialogs.production import ProductionDialog
 from gearroom.ui.dialogs.reservation import ReservationDialog
@@ -35,6 +36,7 @@ from gearroom.ui.pages.base import Page
 from gearroom.ui.widgets.availability_timeline import AvailabilityTimeline
 from gearroom.ui.widgets.desk_common import default_page_size, section_label
 from gearroom.ui.widgets.desk_table import DeskTable
+from gearroom.ui.widgets.empty_state import EMPTY_PRODUCTIONS, EmptyState, NextStep
 
 FILTERS = ("Current and upcoming", "Current", "Upcoming", "Past", "All")
 #: The chart shows this week and the next.
@@ -105,6 +107,12 @@ class ProductionsPage(Page):
         )
         self.list.selectionModel().currentRowChanged.connect(lambda *_: self.show_selected())
         self.new_button = QPushButton("New production…")
+        EmptyState.over(
+            self.list,
+            "No productions yet",
+            EMPTY_PRODUCTIONS,
+            NextStep("New production…", self.new_button.click),
+        )
         self.new_button.clicked.connect(self.new_production)
         self.edit_button = QPushButton("Edit…")
         self.edit_button.clicked.connect(self.edit_production)
@@ -231,7 +239,7 @@ class ProductionsPage(Page):
         for b in (self.edit_button, self.reserve_button, self.print_button):
             b.setEnabled(pid is not None)
         start, end = self.week_start, self.week_start + timedelta(days=CHART_DAYS - 1)
-        self.week_label.setText(f"{start:%d %b} – {end:%d %b %Y}")
+        self.week_label.setText(f"{format_day(start, end, weekday=False)} – {end:%d %b %Y}")
 
         def load(s: Session) -> _Detail | Timeline:
             if pid is None:
@@ -269,7 +277,7 @@ class ProductionsPage(Page):
         if p.window_start:
             lines.append(f"Gear window: {_d(p.window_start)} to {_d(p.window_end)}")
         days = ", ".join(
-            f"{d.day:%a %d %b} {d.kind.value}"
+            f"{format_day(d.day)} {d.kind.value}"
             + (f" @ {d.location}" if d.location else "")
             + (f" {d.call_time:%H:%M}" if d.call_time else "")
             for d in p.days

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,40 @@ def test_dry_run_runs_in_the_background(qtbot, context, tmp_path):
         wizard.next()
     names = context.query(lambda s: sorted(p.name for p in people.list_people(s)))
     assert names == ["Ana", "Bo"]
+
+
+SNIPE = MESSY.parent / "snipe-it-assets.csv"
+
+
+def test_the_files_statuses_and_custody_are_chosen_on_the_mapping_page(wizard, context, tmp_path):
+    src = tmp_path / "own.csv"
+    src.write_text(
+        "Name,Category,Status,Checked Out To\n"
+        "Sony FX6,Camera,Ready to Deploy,\n"
+        "Alexa 35,Camera,Kaputt,\n"
+        "Venice 2,Camera,Deployed,Zoé Lefèvre\n",
+        encoding="utf-8",
+    )
+    _choose(wizard, src, preset="snipe-it")
+    wizard.next()
+    choices = wizard.mapping_page.choices
+    assert set(choices.combos) == {"Ready to Deploy", "Kaputt", "Deployed"}
+    assert choices.combos["Ready to Deploy"].currentData() == "available"  # the preset's label
+    assert choices.combos["Kaputt"].currentData() == ""  # the file's own: to be chosen
+    assert choices.custody_box.isVisibleTo(wizard)
+    wizard.resize(920, 860)
+    shots = os.environ.get("GEARROOM_SHOTS")
+    if shots:
+        wizard.grab().save(str(Path(shots) / "import-wizard-mapping.png"))
+    wizard.next()
+    problems = dict(wizard.preview_page.problem_rows())
+    assert "mapping page" in problems[3]
+    wizard.back()
+    choices.choose("Kaputt", "in_service")
+    choices.custody_checkout.setChecked(True)
+    wizard.next()
+    assert wizard.preview_page.problem_rows() == []
+    wizard.next()  # import
+    statuses = context.query(lambda s: {a.name: a.status.value for a in catalog.list_assets(s)})
+    assert statuses == {"Sony FX6": "available", "Alexa 35": "in_service", "Venice 2": "out"}
+    assert [p.name for p in context.query(people.list_people)] == ["Zoé Lefèvre"]

@@ -168,3 +168,26 @@ def test_a_saved_new_item_is_selected(qtbot, page):
     dialog.accept()
     assert page.assets.detail.title.text() == "GRP-0001 · Tilta Nucleus-M"
     assert "GRP-0001" in shown_tags(page)
+
+
+@pytest.mark.parametrize(
+    ("name", "typed"),
+    [
+        ("Angénieux Optimo 24-290", "angenieux"),
+        ("Angénieux Optimo 15-40", "ANGÉNIEUX"),
+        ("Straßen-Kran STRASSE", "straße"),
+        ("İstanbul Işık kiti", "istanbul"),
+        ("Ærø Øresund", "oresund"),
+        ("Φακός Αθήνα", "ΦΑΚΟΣ"),
+        ("撮影用 ズーム", "ズーム"),
+        ("عدسة القاهرة", "عَدَسَة"),
+    ],
+)
+def test_search_as_you_type_forgives_case_and_accents(qtbot, page, add_asset, name, typed):
+    tag = add_asset(name=name, category="Lens").tag
+    page.refresh()
+    if typed.isascii():
+        qtbot.keyClicks(page.assets.search, typed)
+    else:  # QTest types Latin-1 only; an input method delivers the rest as one text change
+        page.assets.search.setText(typed)
+    qtbot.waitUntil(lambda: shown_tags(page) == [tag], timeout=3000)

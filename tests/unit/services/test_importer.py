@@ -272,7 +272,8 @@ def test_messy_snipe_it_dry_run_lists_every_problem_row_by_row(catalog_db, actor
     before = _events(catalog_db)
     _table, mapping, report = _messy(catalog_db, actor)
     assert mapping["Asset Tag"] == "tag" and mapping["Purchased"] == "purchase_date"
-    assert mapping["Notes (2)"] == "" and mapping["Status"] == ""
+    # the preset maps Snipe-IT's status labels (Ready to Deploy, Archived…)
+    assert mapping["Notes (2)"] == "" and mapping["Status"] == "status"
     by_line = {r.line: r for r in report.rows}
     assert [r.line for r in report.rows if r.action == "create"] == [2, 3, 6, 12, 14]
     problems = {(p.line, p.column) for p in report.problems}
@@ -349,7 +350,9 @@ def test_good_rows_of_the_messy_file_import_with_their_values(catalog_db, actor,
         "DRN-0108",
         "GRP-0110",
     }
-    assert _events(catalog_db) - before == 5 + 3  # Camera Cage, Cage – North, Shelf B2
+    # Camera Cage, Cage – North, Shelf B2; and GRP-0110, "Archived" in Snipe-IT, is retired
+    assert tripod.status is AssetStatus.RETIRED
+    assert _events(catalog_db) - before == 5 + 3 + 1
 
 
 def test_unknown_categories_can_be_created_with_a_derived_prefix(catalog_db, actor, tmp_path):

@@ -1,0 +1,446 @@
+"""What every import row handler shares: reading cells into values, lookups of categories
+and locations (one creation rule for both), problems, and the savepoint around a row."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from gearroom.errors import GearroomError, ValidationError
+from gearroom.models import AssetStatus, Tag, TagKind
+from gearroom.services import catalog
+from gearroom.services.actor import Actor
+from gearroom.services.import_files import (
+    ImportKind,
+    SourceRow,
+    SourceTable,
+    parse_date_text,
+    parse_number,
+    unescape_cell,
+)
+from gearroom.services.import_mapping import ATTRIBUTE_PREFIX, fields_for
+from gearroom.services.import_report import ImportOptions, Problem, RowResult, known_status_labels
+from gearroom.services.names import nearest_names
+from gearroom.services.tags import normalize_tag, validate_prefix, validate_tag
+from gearroom.services.validation import clean_text
+from gearroom.text import name_key
+
+# --------------------------------------------------------------------------- the import
+
+
+class _RowFailed(Exception):
+    """Problems found while checking a row (internal)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems)
+        self.problems = problems
+
+
+def derive_prefix(name: str, taken: Iterable[str]) -> str:
+    """A free tag prefix for a new category: the first letters of its name (``Filters`` → FIL),
+    longer or numbered when that one is taken."""
+    used = {t.upper() for t in taken}
+    letters = re.sub(
+        r"[^A-Z0-9]",
+        "",
+        unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().upper(),
+    )
+    letters = letters.lstrip("0123456789")
+    if not letters:
+        letters = "CAT"
+    for size in range(3, min(len(letters), 8) + 1):
+        if letters[:size] not in used:
+            return validate_prefix(letters[:size])
+    base = letters[:3] if len(letters) >= 3 else letters
+    for n in range(2, 100_000):
+        candidate = f"{base}{n}"[:8]
+        if candidate not in used:
+            return validate_prefix(candidate)
+    raise ValidationError(f"No free tag prefix for the category {name!r}.")  # pragma: no cover
+
+
+_MEMBER = re.compile(
+    r"^(?:(?P<pre>\d+)\s*[x×*]\s*)?(?P<tag>[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)"
+    r"(?:\s+[x×*]\s*(?P<post>\d+)|\s*[×*]\s*(?P<post2>\d+))?$"
+)
+
+
+def parse_contents(text: str) -> list[tuple[str, int]]:
+    """Kit contents as written in a cell: tags separated by ``,`` ``;`` ``|`` or new lines,
+    each optionally with a quantity (``PWR-0003 x4``, ``4 x PWR-0003``). Raises ValueError."""
+    out: list[tuple[str, int]] = []
+    for part in re.split(r"[,;|\n\r]+", text):
+        token = part.strip()
+        if not token:
+            continue
+        m = _MEMBER.match(token)
+        if m is None:
+            raise ValueError(token)
+        qty = int(m["pre"] or m["post"] or m["post2"] or 1)
+        if qty < 1:
+            raise ValueError(token)
+        out.append((normalize_tag(m["tag"]), qty))
+    return out
+
+
+_STATUS_WORDS = {
+    "available": None,
+    "reserved": None,
+    "out": None,
+    "checked out": None,
+    "in service": AssetStatus.IN_SERVICE,
+    "in_service": AssetStatus.IN_SERVICE,
+    "service": AssetStatus.IN_SERVICE,
+    "lost": AssetStatus.LOST,
+    "retired": AssetStatus.RETIRED,
+}
+
+
+class RowContext:
+    """One run over a table: its state, and what every row handler shares (cells, lookups,
+    values, problems, the savepoint around a row)."""
+
+    def __init__(
+        self,
+        session: Session,
+        actor: Actor,
+        table: SourceTable,
+        kind: ImportKind,
+        mapping: Mapping[str, str],
+        options: ImportOptions,
+    ) -> None:
+        self.session = session
+        self.actor = actor
+        self.table = table
+        self.kind = kind
+        self.mapping = {h: f for h, f in mapping.items() if f}
+        self.options = options
+        self.column_of = {f: h for h, f in self.mapping.items()}
+        self.index_of = {h: i for i, h in enumerate(table.headers)}
+        self.categories: dict[str, catalog.CategoryView] = {}
+        self.prefixes: set[str] = set()
+        self.locations: dict[str, str] = {}
+        self.new_categories: list[str] = []
+        self.new_locations: list[str] = []
+        self.seen_tags: dict[str, int] = {}
+        self.seen_names: dict[str, int] = {}
+        self.custody_tag: str | None = None
+        self._load_lookups()
+
+    def _load_lookups(self) -> None:
+        for cat in catalog.list_categories(self.session):
+            self.categories[name_key(cat.name)] = cat
+            self.categories[name_key(cat.prefix)] = cat
+            self.prefixes.add(cat.prefix)
+        for loc in catalog.list_locations(self.session):
+            self.locations[name_key(loc.name)] = loc.name
+            self.locations[name_key(loc.tag)] = loc.name
+
+    # ------------------------------------------------------------------ cells
+
+    def values(self, row: SourceRow) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for header, target in self.mapping.items():
+            index = self.index_of.get(header)
+            if index is None or index >= len(row.cells):
+                continue
+            text = row.cells[index].replace("\r\n", "\n").replace("\r", "\n")
+            out[target] = unescape_cell(text).strip()
+        return out
+
+    def column(self, key: str) -> str:
+        return self.column_of.get(key, "")
+
+    def problem(self, row: SourceRow, key: str, message: str) -> Problem:
+        return Problem(row.line, self.column(key), message)
+
+    def shape_problems(self, row: SourceRow) -> list[Problem]:
+        extra = [c for c in row.cells[len(self.table.headers) :] if c.strip()]
+        if extra:
+            return [
+                Problem(
+                    row.line,
+                    "",
+                    f"The row has {len(row.cells)} cells but the header has "
+                    f"{len(self.table.headers)}; a separator or a quote inside a field may "
+                    "have split it.",
+                )
+            ]
+        return []
+
+    def text(
+        self, row: SourceRow, values: Mapping[str, str], key: str, problems: list[Problem]
+    ) -> str:
+        spec = next((s for s in fields_for(self.kind) if s.key == key), None)
+        value = values.get(key, "")
+        if spec is None:
+            return value
+        try:
+            return clean_text(value, key, max_length=spec.max_length, required=spec.required)
+        except ValidationError as exc:
+            problems.append(self.problem(row, key, str(exc)))
+            return ""
+
+    def tag_value(
+        self, row: SourceRow, values: Mapping[str, str], key: str, problems: list[Problem]
+    ) -> str | None:
+        raw = values.get(key, "")
+        if not raw:
+            return None
+        try:
+            tag = validate_tag(raw)
+        except ValidationError as exc:
+            problems.append(self.problem(row, key, str(exc)))
+            return None
+        earlier = self.seen_tags.get(tag)
+        if earlier is not None and earlier != row.line:
+            problems.append(
+                self.problem(row, key, f"The tag {tag} is on line {earlier} of the file too.")
+            )
+            return None
+        self.seen_tags[tag] = row.line
+        return tag
+
+    def existing(self, tag: str | None) -> Tag | None:
+        return self.session.get(Tag, tag) if tag else None
+
+    def refuse_existing(self, row: SourceRow, key: str, entry: Tag, wanted: TagKind) -> Problem:
+        if entry.kind is wanted:
+            why = (
+                f"The tag {entry.tag} exists already ({entry.kind.value}); "
+                f"{self.options.remedies['update_existing']} to update it from this row, or give "
+                "the row another tag."
+            )
+        else:
+            why = (
+                f"The tag {entry.tag} is already used by a {entry.kind.value}; give this row "
+                "another tag."
+            )
+        return self.problem(row, key, why)
+
+    def category(self, row: SourceRow, value: str, problems: list[Problem]) -> str:
+        """The category's name; an unknown one is created (when allowed) or reported."""
+        if not value:
+            return ""
+        found = self.categories.get(name_key(value))
+        if found is not None:
+            return found.name
+        if not self.options.create_categories:
+            known = sorted({c.name for c in self.categories.values()})
+            near = nearest_names(value, known)
+            hint = f"did you mean {', '.join(near)}?" if near else f"known: {', '.join(known[:5])}"
+            problems.append(
+                self.problem(
+                    row,
+                    "category",
+                    f"There is no category {value!r}; {self.options.remedies['create_categories']}"
+                    f" or use one of the house's ({hint}).",
+                )
+            )
+            return ""
+        return value
+
+    def ensure_category(self, row: SourceRow, name: str) -> None:
+        """Create a missing category (inside the row's savepoint)."""
+        if not name or name_key(name) in self.categories:
+            return
+        prefix = derive_prefix(name, self.prefixes)
+        try:
+            view = catalog.create_category(self.session, self.actor, name, prefix)
+        except GearroomError as exc:
+            raise _RowFailed([self.problem(row, "category", str(exc))]) from exc
+        self.categories[name_key(view.name)] = view
+        self.categories[name_key(view.prefix)] = view
+        self.prefixes.add(view.prefix)
+        self.new_categories.append(f"{view.name} ({view.prefix})")
+
+    def ensure_location(self, row: SourceRow, name: str) -> str | None:
+        if not name:
+            return None
+        found = self.locations.get(name_key(name)) or self.locations.get(
+            name_key(normalize_tag(name))
+        )
+        if found is not None:
+            return found
+        try:
+            view = catalog.create_location(self.session, self.actor, name)
+        except GearroomError as exc:
+            raise _RowFailed([self.problem(row, "location", str(exc))]) from exc
+        self.locations[name_key(view.name)] = view.name
+        self.locations[name_key(view.tag)] = view.name
+        self.new_locations.append(view.name)
+        return view.name
+
+    def error_problem(self, row: SourceRow, exc: GearroomError) -> Problem:
+        key = exc.field if isinstance(exc, ValidationError) else None
+        if key and key not in self.column_of and f"{ATTRIBUTE_PREFIX}{key}" in self.column_of:
+            key = f"{ATTRIBUTE_PREFIX}{key}"
+        return Problem(row.line, self.column(key) if key else "", str(exc))
+
+    # ------------------------------------------------------------------ one row
+
+    def guarded(
+        self, row: SourceRow, work: Callable[[], tuple[str, str, str]], problems: list[Problem]
+    ) -> RowResult:
+        """Run ``work`` for a row in a savepoint; a failure becomes the row's problems."""
+        if problems:
+            return RowResult(row.line, "error", "", "", tuple(problems))
+        savepoint = self.session.begin_nested()
+        categories, locations = len(self.new_categories), len(self.new_locations)
+        try:
+            action, tag, name = work()
+            self.session.flush()
+        except _RowFailed as failed:
+            self._rollback(savepoint, categories, locations)
+            return RowResult(row.line, "error", "", "", tuple(failed.problems))
+        except GearroomError as exc:
+            self._rollback(savepoint, categories, locations)
+            return RowResult(row.line, "error", "", "", (self.error_problem(row, exc),))
+        except SQLAlchemyError as exc:
+            self._rollback(savepoint, categories, locations)
+            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:300]
+            return RowResult(
+                row.line,
+                "error",
+                "",
+                "",
+                (Problem(row.line, "", f"The database refused this row ({reason})."),),
+            )
+        savepoint.commit()
+        return RowResult(row.line, action, tag, name)
+
+    def _rollback(self, savepoint: Any, categories: int, locations: int) -> None:
+        savepoint.rollback()
+        self._forget_created(categories, locations)
+
+    def _forget_created(self, categories: int, locations: int) -> None:
+        del self.new_categories[categories:]
+        del self.new_locations[locations:]
+        self.categories.clear()
+        self.locations.clear()
+        self.prefixes.clear()
+        self._load_lookups()
+
+    def status_value(
+        self, row: SourceRow, values: Mapping[str, str], problems: list[Problem]
+    ) -> AssetStatus | None:
+        key = name_key(values.get("status", ""))
+        mapped = self.options.status_map.get(key) or known_status_labels().get(key)
+        raw = " ".join((mapped or values.get("status", "")).lower().replace("_", " ").split())
+        if not raw:
+            return None
+        if raw in _STATUS_WORDS:
+            return _STATUS_WORDS[raw]
+        problems.append(
+            self.problem(
+                row,
+                "status",
+                f"Status {values['status']!r} is not one of available, in service, lost, "
+                "retired (reserved and out come from bookings and are imported as available); "
+                f"{self.options.remedies['map_status']}.",
+            )
+        )
+        return None
+
+    def date_value(
+        self, row: SourceRow, values: Mapping[str, str], key: str, problems: list[Problem]
+    ) -> date | None:
+        raw = values.get(key, "")
+        if not raw:
+            return None
+        try:
+            return parse_date_text(raw, self.options.date_order)
+        except ValueError:
+            shape = "MM/DD/YYYY" if self.options.date_order == "mdy" else "DD/MM/YYYY"
+            problems.append(
+                self.problem(row, key, f"{raw[:60]!r} is not a date; use YYYY-MM-DD or {shape}.")
+            )
+            return None
+
+    def money_value(
+        self, row: SourceRow, values: Mapping[str, str], key: str, problems: list[Problem]
+    ) -> Decimal | None:
+        raw = values.get(key, "")
+        if not raw:
+            return None
+        try:
+            amount = parse_number(raw)
+        except ValueError:
+            problems.append(self.problem(row, key, f"{raw[:60]!r} is not an amount of money."))
+            return None
+        if amount < 0:
+            problems.append(self.problem(row, key, "An amount of money cannot be negative."))
+            return None
+        if amount >= Decimal("10000000000"):
+            problems.append(self.problem(row, key, f"{raw[:60]!r} is too large an amount."))
+            return None
+        return amount.quantize(Decimal("0.01"))
+
+    def attribute_values(
+        self, row: SourceRow, values: Mapping[str, str], category: str, problems: list[Problem]
+    ) -> dict[str, Any]:
+        raw = {
+            k[len(ATTRIBUTE_PREFIX) :]: v
+            for k, v in values.items()
+            if k.startswith(ATTRIBUTE_PREFIX) and v
+        }
+        if not raw:
+            return {}
+        view = self.categories.get(name_key(category)) if category else None
+        specs = {f.key: f for f in view.fields} if view else {}
+        out: dict[str, Any] = {}
+        for key, value in raw.items():
+            spec = specs.get(key)
+            if view is not None and spec is None:
+                problems.append(
+                    self.problem(
+                        row,
+                        f"{ATTRIBUTE_PREFIX}{key}",
+                        f"{view.name} items have no field {key!r} "
+                        f"(fields: {', '.join(specs) or 'none'}).",
+                    )
+                )
+                continue
+            if spec is not None and spec.type in ("int", "float"):
+                try:
+                    number = parse_number(value)
+                except ValueError:
+                    number = None
+                if number is not None and spec.type == "int" and number == number.to_integral():
+                    out[key] = str(int(number))
+                    continue
+                if number is not None and spec.type == "float":
+                    out[key] = str(number)
+                    continue
+            out[key] = value
+        return out
+
+    # ------------------------------------------------------------------ stock
+
+    def quantity_value(
+        self, row: SourceRow, values: Mapping[str, str], problems: list[Problem]
+    ) -> int | None:
+        raw = values.get("quantity", "")
+        if not raw:
+            problems.append(self.problem(row, "quantity", "Quantity is required."))
+            return None
+        try:
+            number = parse_number(raw)
+        except ValueError:
+            problems.append(self.problem(row, "quantity", f"{raw[:60]!r} is not a number."))
+            return None
+        if number != number.to_integral() or number < 0 or number > 1_000_000_000:
+            problems.append(
+                self.problem(row, "quantity", f"{raw[:60]!r} is not a whole number of 0 or more.")
+            )
+            return None
+        return int(number)
+
+    # ------------------------------------------------------------------ people
