@@ -8,6 +8,8 @@ sqlite3 backup API when a migration is due, runs Alembic ``upgrade head`` in cod
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,13 +25,13 @@ from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import SQLAlchemyError as _SAError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from gearroom.config import default_database_url
-from gearroom.errors import DatabaseError
+from gearroom.errors import DatabaseError, GearroomError, ValidationError
 from gearroom.paths import migrations_dir
 
 BUSY_TIMEOUT_MS = 15_000
@@ -89,6 +91,34 @@ def _on_sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+class TransactionLost(_SAError):
+    """SQLite ended the transaction on its own (disk full, I/O error): nothing of it was kept."""
+
+
+def _guard_sqlite_transaction(
+    conn: Connection,
+    _cursor: object,
+    statement: str,
+    _parameters: object,
+    _context: object,
+    _executemany: bool,
+) -> None:
+    """Refuse any statement that would run outside the transaction the caller believes open.
+
+    After some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM) SQLite rolls the whole transaction
+    back by itself. The connection runs in autocommit mode (BEGIN is emitted explicitly), so a
+    statement sent after that would commit on its own: half an operation kept. Here every
+    statement inside a transaction checks that SQLite still has one open.
+    """
+    if not conn.in_transaction() or statement.lstrip()[:5].upper() == "BEGIN":
+        return
+    dbapi = conn.connection.dbapi_connection
+    if isinstance(dbapi, sqlite3.Connection) and not dbapi.in_transaction:
+        raise TransactionLost(
+            "the database ended the transaction after an error; nothing of it was saved"
+        )
+
+
 def create_gearroom_engine(url: str) -> Engine:
     """An engine with Gearroom's settings for its backend (pragmas and BEGIN for SQLite)."""
     parsed = make_url(url)
@@ -100,6 +130,7 @@ def create_gearroom_engine(url: str) -> Engine:
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
+        event.listen(engine, "before_cursor_execute", _guard_sqlite_transaction)
         return engine
     # A server that stops answering must not freeze the app for the system's TCP timeout.
     connect_args = {"connect_timeout": 5} if parsed.get_backend_name() == "postgresql" else {}
@@ -170,8 +201,8 @@ def _inspect_sqlite_file(path: Path, *, full_check: bool | None) -> tuple[str | 
             ) from exc
         if integrity != "ok":
             raise DatabaseError(
-                f"{path} is damaged (integrity check: {integrity}). Restore a backup with "
-                "'gearroom restore PATH'."
+                f"{path} is damaged (integrity check: {integrity}); nothing was written to it. "
+                f"Restore a good backup (in {backup_dir_for(path)}) with 'gearroom restore PATH'."
             )
         if not tables:
             return None, integrity
@@ -195,16 +226,86 @@ def _refuse_unknown(revision: str | None, where: str) -> None:
         )
 
 
-def sqlite_backup(source: Path, target: Path) -> Path:
-    """Copy a live SQLite database consistently with the sqlite3 backup API."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+#: Files are created readable and writable by their owner only: they hold PIN hashes.
+PRIVATE_MODE = 0o600
+
+
+def create_private(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 (owner only); refuses an existing file."""
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_MODE)
+    os.close(fd)
+
+
+def _fsync(path: Path) -> None:
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) if path.is_dir() else os.O_RDONLY
     try:
-        dst = sqlite3.connect(target)
+        fd = os.open(path, flags)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def partial_name(target: Path) -> Path:
+    """Where a copy is written before it is complete: hidden, never named like a backup."""
+    return target.with_name(f".{target.name}.{os.getpid()}.partial")
+
+
+def sqlite_backup(source: Path, target: Path) -> Path:
+    """Copy a live SQLite database consistently with the sqlite3 backup API.
+
+    The source must pass SQLite's quick_check (a damaged database is not copied over a good
+    backup). The copy is written to a hidden temporary name with mode 0600, checked again,
+    flushed to the disk and only then renamed to ``target``: a copy that was interrupted (killed,
+    disk full) never carries the name of a backup.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        raise DatabaseError(f"{target} exists already; choose another file name.")
+    partial = partial_name(target)
+    partial.unlink(missing_ok=True)
+    try:
+        src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"Cannot read {source}: {exc}; no backup was taken.") from exc
+    try:
         try:
-            src.backup(dst)
-        finally:
-            dst.close()
+            verdict = str(src.execute("PRAGMA quick_check(1)").fetchone()[0])
+        except sqlite3.DatabaseError as exc:
+            verdict = str(exc)
+        if verdict != "ok":
+            raise DatabaseError(
+                f"{source} is damaged ({verdict}); no backup was taken and the existing backups "
+                "were kept. Restore the newest good one with 'gearroom restore PATH'."
+            )
+        create_private(partial)
+        try:
+            dst = sqlite3.connect(partial)
+            try:
+                src.backup(dst)
+                copied = str(dst.execute("PRAGMA quick_check(1)").fetchone()[0])
+            finally:
+                dst.close()
+            if copied != "ok":
+                raise DatabaseError(f"The copy of {source} did not check out ({copied}).")
+            _fsync(partial)
+            try:  # a link fails instead of replacing a file that appeared meanwhile
+                os.link(partial, target)
+                partial.unlink()
+            except FileExistsError:
+                raise DatabaseError(f"{target} exists already; choose another file name.") from None
+            except OSError:  # a file system without hard links
+                if target.exists():
+                    raise DatabaseError(f"{target} exists already; choose another file name.") from None
+                os.replace(partial, target)
+            _fsync(target.parent)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
     finally:
         src.close()
     return target
@@ -315,8 +416,6 @@ class Database:
             )
         if target is None:
             target = backup_dir_for(path) / f"gearroom-{_timestamp()}-{label}.sqlite3"
-        if target.exists():
-            raise DatabaseError(f"{target} exists already; choose another file name.")
         return sqlite_backup(path, target)
 
     def state(self, *, full_check: bool = False) -> DatabaseState:
@@ -344,17 +443,31 @@ def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
     url = url or default_database_url()
     path = sqlite_path(url)
     needs_backup = False
+    current: str | None = None
+    created: Path | None = None
     if path is not None:
         if path.is_dir():
             raise DatabaseError(f"{path} is a folder; give the path of a database file.")
-        if path.exists() and path.stat().st_size > 0:
-            current, _ = _inspect_sqlite_file(path, full_check=None)
+        if path.exists() and path.stat().st_size == 0:
+            raise DatabaseError(
+                f"{path} is empty (0 bytes): it is not a Gearroom database, and Gearroom does not "
+                "take it for a new one. Restore a backup with 'gearroom restore PATH', or delete "
+                "the empty file to start a new database."
+            )
+        if path.exists():
+            # SQLite's quick_check (every page's structure, no index cross-check) before any
+            # write: a damaged file is refused, never written to.
+            current, _ = _inspect_sqlite_file(path, full_check=False)
             _refuse_unknown(current, str(path))
             needs_backup = upgrade and current is not None and current != head_revision()
-            if needs_backup:
-                _inspect_sqlite_file(path, full_check=False)  # never migrate a damaged file
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
+            if upgrade:
+                try:
+                    create_private(path)
+                    created = path
+                except FileExistsError:  # another process is creating it at the same moment
+                    pass
     try:
         engine = create_gearroom_engine(url)
     except (_SAError, ValueError, ImportError) as exc:
@@ -371,17 +484,20 @@ def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
                     f"{'…' if len(others) > 3 else ''}) but no Gearroom version table; give "
                     "Gearroom a database of its own (an empty one is set up on first start)."
                 )
-        if upgrade:
+        if upgrade and current != head_revision():
+            # Only a due migration takes the write lock: opening an up-to-date database for
+            # reading never waits for (or blocks) another workstation's long write.
             if needs_backup and path is not None:
                 sqlite_backup(
                     path, backup_dir_for(path) / f"gearroom-{_timestamp()}-pre-upgrade.sqlite3"
                 )
             upgrade_schema(engine)
-    except OperationalError as exc:
+    except BaseException as exc:
         engine.dispose()
-        raise DatabaseError(f"Cannot reach the database {_redacted(url)}: {exc.orig}") from exc
-    except BaseException:
-        engine.dispose()
+        if created is not None and created.exists() and created.stat().st_size == 0:
+            created.unlink()  # a new file that never became a database is not left behind
+        if isinstance(exc, OperationalError):
+            raise DatabaseError(f"Cannot reach the database {_redacted(url)}: {exc.orig}") from exc
         raise
     return Database(url, engine)
 
@@ -389,3 +505,80 @@ def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
 def table_names(db: Database) -> set[str]:
     """The tables in the database (for checks and tests)."""
     return set(inspect(db.engine).get_table_names())
+
+
+#: PostgreSQL SQLSTATEs of a transaction that lost a race and may simply be run again.
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """Whether ``exc`` is a deadlock or serialization failure (run the transaction again)."""
+    orig = getattr(exc, "orig", None)
+    return str(getattr(orig, "sqlstate", "") or "") in RETRYABLE_SQLSTATES
+
+
+def describe_failure(exc: BaseException, url: str | None = None) -> GearroomError | None:
+    """The one-line, actionable error for a failure of the database or the file system.
+
+    Returns None for an exception that is not such a failure (a bug: the caller decides). Every
+    message says that nothing of the operation was saved: the transaction did not commit.
+    """
+    from gearroom.services import changes  # late: services import this module's users
+
+    nothing = "nothing of this operation was saved"
+    where = _redacted(url) if url else "the database"
+    if isinstance(exc, GearroomError):
+        return exc
+    if isinstance(exc, TransactionLost):
+        return DatabaseError(
+            f"The database stopped the operation after a write error (probably a full disk); "
+            f"{nothing}. Free some space and try again."
+        )
+    if isinstance(exc, DBAPIError):
+        if changes.is_connection_lost(exc):
+            return changes.connection_lost(exc, url or "sqlite://")
+        text = str(exc.orig or exc).strip()
+        first = next((line.strip() for line in text.splitlines() if line.strip()), "error")
+        low = first.lower()
+        if "disk is full" in low or "no space left" in low or "disk full" in low:
+            return DatabaseError(
+                f"The disk holding {where} is full; {nothing}. Free some space and try again."
+            )
+        if "readonly database" in low or "read-only" in low:
+            return DatabaseError(
+                f"{where} is read-only; {nothing}. Check the file's permissions (and the folder's: "
+                "SQLite writes a journal beside it)."
+            )
+        if "database is locked" in low or "database table is locked" in low:
+            return DatabaseError(
+                f"{where} is busy: another program has held a write lock for more than "
+                f"{BUSY_TIMEOUT_MS // 1000} s; {nothing}. Try again when it has finished."
+            )
+        if is_retryable(exc):
+            return DatabaseError(
+                f"The operation clashed with another workstation's change; {nothing}. "
+                "Try again."
+            )
+        if "malformed" in low or "not a database" in low or "corrupt" in low:
+            return DatabaseError(
+                f"{where} is damaged ({first}); {nothing}. Restore a backup with "
+                "'gearroom restore PATH'."
+            )
+        if "out of range" in low or "too large" in low or "overflow" in low:
+            return ValidationError(f"A number is too large for the database; {nothing}.")
+        return DatabaseError(f"The database refused the operation ({first[:200]}); {nothing}.")
+    if isinstance(exc, _SAError):
+        return DatabaseError(f"The database failed ({str(exc).splitlines()[0][:200]}); {nothing}.")
+    if isinstance(exc, OverflowError):
+        return ValidationError(f"A number is too large (at most {2**63 - 1}); {nothing}.")
+    if isinstance(exc, OSError):
+        name = f" {exc.filename}" if exc.filename else ""
+        reason = exc.strerror or str(exc)
+        if exc.errno == errno.ENOSPC:
+            return DatabaseError(f"The disk is full (writing{name}); {nothing}. Free some space.")
+        return DatabaseError(f"Cannot use{name}: {reason}; {nothing}.")
+    if isinstance(exc, UnicodeError):
+        return ValidationError(
+            f"Text that is not valid UTF-8 or cannot be stored ({exc}); {nothing}."
+        )
+    return None

@@ -6,12 +6,15 @@ Every subcommand takes ``--db URL`` (also accepted before the subcommand); listi
 
 from __future__ import annotations
 
+import os
 import sys
+from typing import NoReturn
 
 import click
 
 from gearroom import __version__
 from gearroom.cli.common import CliState, db_option
+from gearroom.db import describe_failure
 from gearroom.errors import GearroomError
 
 
@@ -42,23 +45,66 @@ def _register() -> None:
 _register()
 
 
+def _undecodable(args: list[str]) -> str | None:
+    """The first argument that is not valid UTF-8 (Python keeps such bytes as surrogates)."""
+    for index, arg in enumerate(args, start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raw = arg.encode("utf-8", "surrogateescape")[exc.start : exc.start + 1]
+            return (
+                f"argument {index} is not valid UTF-8 text (byte 0x{raw.hex() or '??'}); "
+                "give it in UTF-8."
+            )
+    return None
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    text = " ".join(message.split())
+    click.echo(f"gearroom: {text}", err=True)
+    sys.exit(code)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``gearroom`` console script."""
+    """Entry point of the ``gearroom`` console script.
+
+    The one error path of the command line: every failure a person or the machine can cause (bad
+    input, a refused operation, a full disk, a read-only or damaged file, a lost server, a held
+    lock, bytes that are not UTF-8) ends as one line on stderr and a non-zero exit code.
+    """
+    args = sys.argv[1:] if argv is None else argv
+    bad = _undecodable(args)
+    if bad:
+        _fail(bad, 2)
     try:
-        cli.main(args=argv, prog_name="gearroom", standalone_mode=False)
+        cli.main(args=args, prog_name="gearroom", standalone_mode=False)
     except GearroomError as exc:
-        click.echo(f"gearroom: {exc}", err=True)
-        sys.exit(exc.exit_code)
+        _fail(str(exc), exc.exit_code)
     except click.exceptions.Abort:
-        click.echo("gearroom: aborted.", err=True)
-        sys.exit(130)
+        _fail("aborted.", 130)
     except click.ClickException as exc:
-        message = " ".join(exc.format_message().split())
+        message = exc.format_message()
         ctx = getattr(exc, "ctx", None)
         if isinstance(exc, click.UsageError) and ctx is not None:
             message += f" (see '{ctx.command_path} --help')"
-        click.echo(f"gearroom: {message}", err=True)
-        sys.exit(exc.exit_code)
+        _fail(message, exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        _fail("interrupted; nothing of the unfinished operation was saved.", 130)
+    except Exception as exc:  # the last line of defence: no traceback reaches a user
+        error = describe_failure(exc, _current_url())
+        if error is not None:
+            _fail(str(error), error.exit_code)
+        if os.environ.get("GEARROOM_DEBUG"):
+            raise
+        _fail(
+            f"unexpected error ({type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}); "
+            "nothing of this operation was saved. Run again with GEARROOM_DEBUG=1 for details.",
+            70,
+        )
     sys.exit(0)
+
+
+def _current_url() -> str | None:
+    return CliState.last_url

@@ -25,6 +25,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 class CliState:
     """Per-invocation state: the database URL and the open database, opened on first use."""
 
+    #: The database URL of the latest command (for the wording of error messages).
+    last_url: str | None = None
+
     def __init__(self) -> None:
         self.url: str | None = None
         self.operator: str | None = None
@@ -35,6 +38,7 @@ class CliState:
     def database(self) -> Database:
         if self._db is None:
             url = self.url or load_settings().effective_database_url()
+            CliState.last_url = url
             self._db = open_database(url)
         return self._db
 

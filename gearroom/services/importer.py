@@ -31,7 +31,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from gearroom.config import default_data_dir
@@ -774,7 +774,9 @@ class _Importer:
         except GearroomError as exc:
             self._rollback(savepoint, categories, locations)
             return RowResult(row.line, "error", "", "", (self.error_problem(row, exc),))
-        except SQLAlchemyError as exc:
+        except (IntegrityError, DataError) as exc:
+            # Only what the row itself caused; a failure of the database (disk full, lost
+            # server) ends the whole import, which the caller rolls back.
             self._rollback(savepoint, categories, locations)
             reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:300]
             return RowResult(
