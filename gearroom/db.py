@@ -152,6 +152,10 @@ class DatabaseState:
         return self.current_revision == self.head_revision
 
 
+class DamagedDatabaseError(DatabaseError):
+    """The file is damaged, empty or not a database at all: only a restore can help."""
+
+
 def _redacted(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
@@ -179,7 +183,7 @@ def _inspect_sqlite_file(path: Path, *, full_check: bool | None) -> tuple[str | 
     try:
         conn = _connect_read_only(path)
     except sqlite3.Error as exc:
-        raise DatabaseError(f"Cannot open {path}: {exc}.") from exc
+        raise DamagedDatabaseError(f"Cannot open {path}: {exc}.") from exc
     try:
         try:
             tables = {
@@ -193,14 +197,14 @@ def _inspect_sqlite_file(path: Path, *, full_check: bool | None) -> tuple[str | 
                 integrity = "file is shorter than its pages (truncated)" if short else "ok"
             else:
                 pragma = "integrity_check" if full_check else "quick_check"
-                integrity = str(conn.execute(f"PRAGMA {pragma}(1)").fetchone()[0])
+                integrity = " ".join(str(conn.execute(f"PRAGMA {pragma}(1)").fetchone()[0]).split())
         except sqlite3.DatabaseError as exc:
-            raise DatabaseError(
+            raise DamagedDatabaseError(
                 f"{path} is not a Gearroom database or is damaged ({exc}). "
                 "Restore a backup or point Gearroom at another file with --db."
             ) from exc
         if integrity != "ok":
-            raise DatabaseError(
+            raise DamagedDatabaseError(
                 f"{path} is damaged (integrity check: {integrity}); nothing was written to it. "
                 f"Restore a good backup (in {backup_dir_for(path)}) with 'gearroom restore PATH'."
             )
@@ -274,11 +278,11 @@ def sqlite_backup(source: Path, target: Path) -> Path:
         raise DatabaseError(f"Cannot read {source}: {exc}; no backup was taken.") from exc
     try:
         try:
-            verdict = str(src.execute("PRAGMA quick_check(1)").fetchone()[0])
+            verdict = " ".join(str(src.execute("PRAGMA quick_check(1)").fetchone()[0]).split())
         except sqlite3.DatabaseError as exc:
             verdict = str(exc)
         if verdict != "ok":
-            raise DatabaseError(
+            raise DamagedDatabaseError(
                 f"{source} is damaged ({verdict}); no backup was taken and the existing backups "
                 "were kept. Restore the newest good one with 'gearroom restore PATH'."
             )
@@ -300,7 +304,7 @@ def sqlite_backup(source: Path, target: Path) -> Path:
                 raise DatabaseError(f"{target} exists already; choose another file name.") from None
             except OSError:  # a file system without hard links
                 if target.exists():
-                    raise DatabaseError(f"{target} exists already; choose another file name.") from None
+                    raise DatabaseError(f"{target} exists already; choose another name.") from None
                 os.replace(partial, target)
             _fsync(target.parent)
         except BaseException:
@@ -449,7 +453,7 @@ def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
         if path.is_dir():
             raise DatabaseError(f"{path} is a folder; give the path of a database file.")
         if path.exists() and path.stat().st_size == 0:
-            raise DatabaseError(
+            raise DamagedDatabaseError(
                 f"{path} is empty (0 bytes): it is not a Gearroom database, and Gearroom does not "
                 "take it for a new one. Restore a backup with 'gearroom restore PATH', or delete "
                 "the empty file to start a new database."
@@ -556,8 +560,7 @@ def describe_failure(exc: BaseException, url: str | None = None) -> GearroomErro
             )
         if is_retryable(exc):
             return DatabaseError(
-                f"The operation clashed with another workstation's change; {nothing}. "
-                "Try again."
+                f"The operation clashed with another workstation's change; {nothing}. Try again."
             )
         if "malformed" in low or "not a database" in low or "corrupt" in low:
             return DatabaseError(

@@ -98,8 +98,9 @@ def main(argv: list[str] | None = None) -> None:
             _fail(str(error), error.exit_code)
         if os.environ.get("GEARROOM_DEBUG"):
             raise
+        detail = (str(exc).splitlines() or [""])[0][:200]
         _fail(
-            f"unexpected error ({type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}); "
+            f"unexpected error ({type(exc).__name__}: {detail}); "
             "nothing of this operation was saved. Run again with GEARROOM_DEBUG=1 for details.",
             70,
         )

@@ -42,7 +42,7 @@ def test_an_import_that_fills_the_disk_keeps_nothing(tmp_path, capsys, leave_kib
         assert "full" in message and "nothing" in message, message
         (disk / "ballast").unlink()
         assert snapshot(house.url) == before
-        code, out, err = run(capsys, "--db", house.url, "history", "verify")
+        code, _out, err = run(capsys, "--db", house.url, "history", "verify")
         assert code == 0, err
 
 
