@@ -43,7 +43,7 @@ def damaged(sqlite_house) -> tuple[str, bytes]:
 )
 def test_a_damaged_database_is_refused_and_left_as_it_was(damaged, capsys, command):
     url, data = damaged
-    code, out, err = run(capsys, "--db", url, *command)
+    code, _out, err = run(capsys, "--db", url, *command)
     message = assert_one_line_failure(code, err)
     assert "damaged" in message and "gearroom restore" in message, message
     path = database_file(url)
@@ -112,5 +112,5 @@ def test_restore_over_a_damaged_database_keeps_its_bytes_aside(damaged, tmp_path
     assert "damaged" in err
     kept = [p for p in (database_file(url).parent / "backups").iterdir()]
     assert [p.read_bytes() for p in kept] == [data]
-    code, out, err = run(capsys, "--db", url, "asset", "show", house.lenses[0])
+    code, _out, err = run(capsys, "--db", url, "asset", "show", house.lenses[0])
     assert code == 0, err
