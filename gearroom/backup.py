@@ -28,6 +28,7 @@ from gearroom.db import (
     sqlite_path,
 )
 from gearroom.errors import DatabaseError, ValidationError
+from gearroom.services import history_anchor
 
 DAILY_LABEL = "daily"
 _NAME = re.compile(r"^gearroom-(\d{8})-(\d{6})-\d+-(?P<label>[a-z-]+)\.sqlite3$")
@@ -115,6 +116,7 @@ def daily_backup(database: Database, keep: int, *, today: date | None = None) ->
     good = [b for b in dailies if is_good_backup(b.path)]
     for old in good[keep:]:
         old.path.unlink(missing_ok=True)
+        history_anchor.manifest_path(old.path).unlink(missing_ok=True)
     return made
 
 
@@ -190,6 +192,15 @@ def restore(url: str, source: Path) -> tuple[Path, Path]:
     else:
         _copy_with_backup_api(source, target)
     target.chmod(PRIVATE_MODE)
+    # The restored chain is the house's history now: this workstation's anchor follows it.
+    conn = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
+    finally:
+        conn.close()
+    end = (int(row[0]), str(row[1])) if row else (0, "0" * 64)
+    history_anchor.remember(url, end[0], end[1], replace=True)
+    history_anchor.mark_restore(backup_dir_for(target))
     return target, kept
 
 

@@ -254,6 +254,17 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+def _tail_of(conn: sqlite3.Connection) -> tuple[tuple[int, str] | None, str | None]:
+    """The newest event (id, hash) and the revision of a Gearroom database, if it is one."""
+    try:
+        row = conn.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
+        rev = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error:
+        return None, None
+    tail = (int(row[0]), str(row[1])) if row else (0, "0" * 64)
+    return tail, (str(rev[0]) if rev else None)
+
+
 def partial_name(target: Path) -> Path:
     """Where a copy is written before it is complete: hidden, never named like a backup."""
     return target.with_name(f".{target.name}.{os.getpid()}.partial")
@@ -292,6 +303,7 @@ def sqlite_backup(source: Path, target: Path) -> Path:
             try:
                 src.backup(dst)
                 copied = str(dst.execute("PRAGMA quick_check(1)").fetchone()[0])
+                tail, revision = _tail_of(dst)
             finally:
                 dst.close()
             if copied != "ok":
@@ -307,6 +319,10 @@ def sqlite_backup(source: Path, target: Path) -> Path:
                     raise DatabaseError(f"{target} exists already; choose another name.") from None
                 os.replace(partial, target)
             _fsync(target.parent)
+            if tail is not None:
+                from gearroom.services import history_anchor
+
+                history_anchor.write_manifest(target, tail[0], tail[1], revision)
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
@@ -406,9 +422,20 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A session whose work commits as one transaction (BEGIN IMMEDIATE on SQLite)."""
-        with self._write() as session, session.begin():
-            yield session
+        """A session whose work commits as one transaction (BEGIN IMMEDIATE on SQLite).
+
+        After a commit that added history events, this workstation's anchor file records the
+        new end of the chain.
+        """
+        from gearroom.services import history, history_anchor
+
+        with self._write() as session:
+            with session.begin():
+                yield session
+            if session.info.pop(history.EVENTS_ADDED_KEY, False):
+                with self.read() as reader:
+                    end = history_anchor.current_anchor(reader)
+                history_anchor.remember(self.url, end.event_id, end.hash)
 
     def backup(self, target: Path | None = None, *, label: str = "manual") -> Path:
         """Copy the embedded database to ``target`` (default: the backups folder)."""
@@ -470,6 +497,9 @@ def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
                 try:
                     create_private(path)
                     created = path
+                    from gearroom.services import history_anchor
+
+                    history_anchor.forget(url)  # a new database: an old one's anchor is moot
                 except FileExistsError:  # another process is creating it at the same moment
                     pass
     try:
