@@ -107,7 +107,7 @@ def test_restore_over_a_damaged_database_keeps_its_bytes_aside(damaged, tmp_path
     url, data = damaged
     good = tmp_path / "good.sqlite3"
     house = build_house(f"sqlite:///{good}")
-    code, out, err = run(capsys, "--db", url, "restore", str(good), "--yes")
+    code, _out, err = run(capsys, "--db", url, "restore", str(good), "--yes")
     assert code == 0, err
     assert "damaged" in err
     kept = [p for p in (database_file(url).parent / "backups").iterdir()]

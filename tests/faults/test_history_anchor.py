@@ -48,7 +48,7 @@ def test_a_chain_cut_from_its_end_is_reported(db_url, capsys, cut):
     house = build_house(db_url)
     total = _events(house.url)
     assert total > 10
-    code, out, err = run(capsys, "--db", house.url, "history", "verify")
+    code, _out, err = run(capsys, "--db", house.url, "history", "verify")
     assert code == 0, err
     where = {
         "the last event": f"WHERE id = {total}",
@@ -56,7 +56,7 @@ def test_a_chain_cut_from_its_end_is_reported(db_url, capsys, cut):
         "all of them": "",
     }[cut]
     _delete_from(house.url, where)
-    code, out, err = run(capsys, "--db", house.url, "history", "verify")
+    code, _out, err = run(capsys, "--db", house.url, "history", "verify")
     message = assert_one_line_failure(code, err)
     assert f"saw it reach #{total}" in message and "cut from its end" in message, message
 
@@ -137,7 +137,7 @@ def test_a_consistent_rewrite_is_reported(db_url, capsys):
 @pytest.mark.sqlite_only
 def test_every_backup_carries_a_manifest_that_anchors_the_chain(sqlite_house, capsys, tmp_path):
     url = sqlite_house.url
-    code, out, err = run(capsys, "--db", url, "backup")
+    code, _out, err = run(capsys, "--db", url, "backup")
     assert code == 0, err
     made = database_file(url).parent / "backups"
     manifests = list(made.glob("*.manifest.json"))
@@ -165,5 +165,5 @@ def test_a_restore_rewinds_the_anchors_on_purpose(sqlite_house, capsys, tmp_path
     assert code == 0, err
     code, _out, err = run(capsys, "--db", url, "restore", str(old), "--yes")
     assert code == 0, err
-    code, out, err = run(capsys, "--db", url, "history", "verify")
+    code, _out, err = run(capsys, "--db", url, "history", "verify")
     assert code == 0, err
