@@ -541,6 +541,16 @@ def table_names(db: Database) -> set[str]:
     return set(inspect(db.engine).get_table_names())
 
 
+def _writable(path: Path) -> bool:
+    """Whether SQLite can write ``path`` and create its -wal/-shm files beside it."""
+    try:
+        if os.statvfs(path).f_flag & os.ST_RDONLY:
+            return False
+    except OSError:
+        return True
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
 #: PostgreSQL SQLSTATEs of a transaction that lost a race and may simply be run again.
 RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock
 
@@ -569,6 +579,12 @@ def describe_failure(exc: BaseException, url: str | None = None) -> GearroomErro
             f"{nothing}. Free some space and try again."
         )
     if isinstance(exc, DBAPIError):
+        path = sqlite_path(url) if url else None
+        if path is not None and path.exists() and not _writable(path):
+            return DatabaseError(
+                f"{path} is read-only (the file, its folder or its drive); {nothing}. Check the "
+                "permissions: SQLite also writes -wal and -shm files beside it."
+            )
         if changes.is_connection_lost(exc):
             return changes.connection_lost(exc, url or "sqlite://")
         text = str(exc.orig or exc).strip()
