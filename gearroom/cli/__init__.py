@@ -7,14 +7,16 @@ Every subcommand takes ``--db URL`` (also accepted before the subcommand); listi
 from __future__ import annotations
 
 import os
+import random
 import sys
+import time
 from typing import NoReturn
 
 import click
 
 from gearroom import __version__
 from gearroom.cli.common import CliState, db_option
-from gearroom.db import describe_failure
+from gearroom.db import describe_failure, is_retryable
 from gearroom.errors import GearroomError
 
 
@@ -77,7 +79,7 @@ def main(argv: list[str] | None = None) -> None:
     if bad:
         _fail(bad, 2)
     try:
-        cli.main(args=args, prog_name="gearroom", standalone_mode=False)
+        _run_with_retry(args)
     except GearroomError as exc:
         _fail(str(exc), exc.exit_code)
     except click.exceptions.Abort:
@@ -105,6 +107,24 @@ def main(argv: list[str] | None = None) -> None:
             70,
         )
     sys.exit(0)
+
+
+#: How often a command whose transaction lost a race (deadlock, serialization failure) runs.
+ATTEMPTS = 3
+
+
+def _run_with_retry(args: list[str]) -> None:
+    """Run the command; run it again (at most :data:`ATTEMPTS` times in all) when PostgreSQL
+    ended its transaction as the loser of a deadlock or a serialization conflict. Nothing of
+    a lost transaction was committed, and a command writes its files only after its commit."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            cli.main(args=args, prog_name="gearroom", standalone_mode=False)
+            return
+        except Exception as exc:
+            if attempt == ATTEMPTS or not is_retryable(exc):
+                raise
+            time.sleep(random.uniform(0.05, 0.2) * attempt)
 
 
 def _current_url() -> str | None:
