@@ -638,6 +638,19 @@ class _Importer:
         return Problem(row.line, self.column(key), message)
 
     def shape_problems(self, row: SourceRow) -> list[Problem]:
+        rows = self.table.rows
+        last = bool(rows) and row is rows[-1]
+        if last and self.table.delimiter and len(row.cells) < len(self.table.headers):
+            # A CSV file cut short (a copy interrupted, a download stopped): its partial last
+            # row would be imported with empty fields.
+            return [
+                Problem(
+                    row.line,
+                    "",
+                    f"The last row has {len(row.cells)} of {len(self.table.headers)} cells: the "
+                    "file looks cut short. Export it again, or complete the row.",
+                )
+            ]
         extra = [c for c in row.cells[len(self.table.headers) :] if c.strip()]
         if extra:
             return [
