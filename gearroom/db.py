@@ -573,6 +573,13 @@ def describe_failure(exc: BaseException, url: str | None = None) -> GearroomErro
     where = _redacted(url) if url else "the database"
     if isinstance(exc, GearroomError):
         return exc
+    if isinstance(exc, _SAError) and not isinstance(exc, DBAPIError | TransactionLost):
+        # A secondary error (a session unusable after the real failure): name the first cause.
+        cause: BaseException | None = exc.__cause__ or exc.__context__
+        while cause is not None:
+            if isinstance(cause, DBAPIError | TransactionLost):
+                return describe_failure(cause, url)
+            cause = cause.__cause__ or cause.__context__
     if isinstance(exc, TransactionLost):
         return DatabaseError(
             f"The database stopped the operation after a write error (probably a full disk); "
