@@ -16,8 +16,8 @@ import click
 
 from gearroom import __version__
 from gearroom.cli.common import CliState, db_option
-from gearroom.db import describe_failure, is_retryable
 from gearroom.errors import GearroomError
+from gearroom.failures import describe_failure, is_retryable
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})

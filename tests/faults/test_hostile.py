@@ -71,7 +71,7 @@ def test_a_held_write_lock_lets_reads_through_and_fails_writes_in_one_line(sqlit
         assert ready.wait(10)
         started = time.monotonic()
         for command in (["asset", "show", sqlite_house.lenses[0]], ["asset", "list"], ["out"]):
-            code, out, err = run(capsys, "--db", sqlite_house.url, *command)
+            code, _out, err = run(capsys, "--db", sqlite_house.url, *command)
             assert code == 0, err
         assert time.monotonic() - started < 8, "a read waited for the write lock"
         code, _out, err = run(

@@ -9,12 +9,12 @@ from gearroom.services.actor import Actor, local_actor
 from gearroom.ui import app
 from gearroom.ui.dialogs.sign_in import BadgeSignInDialog, FirstAdminDialog, SignInDialog
 
-PIN = "4821"
+PIN = "482193"  # an admin PIN is at least 6 characters
 
 
 @pytest.fixture
 def staffed(context):
-    """An admin, a staff member with a badge, and an assistant (PIN 4821 each)."""
+    """An admin, a staff member with a badge, and an assistant (PIN 482193 each)."""
 
     def add(s, a):
         operators.create_operator(s, a, "robin", Role.ADMIN, PIN, display_name="Robin Hale")
