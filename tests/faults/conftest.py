@@ -141,14 +141,22 @@ def sqlite_house(tmp_path: Path) -> House:
 # ----------------------------------------------------------------------------- a tiny disk
 
 
+def privileged(*command: str) -> list[str]:
+    """``command`` as root: directly when the tests run as root, else through ``sudo -n``."""
+    return list(command) if os.geteuid() == 0 else ["sudo", "-n", *command]
+
+
 def _mount_tmpfs(folder: Path, size: str) -> bool:
-    if os.geteuid() != 0:
+    options = f"size={size},uid={os.getuid()},gid={os.getgid()},mode=0700"
+    try:
+        result = subprocess.run(
+            privileged("mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)),
+            capture_output=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired):
         return False
-    result = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
-        capture_output=True,
-        check=False,
-    )
     return result.returncode == 0
 
 
@@ -156,7 +164,7 @@ def _mount_tmpfs(folder: Path, size: str) -> bool:
 def tiny_file_system(folder: Path, size: str = "2m") -> Iterator[Path]:
     """A real file system of ``size`` mounted at ``folder``; unmounted afterwards.
 
-    Skips when mounting is impossible here (not root, no mount privilege), except in CI
+    Needs root (or password-less sudo). Skips when mounting is impossible here, except in CI
     (``CI=true``), where the test must run.
     """
     folder.mkdir(parents=True, exist_ok=True)
@@ -167,7 +175,7 @@ def tiny_file_system(folder: Path, size: str = "2m") -> Iterator[Path]:
     try:
         yield folder
     finally:
-        subprocess.run(["umount", "-l", str(folder)], capture_output=True, check=False)
+        subprocess.run(privileged("umount", "-l", str(folder)), capture_output=True, check=False)
 
 
 def fill(folder: Path, leave: int) -> None:

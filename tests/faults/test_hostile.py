@@ -13,6 +13,7 @@ from conftest import (
     assert_one_line_failure,
     build_house,
     database_file,
+    privileged,
     run,
     snapshot,
     tiny_file_system,
@@ -38,14 +39,14 @@ def test_a_read_only_database_refuses_every_write_in_one_line(tmp_path, capsys, 
         house = build_house(f"sqlite:///{disk / 'house.sqlite3'}")
         args = write_commands(house, tmp_path)[command]
         before = snapshot(house.url)
-        subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
+        subprocess.run(privileged("mount", "-o", "remount,ro", str(disk)), check=True)
         try:
             code, _out, err = run(capsys, "--db", house.url, *args)
             message = assert_one_line_failure(code, err)
             assert "read-only" in message or "cannot be reached" in message, message
             assert "nothing" in message, message
         finally:
-            subprocess.run(["mount", "-o", "remount,rw", str(disk)], check=True)
+            subprocess.run(privileged("mount", "-o", "remount,rw", str(disk)), check=True)
         assert snapshot(house.url) == before
 
 
