@@ -6,22 +6,29 @@ PostgreSQL server is backed up with its own tools (``pg_dump``); see docs/postgr
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from gearroom.db import (
+    PRIVATE_MODE,
+    DamagedDatabaseError,
     Database,
     _inspect_sqlite_file,
     backup_dir_for,
+    create_private,
     head_revision,
     known_revision,
+    partial_name,
     sqlite_backup,
     sqlite_path,
 )
 from gearroom.errors import DatabaseError, ValidationError
+from gearroom.services import history_anchor
 
 DAILY_LABEL = "daily"
 _NAME = re.compile(r"^gearroom-(\d{8})-(\d{6})-\d+-(?P<label>[a-z-]+)\.sqlite3$")
@@ -78,18 +85,38 @@ def take_backup(database: Database, target: Path | None = None, *, label: str = 
     return sqlite_backup(path, target)
 
 
+def is_good_backup(path: Path) -> bool:
+    """Whether ``path`` is a complete SQLite file that passes quick_check (read, never written)."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        return str(conn.execute("PRAGMA quick_check(1)").fetchone()[0]) == "ok"
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
 def daily_backup(database: Database, keep: int, *, today: date | None = None) -> Path | None:
-    """Take today's backup if there is none yet, and keep only the newest ``keep`` daily ones."""
+    """Take today's backup if there is none yet, and keep only the newest ``keep`` good daily ones.
+
+    Only backups that pass quick_check count: a damaged copy never pushes a good one out (the
+    damaged ones are left where they are, for whoever investigates).
+    """
     if keep < 1:
         raise ValidationError("Keep at least one daily backup.")
     day = today or datetime.now(UTC).date()
     dailies = [b for b in list_backups(database) if b.label == DAILY_LABEL]
     made = None
-    if not any(b.taken_at.date() == day for b in dailies):
+    if not any(b.taken_at.date() == day and is_good_backup(b.path) for b in dailies):
         made = take_backup(database, label=DAILY_LABEL)
         dailies = [b for b in list_backups(database) if b.label == DAILY_LABEL]
-    for old in dailies[keep:]:
+    good = [b for b in dailies if is_good_backup(b.path)]
+    for old in good[keep:]:
         old.path.unlink(missing_ok=True)
+        history_anchor.manifest_path(old.path).unlink(missing_ok=True)
     return made
 
 
@@ -134,9 +161,50 @@ def restore(url: str, source: Path) -> tuple[Path, Path]:
     if source.resolve() == target.resolve():
         raise ValidationError("That is the database itself, not a backup of it.")
     kept = backup_dir_for(target) / f"gearroom-{_stamp()}-before-restore.sqlite3"
-    if target.exists() and target.stat().st_size > 0:
-        sqlite_backup(target, kept)
+    damaged = False
+    if target.exists():
+        try:
+            if target.stat().st_size == 0:
+                raise DamagedDatabaseError(f"{target} is empty.")
+            sqlite_backup(target, kept)
+        except DamagedDatabaseError:
+            # Kept byte for byte (for whoever investigates); never counted as a good backup.
+            damaged = True
+            kept = kept.with_name(kept.name.replace("-before-restore", "-damaged-before-restore"))
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            create_private(kept)
+            shutil.copyfile(target, kept)
     target.parent.mkdir(parents=True, exist_ok=True)
+    if damaged or not target.exists():
+        # Nothing worth keeping in place: the copy is completed under another name, then
+        # renamed over the damaged file (with its stale -wal and -shm).
+        partial = partial_name(target)
+        partial.unlink(missing_ok=True)
+        create_private(partial)
+        try:
+            _copy_with_backup_api(source, partial)
+            for side in ("-wal", "-shm"):
+                target.with_name(target.name + side).unlink(missing_ok=True)
+            os.replace(partial, target)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+    else:
+        _copy_with_backup_api(source, target)
+    target.chmod(PRIVATE_MODE)
+    # The restored chain is the house's history now: this workstation's anchor follows it.
+    conn = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
+    finally:
+        conn.close()
+    end = (int(row[0]), str(row[1])) if row else (0, "0" * 64)
+    history_anchor.remember(url, end[0], end[1], replace=True)
+    history_anchor.mark_restore(backup_dir_for(target))
+    return target, kept
+
+
+def _copy_with_backup_api(source: Path, target: Path) -> None:
     src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
     try:
         dst = sqlite3.connect(target, timeout=15)
@@ -146,4 +214,3 @@ def restore(url: str, source: Path) -> tuple[Path, Path]:
             dst.close()
     finally:
         src.close()
-    return target, kept

@@ -8,6 +8,7 @@ sqlite3 backup API when a migration is due, runs Alembic ``upgrade head`` in cod
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -89,6 +90,34 @@ def _on_sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+class TransactionLost(_SAError):
+    """SQLite ended the transaction on its own (disk full, I/O error): nothing of it was kept."""
+
+
+def _guard_sqlite_transaction(
+    conn: Connection,
+    _cursor: object,
+    statement: str,
+    _parameters: object,
+    _context: object,
+    _executemany: bool,
+) -> None:
+    """Refuse any statement that would run outside the transaction the caller believes open.
+
+    After some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM) SQLite rolls the whole transaction
+    back by itself. The connection runs in autocommit mode (BEGIN is emitted explicitly), so a
+    statement sent after that would commit on its own: half an operation kept. Here every
+    statement inside a transaction checks that SQLite still has one open.
+    """
+    if not conn.in_transaction() or statement.lstrip()[:5].upper() == "BEGIN":
+        return
+    dbapi = conn.connection.dbapi_connection
+    if isinstance(dbapi, sqlite3.Connection) and not dbapi.in_transaction:
+        raise TransactionLost(
+            "the database ended the transaction after an error; nothing of it was saved"
+        )
+
+
 def create_gearroom_engine(url: str) -> Engine:
     """An engine with Gearroom's settings for its backend (pragmas and BEGIN for SQLite)."""
     parsed = make_url(url)
@@ -100,6 +129,7 @@ def create_gearroom_engine(url: str) -> Engine:
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
+        event.listen(engine, "before_cursor_execute", _guard_sqlite_transaction)
         return engine
     # A server that stops answering must not freeze the app for the system's TCP timeout.
     connect_args = {"connect_timeout": 5} if parsed.get_backend_name() == "postgresql" else {}
@@ -119,6 +149,10 @@ class DatabaseState:
     @property
     def up_to_date(self) -> bool:
         return self.current_revision == self.head_revision
+
+
+class DamagedDatabaseError(DatabaseError):
+    """The file is damaged, empty or not a database at all: only a restore can help."""
 
 
 def _redacted(url: str) -> str:
@@ -148,7 +182,7 @@ def _inspect_sqlite_file(path: Path, *, full_check: bool | None) -> tuple[str | 
     try:
         conn = _connect_read_only(path)
     except sqlite3.Error as exc:
-        raise DatabaseError(f"Cannot open {path}: {exc}.") from exc
+        raise DamagedDatabaseError(f"Cannot open {path}: {exc}.") from exc
     try:
         try:
             tables = {
@@ -162,16 +196,16 @@ def _inspect_sqlite_file(path: Path, *, full_check: bool | None) -> tuple[str | 
                 integrity = "file is shorter than its pages (truncated)" if short else "ok"
             else:
                 pragma = "integrity_check" if full_check else "quick_check"
-                integrity = str(conn.execute(f"PRAGMA {pragma}(1)").fetchone()[0])
+                integrity = " ".join(str(conn.execute(f"PRAGMA {pragma}(1)").fetchone()[0]).split())
         except sqlite3.DatabaseError as exc:
-            raise DatabaseError(
+            raise DamagedDatabaseError(
                 f"{path} is not a Gearroom database or is damaged ({exc}). "
                 "Restore a backup or point Gearroom at another file with --db."
             ) from exc
         if integrity != "ok":
-            raise DatabaseError(
-                f"{path} is damaged (integrity check: {integrity}). Restore a backup with "
-                "'gearroom restore PATH'."
+            raise DamagedDatabaseError(
+                f"{path} is damaged (integrity check: {integrity}); nothing was written to it. "
+                f"Restore a good backup (in {backup_dir_for(path)}) with 'gearroom restore PATH'."
             )
         if not tables:
             return None, integrity
@@ -195,16 +229,102 @@ def _refuse_unknown(revision: str | None, where: str) -> None:
         )
 
 
-def sqlite_backup(source: Path, target: Path) -> Path:
-    """Copy a live SQLite database consistently with the sqlite3 backup API."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+#: Files are created readable and writable by their owner only: they hold PIN hashes.
+PRIVATE_MODE = 0o600
+
+
+def create_private(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 (owner only); refuses an existing file."""
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_MODE)
+    os.close(fd)
+
+
+def _fsync(path: Path) -> None:
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) if path.is_dir() else os.O_RDONLY
     try:
-        dst = sqlite3.connect(target)
+        fd = os.open(path, flags)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _tail_of(conn: sqlite3.Connection) -> tuple[tuple[int, str] | None, str | None]:
+    """The newest event (id, hash) and the revision of a Gearroom database, if it is one."""
+    try:
+        row = conn.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
+        rev = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error:
+        return None, None
+    tail = (int(row[0]), str(row[1])) if row else (0, "0" * 64)
+    return tail, (str(rev[0]) if rev else None)
+
+
+def partial_name(target: Path) -> Path:
+    """Where a copy is written before it is complete: hidden, never named like a backup."""
+    return target.with_name(f".{target.name}.{os.getpid()}.partial")
+
+
+def sqlite_backup(source: Path, target: Path) -> Path:
+    """Copy a live SQLite database consistently with the sqlite3 backup API.
+
+    The source must pass SQLite's quick_check (a damaged database is not copied over a good
+    backup). The copy is written to a hidden temporary name with mode 0600, checked again,
+    flushed to the disk and only then renamed to ``target``: a copy that was interrupted (killed,
+    disk full) never carries the name of a backup.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        raise DatabaseError(f"{target} exists already; choose another file name.")
+    partial = partial_name(target)
+    partial.unlink(missing_ok=True)
+    try:
+        src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"Cannot read {source}: {exc}; no backup was taken.") from exc
+    try:
         try:
-            src.backup(dst)
-        finally:
-            dst.close()
+            verdict = " ".join(str(src.execute("PRAGMA quick_check(1)").fetchone()[0]).split())
+        except sqlite3.DatabaseError as exc:
+            verdict = str(exc)
+        if verdict != "ok":
+            raise DamagedDatabaseError(
+                f"{source} is damaged ({verdict}); no backup was taken and the existing backups "
+                "were kept. Restore the newest good one with 'gearroom restore PATH'."
+            )
+        create_private(partial)
+        try:
+            dst = sqlite3.connect(partial)
+            try:
+                src.backup(dst)
+                copied = str(dst.execute("PRAGMA quick_check(1)").fetchone()[0])
+                tail, revision = _tail_of(dst)
+            finally:
+                dst.close()
+            if copied != "ok":
+                raise DatabaseError(f"The copy of {source} did not check out ({copied}).")
+            _fsync(partial)
+            try:  # a link fails instead of replacing a file that appeared meanwhile
+                os.link(partial, target)
+                partial.unlink()
+            except FileExistsError:
+                raise DatabaseError(f"{target} exists already; choose another file name.") from None
+            except OSError:  # a file system without hard links
+                if target.exists():
+                    raise DatabaseError(f"{target} exists already; choose another name.") from None
+                os.replace(partial, target)
+            _fsync(target.parent)
+            if tail is not None:
+                from gearroom.services import history_anchor
+
+                history_anchor.write_manifest(target, tail[0], tail[1], revision)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
     finally:
         src.close()
     return target
@@ -301,9 +421,20 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A session whose work commits as one transaction (BEGIN IMMEDIATE on SQLite)."""
-        with self._write() as session, session.begin():
-            yield session
+        """A session whose work commits as one transaction (BEGIN IMMEDIATE on SQLite).
+
+        After a commit that added history events, this workstation's anchor file records the
+        new end of the chain.
+        """
+        from gearroom.services import history, history_anchor
+
+        with self._write() as session:
+            with session.begin():
+                yield session
+            if session.info.pop(history.EVENTS_ADDED_KEY, False):
+                with self.read() as reader:
+                    end = history_anchor.current_anchor(reader)
+                history_anchor.remember(self.url, end.event_id, end.hash)
 
     def backup(self, target: Path | None = None, *, label: str = "manual") -> Path:
         """Copy the embedded database to ``target`` (default: the backups folder)."""
@@ -315,8 +446,6 @@ class Database:
             )
         if target is None:
             target = backup_dir_for(path) / f"gearroom-{_timestamp()}-{label}.sqlite3"
-        if target.exists():
-            raise DatabaseError(f"{target} exists already; choose another file name.")
         return sqlite_backup(path, target)
 
     def state(self, *, full_check: bool = False) -> DatabaseState:
@@ -344,17 +473,34 @@ def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
     url = url or default_database_url()
     path = sqlite_path(url)
     needs_backup = False
+    current: str | None = None
+    created: Path | None = None
     if path is not None:
         if path.is_dir():
             raise DatabaseError(f"{path} is a folder; give the path of a database file.")
-        if path.exists() and path.stat().st_size > 0:
-            current, _ = _inspect_sqlite_file(path, full_check=None)
+        if path.exists() and path.stat().st_size == 0:
+            raise DamagedDatabaseError(
+                f"{path} is empty (0 bytes): it is not a Gearroom database, and Gearroom does not "
+                "take it for a new one. Restore a backup with 'gearroom restore PATH', or delete "
+                "the empty file to start a new database."
+            )
+        if path.exists():
+            # SQLite's quick_check (every page's structure, no index cross-check) before any
+            # write: a damaged file is refused, never written to.
+            current, _ = _inspect_sqlite_file(path, full_check=False)
             _refuse_unknown(current, str(path))
             needs_backup = upgrade and current is not None and current != head_revision()
-            if needs_backup:
-                _inspect_sqlite_file(path, full_check=False)  # never migrate a damaged file
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
+            if upgrade:
+                try:
+                    create_private(path)
+                    created = path
+                    from gearroom.services import history_anchor
+
+                    history_anchor.forget(url)  # a new database: an old one's anchor is moot
+                except FileExistsError:  # another process is creating it at the same moment
+                    pass
     try:
         engine = create_gearroom_engine(url)
     except (_SAError, ValueError, ImportError) as exc:
@@ -371,17 +517,20 @@ def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
                     f"{'…' if len(others) > 3 else ''}) but no Gearroom version table; give "
                     "Gearroom a database of its own (an empty one is set up on first start)."
                 )
-        if upgrade:
+        if upgrade and current != head_revision():
+            # Only a due migration takes the write lock: opening an up-to-date database for
+            # reading never waits for (or blocks) another workstation's long write.
             if needs_backup and path is not None:
                 sqlite_backup(
                     path, backup_dir_for(path) / f"gearroom-{_timestamp()}-pre-upgrade.sqlite3"
                 )
             upgrade_schema(engine)
-    except OperationalError as exc:
+    except BaseException as exc:
         engine.dispose()
-        raise DatabaseError(f"Cannot reach the database {_redacted(url)}: {exc.orig}") from exc
-    except BaseException:
-        engine.dispose()
+        if created is not None and created.exists() and created.stat().st_size == 0:
+            created.unlink()  # a new file that never became a database is not left behind
+        if isinstance(exc, OperationalError):
+            raise DatabaseError(f"Cannot reach the database {_redacted(url)}: {exc.orig}") from exc
         raise
     return Database(url, engine)
 

@@ -94,6 +94,7 @@ class PostgresServer:
 
     admin_url: str  # a superuser URL on the maintenance database, psycopg style
     _stop: list[Sequence[str]] = field(default_factory=list)
+    _start: list[Sequence[str]] = field(default_factory=list)
     _workdir: Path | None = None
     _counter: itertools.count[int] = field(default_factory=itertools.count)
     template_ready: bool = False
@@ -174,6 +175,9 @@ class PostgresServer:
         server = cls(
             admin_url=f"postgresql://{SERVER_USER}@127.0.0.1:{port}/postgres",
             _stop=[[*prefix, pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"]],
+            _start=[
+                [*prefix, pg_ctl, "-D", str(data), "-o", options, "-l", str(log), "-w", "start"]
+            ],
             _workdir=workdir,
         )
         server._wait_ready()
@@ -189,6 +193,17 @@ class PostgresServer:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)
+
+    def halt(self) -> None:
+        """Stop the server at once (as a crash or a pulled cable would), keeping its data."""
+        for command in self._stop:
+            subprocess.run(command, check=False, capture_output=True)
+
+    def resume(self) -> None:
+        """Start a halted server again on the same data and port."""
+        for command in self._start:
+            subprocess.run(command, check=True, capture_output=True, cwd=self._workdir)
+        self._wait_ready()
 
     def stop(self) -> None:
         for command in self._stop:

@@ -1,7 +1,4 @@
-"""The ``gearroom`` command's subcommands, for headless work.
-
-With no subcommand the command asks for the app: the entry point (:mod:`gearroom.__main__`)
-opens it, so this package never imports the UI.
+"""The ``gearroom`` command: no arguments opens the app; subcommands do headless work.
 
 Every subcommand takes ``--db URL`` (also accepted before the subcommand); listing commands take
 ``--json``. Errors print one line to stderr and exit non-zero.
@@ -9,15 +6,20 @@ Every subcommand takes ``--db URL`` (also accepted before the subcommand); listi
 
 from __future__ import annotations
 
+import os
+import random
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NoReturn
 
 import click
 
 from gearroom import __version__
 from gearroom.cli.common import CliState, db_option
 from gearroom.errors import GearroomError
+from gearroom.failures import describe_failure, is_retryable
 
 
 @dataclass(frozen=True)
@@ -57,28 +59,90 @@ def _register() -> None:
 _register()
 
 
+def _undecodable(args: list[str]) -> str | None:
+    """The first argument that is not valid UTF-8 (Python keeps such bytes as surrogates)."""
+    for index, arg in enumerate(args, start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raw = arg.encode("utf-8", "surrogateescape")[exc.start : exc.start + 1]
+            return (
+                f"argument {index} is not valid UTF-8 text (byte 0x{raw.hex() or '??'}); "
+                "give it in UTF-8."
+            )
+    return None
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    text = " ".join(message.split())
+    click.echo(f"gearroom: {text}", err=True)
+    sys.exit(code)
+
+
 def main(argv: list[str] | None = None, open_app: AppOpener | None = None) -> None:
     """Run the command line; without a subcommand, ``open_app`` opens the app (the entry point
-    in :mod:`gearroom.__main__` passes it)."""
+    in :mod:`gearroom.__main__` passes it).
+
+    The one error path of the command line: every failure a person or the machine can cause (bad
+    input, a refused operation, a full disk, a read-only or damaged file, a lost server, a held
+    lock, bytes that are not UTF-8) ends as one line on stderr and a non-zero exit code.
+    """
+    args = sys.argv[1:] if argv is None else argv
+    bad = _undecodable(args)
+    if bad:
+        _fail(bad, 2)
     try:
-        result = cli.main(args=argv, prog_name="gearroom", standalone_mode=False)
+        result = _run_with_retry(args)
         if isinstance(result, OpenApp):
             if open_app is None:
                 raise GearroomError("Give a subcommand: see gearroom --help.")
             sys.exit(open_app(result.url))
     except GearroomError as exc:
-        click.echo(f"gearroom: {exc}", err=True)
-        sys.exit(exc.exit_code)
+        _fail(str(exc), exc.exit_code)
     except click.exceptions.Abort:
-        click.echo("gearroom: aborted.", err=True)
-        sys.exit(130)
+        _fail("aborted.", 130)
     except click.ClickException as exc:
-        message = " ".join(exc.format_message().split())
+        message = exc.format_message()
         ctx = getattr(exc, "ctx", None)
         if isinstance(exc, click.UsageError) and ctx is not None:
             message += f" (see '{ctx.command_path} --help')"
-        click.echo(f"gearroom: {message}", err=True)
-        sys.exit(exc.exit_code)
+        _fail(message, exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        _fail("interrupted; nothing of the unfinished operation was saved.", 130)
+    except Exception as exc:  # the last line of defence: no traceback reaches a user
+        error = describe_failure(exc, _current_url())
+        if error is not None:
+            _fail(str(error), error.exit_code)
+        if os.environ.get("GEARROOM_DEBUG"):
+            raise
+        detail = (str(exc).splitlines() or [""])[0][:200]
+        _fail(
+            f"unexpected error ({type(exc).__name__}: {detail}); "
+            "nothing of this operation was saved. Run again with GEARROOM_DEBUG=1 for details.",
+            70,
+        )
     sys.exit(0)
+
+
+#: How often a command whose transaction lost a race (deadlock, serialization failure) runs.
+ATTEMPTS = 3
+
+
+def _run_with_retry(args: list[str]) -> object:
+    """Run the command; run it again (at most :data:`ATTEMPTS` times in all) when PostgreSQL
+    ended its transaction as the loser of a deadlock or a serialization conflict. Nothing of
+    a lost transaction was committed, and a command writes its files only after its commit."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return cli.main(args=args, prog_name="gearroom", standalone_mode=False)
+        except Exception as exc:
+            if attempt == ATTEMPTS or not is_retryable(exc):
+                raise
+            time.sleep(random.uniform(0.05, 0.2) * attempt)
+    return None  # pragma: no cover - the loop returns or raises
+
+
+def _current_url() -> str | None:
+    return CliState.last_url

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 from click.core import ParameterSource
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 from gearroom.config import load_settings
 from gearroom.db import Database, open_database
 from gearroom.services import operators
-from gearroom.services.actor import Actor, local_actor
+from gearroom.services.actor import Actor, Permission, local_actor
 from gearroom.services.history import jsonable
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -24,6 +25,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 class CliState:
     """Per-invocation state: the database URL and the open database, opened on first use."""
+
+    #: The database URL of the latest command (for the wording of error messages).
+    last_url: str | None = None
 
     def __init__(self) -> None:
         self.url: str | None = None
@@ -35,6 +39,7 @@ class CliState:
     def database(self) -> Database:
         if self._db is None:
             url = self.url or load_settings().effective_database_url()
+            CliState.last_url = url
             self._db = open_database(url)
         return self._db
 
@@ -124,10 +129,33 @@ def state() -> CliState:
 
 
 @contextmanager
-def reading() -> Iterator[Session]:
-    """A read session on the command's database."""
-    with state().database().read() as session:
+def reading(
+    permission: Permission = Permission.VIEW, doing: str = "view the inventory"
+) -> Iterator[Session]:
+    """A read session on the command's database, for a signed-in operator allowed ``permission``.
+
+    Reading needs a sign-in too once operators exist (the list of what runs signed-out is in
+    docs/threat-model.md). The session is a plain read (BEGIN DEFERRED on SQLite): it never
+    takes or waits for the write lock.
+    """
+    st = state()
+    st.actor().require(permission, doing)
+    with st.database().read() as session:
         yield session
+
+
+def requires(permission: Permission, doing: str) -> Callable[[F], F]:
+    """A command decorator: sign in and check ``permission`` before the command does anything."""
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            state().actor().require(permission, doing)
+            return func(*args, **kwargs)
+
+        return cast(F, wrapper)
+
+    return decorate
 
 
 @contextmanager

@@ -9,7 +9,7 @@ import click
 from gearroom import backup
 from gearroom.cli.common import db_option, emit_json, json_option, state, writing
 from gearroom.config import load_settings
-from gearroom.db import open_database
+from gearroom.db import DamagedDatabaseError, open_database
 from gearroom.errors import DatabaseError
 from gearroom.services import demo, operators
 from gearroom.services.actor import Permission
@@ -97,8 +97,12 @@ def db_check(full: bool, as_json: bool) -> None:
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @db_option
 def backup_cmd(path: Path | None) -> None:
-    """Copy the embedded database consistently (default: into the backups folder beside it)."""
-    click.echo(str(backup.take_backup(state().database(), path)))
+    """Copy the embedded database consistently (default: into the backups folder beside it).
+
+    An admin's work: a backup holds everything, PIN hashes included."""
+    st = state()
+    st.actor().require(Permission.SETTINGS, "take backups")
+    click.echo(str(backup.take_backup(st.database(), path)))
 
 
 db.add_command(backup_cmd)
@@ -115,10 +119,13 @@ def restore_cmd(path: Path, yes: bool) -> None:
     backup.validate_backup(path)
     try:
         st.actor().require(Permission.SETTINGS, "restore backups")
-    except DatabaseError as exc:
-        # The current database cannot be opened (damaged, deleted): restoring is the way out,
-        # and whoever can reach the files can replace them anyway.
-        click.echo(f"The current database cannot be opened ({exc}); restoring over it.", err=True)
+    except DamagedDatabaseError as exc:
+        # Only a damaged or empty file (refused by every other command) is restored without an
+        # admin's PIN: there is nothing left to protect in it, and whoever can reach the file
+        # can replace it anyway. A database that is busy, locked or unreachable is not damaged:
+        # its failure ends the command like any other.
+        reason = " ".join(str(exc).split())
+        click.echo(f"The current database is damaged ({reason}); restoring over it.", err=True)
     if not yes:
         click.confirm(f"Replace the database with {path}?", abort=True, err=True)
     st.close()

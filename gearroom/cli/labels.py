@@ -16,10 +16,11 @@ from pathlib import Path
 
 import click
 
-from gearroom.cli.common import db_option, emit_json, json_option, reading, table
+from gearroom.cli.common import db_option, emit_json, json_option, reading, requires, table
 from gearroom.config import load_settings
 from gearroom.errors import ValidationError
 from gearroom.services import labels
+from gearroom.services.actor import Permission
 
 FORMATS = ("pdf", "png", "zpl")
 #: How many warnings are printed before the rest are counted.
@@ -89,6 +90,7 @@ def templates_command(as_json: bool) -> None:
 @click.option("--compact", is_flag=True, help="Code and tag only (small items).")
 @json_option
 @db_option
+@requires(Permission.LABELS, "print labels or change the printer calibration")
 def print_command(
     tags: tuple[str, ...],
     template_name: str | None,

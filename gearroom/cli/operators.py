@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hmac
 import os
+import secrets
 import sys
+from datetime import UTC, datetime, timedelta
 
 import click
 
 from gearroom.cli.common import db_option, emit_json, json_option, reading, state, table, writing
+from gearroom.db import create_private
 from gearroom.errors import ValidationError
 from gearroom.models import Role
 from gearroom.services import operators
@@ -99,6 +103,64 @@ def operator_set(name: str, role: str | None, active: bool | None) -> None:
     with writing() as (session, actor):
         view = operators.update_operator(session, actor, name, role=role, active=active)
     click.echo(f"{view.name}: {view.role.value}, {'active' if view.active else 'inactive'}")
+
+
+UNLOCK_FILE = "gearroom-unlock-code.txt"
+UNLOCK_MINUTES = 15
+
+
+@operator.command("unlock")
+@click.argument("name")
+@click.option("--code", envvar="GEARROOM_UNLOCK_CODE", help="The code from the unlock file.")
+@db_option
+def operator_unlock(name: str, code: str | None) -> None:
+    """Recover a house locked out of its admins: a new PIN for admin NAME, without signing in.
+
+    Proves access to the database file's folder in two steps. The first run writes a one-time
+    code into gearroom-unlock-code.txt beside the database (readable by its owner only); the
+    second run, with --code CODE (or GEARROOM_UNLOCK_CODE) and the new PIN in GEARROOM_NEW_PIN
+    or at the prompt, unlocks NAME. The code expires after 15 minutes and works once; the
+    history records the recovery. On PostgreSQL the server's administrator resets the counter
+    (see docs/operators.md).
+    """
+    database = state().database()
+    path = database.path
+    if path is None:
+        raise ValidationError(
+            "On PostgreSQL, unlocking needs the server: see docs/operators.md (an UPDATE of the "
+            "operators table by the database's owner)."
+        )
+    code_file = path.parent / UNLOCK_FILE
+    if code is None:
+        secret = f"{secrets.randbelow(10**8):08d}"
+        expires = datetime.now(UTC) + timedelta(minutes=UNLOCK_MINUTES)
+        code_file.unlink(missing_ok=True)
+        create_private(code_file)
+        code_file.write_text(f"{secret} {name.strip().lower()} {expires.isoformat()}\n")
+        click.echo(
+            f"A one-time code is in {code_file}. Run 'gearroom operator unlock {name} --code "
+            f"CODE' within {UNLOCK_MINUTES} minutes, with the new PIN in GEARROOM_NEW_PIN."
+        )
+        return
+    try:
+        secret, who, until = code_file.read_text().split()
+    except (OSError, ValueError) as exc:
+        raise ValidationError(
+            f"No unlock code is waiting beside the database; run 'gearroom operator unlock "
+            f"{name}' first."
+        ) from exc
+    fresh = datetime.now(UTC) <= datetime.fromisoformat(until)
+    if not (fresh and who == name.strip().lower() and hmac.compare_digest(secret, code.strip())):
+        code_file.unlink(missing_ok=True)
+        raise ValidationError(
+            "That unlock code is wrong or expired (it was removed); start again with "
+            f"'gearroom operator unlock {name}'."
+        )
+    pin = _new_pin(name)
+    with database.write() as session:
+        view = operators.recover_admin(session, name, pin)
+    code_file.unlink(missing_ok=True)
+    click.echo(f"{view.name} is unlocked with the new PIN; sign in with it.")
 
 
 COMMANDS = [operator]

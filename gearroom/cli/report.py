@@ -16,9 +16,10 @@ from pathlib import Path
 
 import click
 
-from gearroom.cli.common import db_option, reading, table
+from gearroom.cli.common import db_option, reading, requires, table
 from gearroom.config import load_settings
 from gearroom.errors import ValidationError
+from gearroom.services.actor import Permission
 from gearroom.services.report import (
     DEFAULT_IDLE_WEEKS,
     KitReport,
@@ -118,6 +119,7 @@ def _plain(value: object) -> str:
     help="Paper size of the PDF.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report's numbers as JSON.")
+@requires(Permission.REPORTS, "run reports")
 def weekly(
     week: str | None,
     start: str | None,

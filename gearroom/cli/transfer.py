@@ -99,6 +99,8 @@ def _import(kind: ImportKind, path: Path, opts: dict[str, Any]) -> None:
         _print_report(report)
         if dry_run:
             click.echo("Dry run: nothing was written.")
+    if dry_run and not report.ok:
+        raise ImportRefused(report)  # a dry run that finds problems exits non-zero too
 
 
 def _import_command(kind: ImportKind) -> click.Command:

@@ -9,9 +9,11 @@ fields as ``attr:KEY``), so ``gearroom import assets catalog.xlsx`` reads the fi
 - a folder (existing, or a path without a suffix): the four CSV files inside it.
 
 CSV files are UTF-8 with a BOM (Excel opens them correctly) and comma separated. Text that a
-spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``) is written with a
-leading ``'``, which the importer drops again. Retired stock items and kits are left out; retired
-assets are kept with their status, so an import retires them again.
+spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or CR, also
+after any separator a spreadsheet may split on) is written with a ``'`` before it, which the
+importer drops again at the start of a cell (see :mod:`gearroom.services.text`). Retired stock
+items and kits are left out; retired assets are kept with their status, so an import retires
+them again.
 """
 
 from __future__ import annotations
@@ -34,9 +36,9 @@ from gearroom.models import Asset, Category, Kit, KitAsset, Person, StockItem
 from gearroom.services.actor import Actor, Permission
 from gearroom.services.import_files import ImportKind
 from gearroom.services.importer import ATTRIBUTE_PREFIX
+from gearroom.services.text import export_text, neutralise_cell
 
 FORMATS = (".xlsx", ".zip", ".csv")
-_RISKY_START = ("=", "+", "-", "@", "\t", "\r")
 
 Cell = str | int | Decimal | date | None
 
@@ -208,7 +210,7 @@ def csv_cell(value: Cell) -> str:
         return value.isoformat()
     if isinstance(value, Decimal | int):
         return str(value)
-    return "'" + value if value.startswith(_RISKY_START) else value
+    return neutralise_cell(value)
 
 
 def sheet_csv(sheet: Sheet) -> bytes:
@@ -238,7 +240,7 @@ def _write_xlsx(sheets: Sequence[Sheet], target: Path) -> None:
             for c, value in enumerate(row, start=1):
                 cell = ws.cell(row=r, column=c)
                 if isinstance(value, str):
-                    cell.value = value
+                    cell.value = export_text(value)
                     cell.data_type = "s"  # never a formula, whatever the text starts with
                 elif isinstance(value, Decimal):
                     cell.value = value
@@ -254,8 +256,11 @@ def _write_xlsx(sheets: Sequence[Sheet], target: Path) -> None:
             ws.column_dimensions[get_column_letter(c)].width = width + 2
         ws.freeze_panes = "A2"
     tmp = target.with_name(target.name + ".part")
-    book.save(tmp)
-    tmp.replace(target)
+    try:
+        book.save(tmp)
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def export_catalog(session: Session, actor: Actor, target: Path) -> ExportResult:
@@ -285,10 +290,13 @@ def export_catalog(session: Session, actor: Actor, target: Path) -> ExportResult
         return ExportResult((target,), counts)
     if suffix == ".zip":
         tmp = target.with_name(target.name + ".part")
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for sheet in sheets:
-                archive.writestr(f"{sheet.kind.value}.csv", sheet_csv(sheet))
-        tmp.replace(target)
+        try:
+            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+                for sheet in sheets:
+                    archive.writestr(f"{sheet.kind.value}.csv", sheet_csv(sheet))
+            tmp.replace(target)
+        finally:
+            tmp.unlink(missing_ok=True)
         return ExportResult((target,), counts)
     paths = []
     for sheet in sheets:

@@ -635,7 +635,8 @@ def commit_checkout(
     # Lock the rows decided on (PostgreSQL: FOR UPDATE; SQLite: the write is BEGIN IMMEDIATE).
     assets: dict[int, Asset] = {}
     for part in chunks(asset_ids):
-        for a in session.scalars(select(Asset).where(Asset.id.in_(part)).with_for_update(of=Asset)):
+        locking = select(Asset).where(Asset.id.in_(part)).order_by(Asset.id)  # one lock order
+        for a in session.scalars(locking.with_for_update(of=Asset)):
             assets[a.id] = a
     gone = [ln.tag for ln in cart.lines if ln.kind == "asset" and ln.item_id not in assets]
     if gone:
@@ -645,6 +646,7 @@ def commit_checkout(
         for s in session.scalars(
             select(StockItem)
             .where(StockItem.id.in_(sorted(stock_wanted)))
+            .order_by(StockItem.id)
             .with_for_update(of=StockItem)
         )
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -16,7 +17,9 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from gearroom.errors import NotFoundError
 from gearroom.models import Event, Tag, utcnow
+from gearroom.services import history_anchor
 from gearroom.services.actor import Actor
+from gearroom.services.history_anchor import HistoryAnchor
 from gearroom.services.tags import normalize_tag
 
 
@@ -56,6 +59,8 @@ GENESIS_HASH = "0" * 64
 #: Key of the PostgreSQL advisory lock that serialises history appends (one chain, no forks).
 HISTORY_LOCK_KEY = 0x6765617272  # "gearr"
 _TAIL_KEY = "gearroom.history_tail"
+#: Set on a session that appended events (the database then updates the history anchor).
+EVENTS_ADDED_KEY = "gearroom.events_added"
 
 
 def content_hash(
@@ -162,6 +167,7 @@ def record(
     )
     session.add(event)
     session.info[_TAIL_KEY] = (session.get_transaction(), event_id, digest)
+    session.info[EVENTS_ADDED_KEY] = True
     return event
 
 
@@ -175,8 +181,15 @@ class ChainReport:
     problem: str = ""
 
 
-def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
-    """Walk the whole history in order; name the first event edited, deleted or out of order."""
+def verify_chain(
+    session: Session,
+    batch: int = 5000,
+    anchors: Sequence[HistoryAnchor] | None = None,
+) -> ChainReport:
+    """Walk the whole history in order; name the first event edited, deleted or out of order,
+    then compare the end of the chain with every known anchor (``None``: the anchors this
+    workstation knows for the session's database; see :mod:`gearroom.services.history_anchor`).
+    """
     expected_prev = GENESIS_HASH
     expected_id = 1
     checked = 0
@@ -186,6 +199,12 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
             select(Event).where(Event.id > last_id).order_by(Event.id).limit(batch)
         ).all()
         if not rows:
+            if anchors is None:
+                url = session.get_bind().engine.url.render_as_string(hide_password=False)
+                anchors = history_anchor.known_anchors(url)
+            problem = history_anchor.check_anchors(session, last_id, anchors)
+            if problem:
+                return ChainReport(checked, False, last_id + 1, problem)
             return ChainReport(checked, True)
         for e in rows:
             if e.id != expected_id:

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from gearroom.errors import GearroomError, ValidationError
@@ -162,6 +162,19 @@ class RowContext:
         return Problem(row.line, self.column(key), message)
 
     def shape_problems(self, row: SourceRow) -> list[Problem]:
+        rows = self.table.rows
+        last = bool(rows) and row is rows[-1]
+        if last and self.table.delimiter and len(row.cells) < len(self.table.headers):
+            # A CSV file cut short (a copy interrupted, a download stopped): its partial last
+            # row would be imported with empty fields.
+            return [
+                Problem(
+                    row.line,
+                    "",
+                    f"The last row has {len(row.cells)} of {len(self.table.headers)} cells: the "
+                    "file looks cut short. Export it again, or complete the row.",
+                )
+            ]
         extra = [c for c in row.cells[len(self.table.headers) :] if c.strip()]
         if extra:
             return [
@@ -303,7 +316,9 @@ class RowContext:
         except GearroomError as exc:
             self._rollback(savepoint, categories, locations)
             return RowResult(row.line, "error", "", "", (self.error_problem(row, exc),))
-        except SQLAlchemyError as exc:
+        except (IntegrityError, DataError) as exc:
+            # Only what the row itself caused; a failure of the database (disk full, lost
+            # server) ends the whole import, which the caller rolls back.
             self._rollback(savepoint, categories, locations)
             reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:300]
             return RowResult(

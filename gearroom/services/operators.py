@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from gearroom.errors import ConflictError, GearroomError, NotFoundError, ValidationError
@@ -29,6 +29,8 @@ SCRYPT_N = 2**14
 SCRYPT_R = 8
 SCRYPT_P = 1
 MIN_PIN_LENGTH = 4
+#: An admin's PIN (or passphrase) is longer: it unlocks operators, backups and restores.
+MIN_ADMIN_PIN_LENGTH = 6
 MAX_FAILED_ATTEMPTS = 5
 #: The PIN of the demo operators (``gearroom init --demo``).
 DEMO_PIN = "1234"
@@ -80,7 +82,13 @@ def check_pin(pin: str, stored: str) -> bool:
     return hmac.compare_digest(actual, expected)
 
 
-def _validate_pin(pin: str) -> str:
+def _validate_pin(pin: str, role: Role | None = None) -> str:
+    if role is Role.ADMIN and len(pin) < MIN_ADMIN_PIN_LENGTH:
+        raise ValidationError(
+            f"An admin's PIN is at least {MIN_ADMIN_PIN_LENGTH} characters (digits or a "
+            "passphrase).",
+            field="pin",
+        )
     if len(pin) < MIN_PIN_LENGTH or len(pin) > 64:
         raise ValidationError(f"A PIN is {MIN_PIN_LENGTH} to 64 characters.", field="pin")
     if any(not ch.isprintable() for ch in pin):
@@ -123,6 +131,7 @@ def create_operator(
     *,
     display_name: str = "",
     badge: str | None = None,
+    _demo: bool = False,
 ) -> OperatorView:
     """Add an operator. On a database with no operators yet, this creates the first admin."""
     first = not has_operators(session)
@@ -142,7 +151,7 @@ def create_operator(
         name=clean,
         display_name=clean_text(display_name, "display_name", max_length=200) or clean,
         role=role,
-        pin_hash=hash_pin(_validate_pin(pin)),
+        pin_hash=hash_pin(_validate_pin(pin, None if _demo else role)),
         person=person_by_key(session, badge) if badge else None,
     )
     session.add(op)
@@ -175,21 +184,40 @@ class SignInResult:
 
 
 def _check(session: Session, op: Operator | None, pin: str) -> SignInResult:
+    """One guess, counted before it is checked.
+
+    The attempt is reserved by a single ``UPDATE … SET failed_attempts = failed_attempts + 1
+    WHERE failed_attempts < limit`` (a row lock on PostgreSQL, the write lock on SQLite), so
+    however many processes guess at once, at most :data:`MAX_FAILED_ATTEMPTS` PINs are ever
+    compared; a right PIN then sets the counter back to zero.
+    """
     if op is None or not op.active:
         return SignInResult(None, "Wrong name or PIN.")
-    if op.failed_attempts >= MAX_FAILED_ATTEMPTS:
+    reserved = session.execute(
+        update(Operator)
+        .where(Operator.id == op.id, Operator.failed_attempts < MAX_FAILED_ATTEMPTS)
+        .values(failed_attempts=Operator.failed_attempts + 1)
+        .returning(Operator.failed_attempts)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+    if reserved is None:
+        session.refresh(op)
         return SignInResult(
             None,
-            f"{op.name} is locked after {MAX_FAILED_ATTEMPTS} wrong PINs; "
-            "an admin can reset the PIN.",
+            f"{op.name} is locked after {MAX_FAILED_ATTEMPTS} wrong PINs; an admin can reset "
+            "the PIN ('gearroom operator pin NAME'); a house with no admin left: see "
+            "'gearroom operator unlock --help'.",
         )
     if not check_pin(pin, op.pin_hash):
-        op.failed_attempts += 1
-        session.flush()
+        session.refresh(op)
         return SignInResult(None, "Wrong name or PIN.")
-    op.failed_attempts = 0
-    op.last_sign_in = utcnow()
-    session.flush()
+    session.execute(
+        update(Operator)
+        .where(Operator.id == op.id)
+        .values(failed_attempts=0, last_sign_in=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(op)
     return SignInResult(Actor(op.name, op.role))
 
 
@@ -226,7 +254,7 @@ def set_pin(session: Session, actor: Actor, name: str, new_pin: str) -> Operator
         raise NotFoundError(f"There is no operator called {name}.")
     if op.name != actor.name:
         actor.require(Permission.OPERATORS, "reset other operators' PINs")
-    op.pin_hash = hash_pin(_validate_pin(new_pin))
+    op.pin_hash = hash_pin(_validate_pin(new_pin, op.role))
     op.failed_attempts = 0
     session.flush()
     history.record(session, actor, "pin", "operator", op.id, "", f"PIN of {op.name} changed")
@@ -292,6 +320,42 @@ def create_demo_operators(session: Session, actor: Actor) -> list[OperatorView]:
                     role,
                     DEMO_PIN,
                     display_name=f"Demo {role.value}",
+                    _demo=True,
                 )
             )
     return made
+
+
+#: Who the history names for a recovery done with file-system access (no one could sign in).
+RECOVERY_ACTOR = Actor("recovery", Role.ADMIN)
+
+
+def recover_admin(session: Session, name: str, new_pin: str) -> OperatorView:
+    """Give an admin a new PIN, unlocked and active, without anyone signed in.
+
+    Only for a house locked out of every admin; the caller must have established that the
+    person has file-system access to the database (``gearroom operator unlock``). Recorded in
+    the history as done by ``recovery``.
+    """
+    op = _by_name(session, name)
+    if op is None:
+        raise NotFoundError(f"There is no operator called {name}.")
+    if op.role is not Role.ADMIN:
+        raise ValidationError(
+            f"{op.name} is not an admin; recover an admin, who can then reset anyone.",
+            field="name",
+        )
+    op.pin_hash = hash_pin(_validate_pin(new_pin, Role.ADMIN))
+    op.failed_attempts = 0
+    op.active = True
+    session.flush()
+    history.record(
+        session,
+        RECOVERY_ACTOR,
+        "recover",
+        "operator",
+        op.id,
+        "",
+        f"{op.name} unlocked with a new PIN by file-system recovery",
+    )
+    return _view(op)

@@ -246,6 +246,13 @@ def _add_days(production: Production, drafts: Sequence[ShootDayDraft]) -> list[S
         added.append(day)
     if len(production.days) > MAX_DAYS:
         raise ValidationError(f"A production has {MAX_DAYS} days at most.")
+    preps = [d.day for d in production.days if d.kind is ShootDayKind.PREP]
+    wraps = [d.day for d in production.days if d.kind is ShootDayKind.WRAP]
+    if preps and wraps and min(wraps) < min(preps):
+        raise ValidationError(
+            f"The wrap day {min(wraps).isoformat()} is before the prep day "
+            f"{min(preps).isoformat()}; the gear is prepped first and returned on the wrap day."
+        )
     return added
 
 

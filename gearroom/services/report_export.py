@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 from gearroom.errors import GearroomError, ValidationError
 from gearroom.services.report import ItemUtilisation, KitReport, Movement, TicketRow
+from gearroom.services.text import export_text
 
 ColumnKind = Literal["text", "int", "date", "datetime", "percent"]
 Cell = str | int | float | date | datetime | None
@@ -393,7 +394,7 @@ def _xlsx_value(value: Cell) -> Any:
     if isinstance(value, datetime):
         return _naive_local(value)
     if isinstance(value, str):
-        return neutralise(_ILLEGAL_XML.sub("", value))
+        return export_text(value)  # a string cell (data_type "s"): never a formula, no quote
     return value
 
 
@@ -447,7 +448,8 @@ def write_xlsx(report: KitReport, path: Path, *, house_name: str = "") -> Path:
 
             header = []
             for column in section.columns:
-                cell = WriteOnlyCell(ws, neutralise(column.title))
+                cell = WriteOnlyCell(ws, export_text(column.title))
+                cell.data_type = "s"
                 cell.font = bold
                 cell.alignment = middle
                 header.append(cell)
@@ -458,10 +460,13 @@ def write_xlsx(report: KitReport, path: Path, *, house_name: str = "") -> Path:
                 out: list[Any] = []
                 for value, column in zip(row, section.columns, strict=True):
                     fmt = _xlsx_format(value, column.kind)
-                    if fmt is None and not (total_row and n == last_row):
+                    plain = fmt is None and not isinstance(value, str)
+                    if plain and not (total_row and n == last_row):
                         out.append(_xlsx_value(value))
                         continue
                     cell = WriteOnlyCell(ws, _xlsx_value(value))
+                    if isinstance(value, str):
+                        cell.data_type = "s"
                     if fmt is not None:
                         cell.number_format = fmt
                     if total_row and n == last_row:

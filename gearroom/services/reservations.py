@@ -199,11 +199,13 @@ def reserve(
     # Serialise concurrent bookings of the same rows (PostgreSQL; SQLite writers already are).
     if wanted_preview.assets:
         for part in chunks(sorted(wanted_preview.assets)):
-            session.execute(select(Asset.id).where(Asset.id.in_(part)).with_for_update()).all()
+            locking = select(Asset.id).where(Asset.id.in_(part)).order_by(Asset.id)
+            session.execute(locking.with_for_update()).all()
     if wanted_preview.stock:
         session.execute(
             select(StockItem.id)
             .where(StockItem.id.in_(sorted(wanted_preview.stock)))
+            .order_by(StockItem.id)
             .with_for_update()
         ).all()
     check, wanted, mine_assets, mine_stock = _plan(session, prod, items, start, end, today)

@@ -15,7 +15,7 @@ from gearroom.ui.dialogs.sign_in import BadgeSignInDialog, FirstAdminDialog, Sig
 from gearroom.ui.main_window import MainWindow
 from gearroom.ui.pages.inventory import InventoryPage
 
-PIN = "4821"
+PIN = "482193"  # an admin PIN is at least 6 characters
 ADMIN = Actor("robin", Role.ADMIN)
 STAFF = Actor("kai", Role.STAFF)
 ASSISTANT = Actor("ash", Role.ASSISTANT)

@@ -8,7 +8,7 @@ from gearroom.services import operators
 from gearroom.services.actor import Actor
 from gearroom.ui.dialogs.operators import OperatorDialog, OperatorsDialog, PinDialog
 
-PIN = "4821"
+PIN = "482193"  # an admin PIN is at least 6 characters
 ADMIN = Actor("robin", Role.ADMIN)
 STAFF = Actor("kai", Role.STAFF)
 

@@ -9,12 +9,12 @@ from gearroom.services.actor import Actor, local_actor
 from gearroom.ui import app
 from gearroom.ui.dialogs.sign_in import BadgeSignInDialog, FirstAdminDialog, SignInDialog
 
-PIN = "4821"
+PIN = "482193"  # an admin PIN is at least 6 characters
 
 
 @pytest.fixture
 def staffed(context):
-    """An admin, a staff member with a badge, and an assistant (PIN 4821 each)."""
+    """An admin, a staff member with a badge, and an assistant (PIN 482193 each)."""
 
     def add(s, a):
         operators.create_operator(s, a, "robin", Role.ADMIN, PIN, display_name="Robin Hale")
@@ -116,12 +116,12 @@ def test_first_admin_is_created_and_signed_in(qtbot, context, event_count):
     dialog.show()
     dialog.name.setText("sam")
     dialog.display_name.setText("Sam Rivera")
-    dialog.pin.setText("2468")
-    dialog.pin_again.setText("2467")
+    dialog.pin.setText("246813")  # an admin PIN is at least 6 characters
+    dialog.pin_again.setText("246812")
     events = event_count()
     dialog.accept()
     assert "differ" in dialog.field_error("pin_again")
-    dialog.pin_again.setText("2468")
+    dialog.pin_again.setText("246813")
     dialog.name.setText("sam rivera")  # a space is not allowed: nothing is written
     dialog.accept()
     assert "letters, digits" in dialog.field_error("name")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -98,11 +99,26 @@ def test_db_check_on_a_good_database(url):
 
 def test_db_check_reports_a_database_that_needs_an_upgrade(tmp_path, capsys):
     empty = tmp_path / "empty.sqlite3"
-    empty.touch()
+    conn = sqlite3.connect(empty)  # an SQLite file without tables (a zero-byte file is refused)
+    conn.execute("CREATE TABLE t (x)")
+    conn.execute("DROP TABLE t")
+    conn.close()
     code, out, err = run_main(capsys, "db", "check", "--db", f"sqlite:///{empty}")
     assert code != 0
     assert "Revision:  None" in out
     assert "gearroom db upgrade" in one_error_line(err)
+
+
+@pytest.mark.parametrize("command", [["db", "check"], ["asset", "list"], ["init"], ["backup"]])
+def test_a_zero_byte_file_is_refused_not_taken_for_a_new_database(tmp_path, capsys, command):
+    empty = tmp_path / "gearroom.sqlite3"
+    empty.touch()
+    code, out, err = run_main(capsys, "--db", f"sqlite:///{empty}", *command)
+    assert code != 0 and out == ""
+    message = one_error_line(err)
+    assert "empty (0 bytes)" in message and "gearroom restore" in message, message
+    assert empty.stat().st_size == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gearroom.sqlite3"]
 
 
 def test_db_backup_to_a_path_then_refuses_to_overwrite(url, tmp_path, capsys):

@@ -31,7 +31,7 @@ def test_dry_run_of_the_messy_snipe_it_file_lists_problems_and_writes_nothing(ca
         capsys, "import", "assets", str(MESSY), "--preset", "snipe-it", "--dry-run",
         "--db", catalog_db.url,
     )  # fmt: skip
-    assert code == 0
+    assert code == importer.ImportRefused.exit_code  # problems found: non-zero, dry run or not
     assert "Read snipe-it-export-messy.csv as windows-1252, separator semicolon" in out
     assert "line     7  error" in out and "[Asset Name] Name is required." in out
     assert "[Purchased] '13/45/2020' is not a date" in out
@@ -57,7 +57,7 @@ def test_json_report_and_map_overrides(catalog_db, capsys, tmp_path):
     src.write_text("Bezeichnung;Gruppe;Preis\nFX6;Camera;1.2E+3\nVespid;Linse;5\n", "utf-8")
     args = ["import", "assets", str(src), "--db", catalog_db.url, "--json", "--dry-run"]
     code, out, _ = run(capsys, *args, "--map", "Bezeichnung=name", "--map", "Gruppe=category")
-    assert code == 0
+    assert code == importer.ImportRefused.exit_code  # one row has a problem
     report = json.loads(out)
     assert report["mapping"] == {"Bezeichnung": "name", "Gruppe": "category", "Preis": ""}
     assert report["counts"] == {"create": 1, "update": 0, "unchanged": 0, "error": 1}

@@ -13,7 +13,7 @@ from gearroom.services.catalog import AssetDraft
 @pytest.fixture
 def staffed(catalog_db, actor):
     with catalog_db.write() as s:
-        operators.create_operator(s, actor, "boss", Role.ADMIN, "9876")
+        operators.create_operator(s, actor, "boss", Role.ADMIN, "987654")
         admin = Actor("boss", Role.ADMIN)
         badge = people.add_person(s, admin, "Sam Staff").badge
         operators.create_operator(s, admin, "sam", Role.STAFF, "1111", badge=badge)
@@ -25,7 +25,7 @@ def test_pins_are_stored_only_as_salted_slow_hashes(staffed):
     with staffed.read() as s:
         hashes = list(s.scalars(select(Operator.pin_hash)))
     assert all(h.startswith("scrypt$16384$8$1$") for h in hashes)
-    assert not any("1111" in h or "9876" in h for h in hashes)
+    assert not any("1111" in h or "987654" in h for h in hashes)
     assert operators.hash_pin("1234") != operators.hash_pin("1234")  # salted
 
 
