@@ -1,4 +1,7 @@
-"""The ``gearroom`` command: no arguments opens the app; subcommands do headless work.
+"""The ``gearroom`` command's subcommands, for headless work.
+
+With no subcommand the command asks for the app: the entry point (:mod:`gearroom.__main__`)
+opens it, so this package never imports the UI.
 
 Every subcommand takes ``--db URL`` (also accepted before the subcommand); listing commands take
 ``--json``. Errors print one line to stderr and exit non-zero.
