@@ -16,6 +16,7 @@ from gearroom.models import Asset, AssetStatus, Category, Location, LocationKind
 from gearroom.services import history
 from gearroom.services.actor import Actor, Permission
 from gearroom.services.names import like_escape, same_name
+from gearroom.services.product_models import assign_model
 from gearroom.services.tags import (
     ensure_tag_free,
     lookup_text,
@@ -414,6 +415,7 @@ def create_asset(session: Session, actor: Actor, draft: AssetDraft) -> AssetView
         session.expunge(asset)
         raise
     register_tag(session, asset.tag, TagKind.ASSET, asset.id)
+    assign_model(session, asset)
     history.record(
         session,
         actor,
@@ -477,6 +479,8 @@ def update_asset(session: Session, actor: Actor, tag: str, changes: Mapping[str,
         return _asset_view(asset)
     if asset.tag != old_tag:
         rename_tag(session, old_tag, asset.tag, TagKind.ASSET, asset.id)
+    if changed & {"make", "model", "name", "category"}:
+        assign_model(session, asset)
     session.flush()
     history.record(
         session,
