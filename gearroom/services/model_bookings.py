@@ -310,7 +310,10 @@ def serial_model_conflicts(
     extra = {m: len(a) for m, a in per_model.items() if m in booked}
     found = shortage(session, production, {}, start, end, extra_serials=extra, today=today)
     tags: dict[int, str] = {
-        i: t for i, t in session.execute(select(Asset.id, Asset.tag).where(Asset.id.in_(list(asset_ids))))
+        i: t
+        for i, t in session.execute(
+            select(Asset.id, Asset.tag).where(Asset.id.in_(list(asset_ids)))
+        )
     }
     out = []
     for c in found:
