@@ -192,7 +192,8 @@ def move_dates(
             Reservation.production_id == prod.id, Reservation.stock_item_id.is_not(None)
         )
     ):
-        stock_qty[int(sid)] += qty
+        if sid is not None:
+            stock_qty[sid] += qty
     if stock_qty:
         avail = stock_availability(
             session, list(stock_qty), start, end, production_id=prod.id, today=today

@@ -217,6 +217,8 @@ def picklist_of(session: Session, prod: Production, draft_id: int | None = None)
         .outerjoin(Kit, Kit.id == Reservation.kit_id)
         .where(Reservation.production_id == prod.id, Reservation.stock_item_id.is_not(None))
     ):
+        if sid is None:
+            continue
         have = stock_qty.get(sid, (0, kit_tag or ""))
         stock_qty[sid] = (have[0] + qty, have[1])
     for sid, tag, name, loc in session.execute(

@@ -227,6 +227,8 @@ def model_availability(
                 Asset.id, Asset.model_id, Asset.status, ticketed.exists(), missing.exists()
             ).where(Asset.model_id.in_(part))
         ):
+            if mid is None:
+                continue
             serial_model[asset_id] = mid
             if status not in UNBOOKABLE and not in_service and not lost:
                 bookable[mid] += 1
@@ -263,6 +265,8 @@ def model_availability(
             if production_id is not None:
                 rstmt = rstmt.where(Reservation.production_id != production_id)
             for aid, pid, a, b in session.execute(rstmt):
+                if aid is None:
+                    continue
                 serial_use[(serial_model[aid], pid)].append((a - widen, b + widen, aid, True))
             lstmt = (
                 select(
@@ -281,6 +285,8 @@ def model_availability(
             if production_id is not None:
                 lstmt = lstmt.where(Checkout.production_id != production_id)
             for aid, pid, out_at, due in session.execute(lstmt):
+                if aid is None:
+                    continue
                 last = max(due, today) + widen
                 serial_use[(serial_model[aid], pid)].append((out_at.date(), last, aid, False))
         for mid in part:
