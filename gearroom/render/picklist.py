@@ -14,11 +14,12 @@ from pathlib import Path
 
 import qrcode
 import qrcode.constants
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QMarginsF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
+    QGuiApplication,
     QImage,
     QPageLayout,
     QPageSize,
@@ -42,6 +43,15 @@ STRIPE = QColor("#f2f4f6")
 
 class RenderError(GearroomError):
     """A PDF could not be written (folder missing, no permission, disk full)."""
+
+
+def ensure_gui_app() -> QGuiApplication:
+    """Fonts need a QGuiApplication; on the command line one is made on the offscreen platform."""
+    app = QGuiApplication.instance()
+    if app is None:
+        app = QGuiApplication(["gearroom", "-platform", "offscreen"])
+    assert isinstance(app, QGuiApplication)
+    return app
 
 
 def mm(value: float) -> float:
@@ -91,11 +101,14 @@ class Sheet:
     """A4 portrait pages with a running header line and rows that flow onto new pages."""
 
     def __init__(self, path: Path, title: str) -> None:
+        ensure_gui_app()
         self.path = path
         self.writer = QPdfWriter(str(path))
         self.writer.setResolution(RESOLUTION)
         self.writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
         self.writer.setPageOrientation(QPageLayout.Orientation.Portrait)
+        # The sheet keeps its own margins: the whole page is the paint area.
+        self.writer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
         self.writer.setTitle(title)
         self.writer.setCreator("Gearroom")
         self.painter = QPainter()
@@ -152,7 +165,7 @@ class Sheet:
         x = mm(MARGIN_MM)
         for c in columns:
             self.text(
-                x, self.y, mm(c.width_mm - 1.5), mm(ROW_MM), c.title, font(8, True), right=c.right
+                x, self.y, mm(c.width_mm - (4 if c.right else 1.5)), mm(ROW_MM), c.title, font(8, True), right=c.right
             )
             x += mm(c.width_mm)
         self.y += mm(ROW_MM)
@@ -244,7 +257,7 @@ def write_picklist(pick: PickList, path: Path, *, house_name: str = "") -> Path:
         x = left + mm(COLUMNS[0].width_mm)
         for c, value in zip(COLUMNS[1:], cells, strict=True):
             sheet.text(
-                x, sheet.y, mm(c.width_mm - 1.5), mm(ROW_MM), value, font(8.5, bold), right=c.right
+                x, sheet.y, mm(c.width_mm - (4 if c.right else 1.5)), mm(ROW_MM), value, font(8.5, bold), right=c.right
             )
             x += mm(c.width_mm)
         sheet.y += mm(ROW_MM)

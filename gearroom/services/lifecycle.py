@@ -20,6 +20,7 @@ from gearroom.models import (
     Checkout,
     DraftCheckout,
     ModelReservation,
+    Production,
     Reservation,
     ReturnCondition,
     ShootDay,
@@ -72,7 +73,7 @@ def swap(
         .where(Reservation.production_id == prod.id, Asset.tag == old)
     )
     if row is None:
-        raise NotFoundError(f"{old} is not reserved for {prod.name}; nothing to swap.")
+        return _swap_model_serial(session, actor, prod, old, new, today)
     start, end, kit_id = row.start_date, row.end_date, row.kit_id
     session.delete(row)
     session.flush()
@@ -102,6 +103,53 @@ def swap(
         after={"item": new},
     )
     return SwapResult(prod.name, old, new, start, end)
+
+
+def _swap_model_serial(
+    session: Session, actor: Actor, prod: Production, old: str, new: str, today: date | None
+) -> SwapResult:
+    """A serial that fills a model line is swapped for another serial of the same model."""
+    assets = {a.tag: a for a in session.scalars(select(Asset).where(Asset.tag.in_([old, new])))}
+    if old not in assets:
+        raise NotFoundError(f"{old} is not reserved for {prod.name}; nothing to swap.")
+    if new not in assets:
+        raise NotFoundError(f"Unknown tag {new!r}: no item has it.")
+    line = session.scalar(
+        select(ModelReservation).where(
+            ModelReservation.production_id == prod.id,
+            ModelReservation.model_id == assets[old].model_id,
+        )
+    )
+    if line is None:
+        raise NotFoundError(f"{old} is not reserved for {prod.name}; nothing to swap.")
+    if assets[new].model_id != assets[old].model_id:
+        raise ConflictError(
+            f"{new} is not a {line.product_model.name}; {prod.name} booked that model."
+        )
+    if old in {ln.tag for ln in out_lines(session, production_id=prod.id)}:
+        raise ConflictError(f"{old} is out for {prod.name}: check it in first, then swap.")
+    found = asset_conflicts(
+        session,
+        [assets[new].id],
+        line.start_date,
+        line.end_date,
+        production_id=prod.id,
+        today=today,
+    )[assets[new].id]
+    if found.conflicts:
+        raise ConflictError(" ".join(c.message for c in found.conflicts))
+    history.record(
+        session,
+        actor,
+        "swap",
+        "production",
+        prod.id,
+        prod.tag,
+        f"{old} swapped for {new} on {prod.name} (a {line.product_model.name})",
+        before={"item": old},
+        after={"item": new},
+    )
+    return SwapResult(prod.name, old, new, line.start_date, line.end_date)
 
 
 @dataclass(frozen=True)

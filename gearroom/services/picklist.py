@@ -167,6 +167,7 @@ def picklist_of(session: Session, prod: Production, draft_id: int | None = None)
                 serial,
             )
         )
+    member_places = {ln.item_id: ln.location for ln in lines}
     for kid, tag, name, loc in session.execute(
         select(Kit.id, Kit.tag, Kit.name, Location.name)
         .outerjoin(Location, Location.id == Kit.location_id)
@@ -174,7 +175,9 @@ def picklist_of(session: Session, prod: Production, draft_id: int | None = None)
     ):
         members = kit_members[kid]
         done = all(m in picked.assets for m in members)
-        lines.append(PickLine("kit", kid, tag, name, loc or NO_LOCATION, 1, int(done), tag))
+        # A case without a shelf of its own is picked where its contents sit.
+        place = loc or min((member_places[m] for m in members), default=NO_LOCATION)
+        lines.append(PickLine("kit", kid, tag, name, place, 1, int(done), tag))
     model_qty: dict[int, int] = defaultdict(int)
     for mid, qty in session.execute(
         select(ModelReservation.model_id, ModelReservation.quantity).where(
@@ -244,7 +247,7 @@ def picklist_of(session: Session, prod: Production, draft_id: int | None = None)
             ln.location == NO_LOCATION,
             ln.location,
             ln.kit_tag,
-            ln.kind == "kit",
+            ln.kind != "kit",
             ln.tag,
             ln.name,
         )
