@@ -133,3 +133,21 @@ def test_discarding_a_draft_sends_nothing_out_and_is_in_history(job, actor):
     with db.read() as s:
         assert checkout.out_items(s) == []
         assert any("discarded" in e.summary for e in history.recent_events(s, 5))
+
+
+def test_a_serial_booked_away_by_model_elsewhere_cannot_go_out(job, actor):
+    db, _kit, _lenses = job
+    today = date.today()
+    with db.write() as s:
+        days = [ShootDayDraft(today + timedelta(days=n)) for n in range(1, 3)]
+        productions.create_production(s, actor, "Daybreak", days=days)
+        # Nightfall holds 2 of the 3 bodies; Daybreak takes the third by model
+        model_bookings.reserve_models(s, actor, "Daybreak", [(LF, 1)])
+        other = drafts.start_draft(s, actor, "Daybreak")
+        mine = drafts.start_draft(s, actor, "Nightfall")
+        for tag in ("CAM-0001", "CAM-0002"):
+            assert drafts.scan_draft(s, actor, mine.id, tag).ok
+        third = drafts.scan_draft(s, actor, mine.id, "CAM-0003", unbooked_reason="spare body")
+        assert third.outcome is DraftOutcome.REFUSED
+        assert "Only 2 of 3 ARRI Alexa Mini LF are free" in third.message
+        assert drafts.scan_draft(s, actor, other.id, "CAM-0003").ok
