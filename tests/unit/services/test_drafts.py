@@ -66,12 +66,12 @@ def test_the_pick_list_lists_bookings_by_location_and_ticks_what_is_scanned(job,
         draft = drafts.start_draft(s, actor, "Nightfall", custodian="P-0042")
     with db.read() as s:
         pick = picklist.build_picklist(s, "Nightfall")
-        # by location; the kit case has no shelf of its own, so it comes last
+        # by location; the kit case has no shelf of its own: it heads its contents
         assert [(ln.kind, ln.location) for ln in pick.lines] == [
+            ("kit", "Prep Bay 1"),
             ("asset", "Prep Bay 1"),
             ("asset", "Prep Bay 1"),
             ("model", "Shelf A1"),
-            ("kit", "(no location)"),
         ]
         assert (pick.picked, pick.wanted) == (0, 4)
     with db.write() as s:
