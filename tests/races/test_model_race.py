@@ -61,7 +61,9 @@ def test_two_workstations_booking_the_last_unit_of_a_model_one_wins(catalog_db, 
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(2)
     results: Queue[Any] = ctx.Queue()
-    procs = [ctx.Process(target=_book, args=(db_url, p, barrier, results)) for p in ("Job A", "Job B")]
+    procs = [
+        ctx.Process(target=_book, args=(db_url, p, barrier, results)) for p in ("Job A", "Job B")
+    ]
     for p in procs:
         p.start()
     found = sorted(results.get(timeout=TIMEOUT) for _ in procs)
