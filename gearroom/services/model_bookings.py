@@ -245,7 +245,7 @@ def unreserve_models(
                     ModelReservation.model_id == model.id,
                 )
                 .order_by(ModelReservation.id.desc())
-                .with_for_update()
+                .with_for_update(of=ModelReservation)
             )
         )
         have = sum(r.quantity for r in rows)
