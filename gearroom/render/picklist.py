@@ -165,7 +165,13 @@ class Sheet:
         x = mm(MARGIN_MM)
         for c in columns:
             self.text(
-                x, self.y, mm(c.width_mm - (4 if c.right else 1.5)), mm(ROW_MM), c.title, font(8, True), right=c.right
+                x,
+                self.y,
+                mm(c.width_mm - (4 if c.right else 1.5)),
+                mm(ROW_MM),
+                c.title,
+                font(8, True),
+                right=c.right,
             )
             x += mm(c.width_mm)
         self.y += mm(ROW_MM)
@@ -257,7 +263,13 @@ def write_picklist(pick: PickList, path: Path, *, house_name: str = "") -> Path:
         x = left + mm(COLUMNS[0].width_mm)
         for c, value in zip(COLUMNS[1:], cells, strict=True):
             sheet.text(
-                x, sheet.y, mm(c.width_mm - (4 if c.right else 1.5)), mm(ROW_MM), value, font(8.5, bold), right=c.right
+                x,
+                sheet.y,
+                mm(c.width_mm - (4 if c.right else 1.5)),
+                mm(ROW_MM),
+                value,
+                font(8.5, bold),
+                right=c.right,
             )
             x += mm(c.width_mm)
         sheet.y += mm(ROW_MM)

@@ -47,7 +47,13 @@ def _rows(sheet: Sheet, columns: tuple[Column, ...], rows: list[tuple[str, ...]]
         x = left
         for c, value in zip(columns, cells, strict=True):
             sheet.text(
-                x, sheet.y, mm(c.width_mm - (4 if c.right else 1.5)), mm(ROW_MM), value, font(8.5), right=c.right
+                x,
+                sheet.y,
+                mm(c.width_mm - (4 if c.right else 1.5)),
+                mm(ROW_MM),
+                value,
+                font(8.5),
+                right=c.right,
             )
             x += mm(c.width_mm)
         sheet.y += mm(ROW_MM)

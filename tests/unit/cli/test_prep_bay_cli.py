@@ -183,7 +183,7 @@ def test_the_prep_bay_day_end_to_end(house, capsys, tmp_path):
 
 
 def test_refusals_exit_non_zero_with_one_line(house, capsys):
-    db, lenses, case, ana = house
+    db, _lenses, _case, ana = house
     url = db.url
     assert "no model called" in refused(capsys, url, "model", "show", "Alexa Mini")
     assert "Did you mean" in refused(capsys, url, "model", "show", "Alexa Mini")

@@ -61,7 +61,7 @@ def job(catalog_db, actor):
 
 
 def test_the_pick_list_lists_bookings_by_location_and_ticks_what_is_scanned(job, actor):
-    db, kit, lenses = job
+    db, _kit, lenses = job
     with db.write() as s:
         draft = drafts.start_draft(s, actor, "Nightfall", custodian="P-0042")
     with db.read() as s:
@@ -85,7 +85,7 @@ def test_the_pick_list_lists_bookings_by_location_and_ticks_what_is_scanned(job,
 
 
 def test_an_unbooked_scan_is_refused_until_confirmed_with_a_reason(job, actor):
-    db, kit, lenses = job
+    db, _kit, lenses = job
     with db.write() as s:
         draft = drafts.start_draft(s, actor, "Nightfall", custodian="P-0042")
     with db.write() as s:

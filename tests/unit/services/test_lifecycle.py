@@ -73,9 +73,8 @@ def test_swap_releases_the_old_unit_and_books_the_new_one(house, actor):
 def test_swap_is_refused_when_the_new_unit_is_taken_and_nothing_changes(house, actor):
     with house.write() as s:
         reservations.reserve(s, actor, "Daybreak", ["LNS-0003"], start=_d(1), end=_d(7))
-    with pytest.raises(ConflictError):
-        with house.write() as s:
-            lifecycle.swap(s, actor, "Nightfall", "LNS-0002", "LNS-0003")
+    with pytest.raises(ConflictError), house.write() as s:
+        lifecycle.swap(s, actor, "Nightfall", "LNS-0002", "LNS-0003")
     with house.read() as s:
         assert not _free(s, "LNS-0002", 0, 2)  # still booked for Nightfall
 
@@ -99,9 +98,8 @@ def test_moving_dates_rechecks_conflicts_and_due_back_follows(house, actor):
     # onto Daybreak's days, where it books one of the two bodies: short, so a reason is needed
     with house.write() as s:
         model_bookings.reserve_models(s, actor, "Daybreak", [(LF, 1)])
-    with pytest.raises(ConflictError, match="override reason"):
-        with house.write() as s:
-            lifecycle.move_dates(s, actor, "Nightfall", wrap=[_d(6)])
+    with pytest.raises(ConflictError, match="override reason"), house.write() as s:
+        lifecycle.move_dates(s, actor, "Nightfall", wrap=[_d(6)])
     with house.write() as s:
         moved = lifecycle.move_dates(
             s, actor, "Nightfall", wrap=[_d(6)], override_reason="client extended"
@@ -118,9 +116,8 @@ def test_cancel_is_refused_while_gear_is_out_and_releases_bookings(house, actor)
         cart = checkout.new_cart(s, "Nightfall", "P-0042")
         cart = checkout.scan_into_cart(s, cart, "LNS-0001").cart
         checkout.commit_checkout(s, actor, cart)
-    with pytest.raises(ConflictError, match="still has 1 line"):
-        with house.write() as s:
-            lifecycle.cancel_production(s, actor, "Nightfall", "client pulled out")
+    with pytest.raises(ConflictError, match="still has 1 line"), house.write() as s:
+        lifecycle.cancel_production(s, actor, "Nightfall", "client pulled out")
     with house.write() as s:
         from gearroom.services import returns
 
@@ -153,6 +150,5 @@ def test_close_out_marks_what_is_still_out_missing_in_one_step(house, actor):
         assert catalog.get_asset(s, "CAM-0001").status is AssetStatus.AVAILABLE
         assert not _free(s, "LNS-0001", 10, 12)
         assert all(ln.missing for ln in checkout.out_items(s, production="Nightfall"))
-    with pytest.raises(ConflictError, match="nothing out"):
-        with house.write() as s:
-            lifecycle.close_out(s, actor, "Nightfall")
+    with pytest.raises(ConflictError, match="nothing out"), house.write() as s:
+        lifecycle.close_out(s, actor, "Nightfall")

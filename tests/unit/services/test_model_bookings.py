@@ -87,9 +87,9 @@ def test_model_free_count_per_day_with_the_turnaround_buffer(house, actor):
 def test_a_shortage_is_refused_unless_overridden_and_history_says_why(house, actor):
     with house.write() as s:
         model_bookings.reserve_models(s, actor, "Nightfall", [(LF, 2)], today=TODAY)
-    with pytest.raises(ConflictError, match="Only 1 of 3 ARRI Alexa Mini LF are free"):
-        with house.write() as s:
-            model_bookings.reserve_models(s, actor, "Daybreak", [(LF, 2)], today=TODAY)
+    short = "Only 1 of 3 ARRI Alexa Mini LF are free"
+    with pytest.raises(ConflictError, match=short), house.write() as s:
+        model_bookings.reserve_models(s, actor, "Daybreak", [(LF, 2)], today=TODAY)
     with house.write() as s:
         result = model_bookings.reserve_models(
             s, actor, "Daybreak", [(LF, 2)], override_reason="sub-rental arriving", today=TODAY
@@ -114,17 +114,15 @@ def test_serials_in_service_or_retired_are_not_counted(house, actor):
         catalog.retire_asset(s, actor, "CAM-0002", "sold")
     with house.read() as s:
         assert _free(s, 3, 3) == [1]
-    with pytest.raises(ConflictError):
-        with house.write() as s:
-            model_bookings.reserve_models(s, actor, "Nightfall", [(LF, 2)], today=TODAY)
+    with pytest.raises(ConflictError), house.write() as s:
+        model_bookings.reserve_models(s, actor, "Nightfall", [(LF, 2)], today=TODAY)
 
 
 def test_a_serial_reserved_by_tag_must_fit_beside_model_bookings(house, actor):
     with house.write() as s:
         model_bookings.reserve_models(s, actor, "Nightfall", [(LF, 3)], today=TODAY)
-    with pytest.raises(ConflictError, match="Only 0 of 3"):
-        with house.write() as s:
-            reservations.reserve(s, actor, "Daybreak", ["CAM-0001"], today=TODAY)
+    with pytest.raises(ConflictError, match="Only 0 of 3"), house.write() as s:
+        reservations.reserve(s, actor, "Daybreak", ["CAM-0001"], today=TODAY)
     with house.write() as s:
         # far enough away, it is free
         reservations.reserve(s, actor, "Later", ["CAM-0001"], today=TODAY)
@@ -138,9 +136,7 @@ def test_release_part_of_a_model_booking(house, actor):
         assert model_bookings.unreserve_models(s, actor, "Nightfall", [(LF, 2)]) == 2
     with house.read() as s:
         assert _free(s, 4, 4) == [2]
-    with pytest.raises(ConflictError, match="Only 1"):
-        with house.write() as s:
-            model_bookings.unreserve_models(s, actor, "Nightfall", [(LF, 2)])
-    with pytest.raises(NotFoundError, match="Did you mean"):
-        with house.read() as s:
-            product_models.model_by_key(s, "Alexa Mini")
+    with pytest.raises(ConflictError, match="Only 1"), house.write() as s:
+        model_bookings.unreserve_models(s, actor, "Nightfall", [(LF, 2)])
+    with pytest.raises(NotFoundError, match="Did you mean"), house.read() as s:
+        product_models.model_by_key(s, "Alexa Mini")
