@@ -37,7 +37,7 @@ from gearroom.services.checkout import Cart, CartLine, ScanOutcome
 from gearroom.services.people import person_by_key
 from gearroom.services.picklist import PickList, is_booked, picklist_of
 from gearroom.services.product_models import model_availability, own_use
-from gearroom.services.productions import production_by_key
+from gearroom.services.productions import ensure_active, production_by_key
 from gearroom.services.resolver import clean_scan
 from gearroom.services.validation import clean_text
 
@@ -164,6 +164,7 @@ def start_draft(
     """A new draft check-out for a production (resume an existing one with its id instead)."""
     actor.require(Permission.CHECKOUT, "check gear out")
     prod = production_by_key(session, production)
+    ensure_active(prod)
     person = person_by_key(session, custodian) if custodian else None
     d = DraftCheckout(
         production_id=prod.id,

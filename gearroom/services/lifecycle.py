@@ -26,6 +26,7 @@ from gearroom.models import (
     ShootDay,
     ShootDayKind,
     StockItem,
+    utcnow,
 )
 from gearroom.services import history, reservations, returns
 from gearroom.services.actor import Actor, Permission
@@ -39,7 +40,7 @@ from gearroom.services.availability import (
 )
 from gearroom.services.checkout import OutLine, out_lines
 from gearroom.services.model_bookings import shortage
-from gearroom.services.productions import production_by_key, require_window
+from gearroom.services.productions import ensure_active, production_by_key, require_window
 from gearroom.services.tags import normalize_tag
 from gearroom.services.validation import clean_text
 
@@ -66,6 +67,7 @@ def swap(
     """Book ``new_tag`` in place of ``old_tag`` (a faulty body at prep) for the same window."""
     actor.require(Permission.RESERVE, "reserve gear")
     prod = production_by_key(session, production)
+    ensure_active(prod)
     old, new = normalize_tag(old_tag), normalize_tag(new_tag)
     row = session.scalar(
         select(Reservation)
@@ -191,6 +193,7 @@ def move_dates(
     again (an override needs a reason) and the due-back of gear out follows the wrap."""
     actor.require(Permission.RESERVE, "edit productions")
     prod = production_by_key(session, production)
+    ensure_active(prod)
     reason = clean_text(override_reason, "override_reason", max_length=500)
     old_start, old_end = require_window(prod)
     for kind, days in (
@@ -327,6 +330,8 @@ def cancel_production(session: Session, actor: Actor, production: str, reason: s
     actor.require(Permission.RESERVE, "cancel productions")
     prod = production_by_key(session, production)
     why = clean_text(reason, "reason", max_length=500, required=True)
+    if prod.cancelled_at is not None:
+        raise ConflictError(f"{prod.name} was cancelled already ({prod.cancel_reason}).")
     out = out_lines(session, production_id=prod.id)
     if out:
         listed = ", ".join(ln.tag for ln in out[:8]) + (" …" if len(out) > 8 else "")
@@ -357,6 +362,9 @@ def cancel_production(session: Session, actor: Actor, production: str, reason: s
     drafts_gone = session.execute(
         delete(DraftCheckout).where(DraftCheckout.production_id == prod.id)
     )
+    prod.cancelled_at = utcnow()
+    prod.cancel_reason = why
+    session.flush()
     history.record(
         session,
         actor,

@@ -22,7 +22,7 @@ from gearroom.services import history
 from gearroom.services.actor import Actor, Permission
 from gearroom.services.availability import BlockKind, Conflict, day_text
 from gearroom.services.product_models import model_availability, model_by_key, own_use
-from gearroom.services.productions import production_by_key, require_window
+from gearroom.services.productions import ensure_active, production_by_key, require_window
 from gearroom.services.validation import clean_text, parse_int
 
 ModelSpec = tuple[str, int]
@@ -147,6 +147,7 @@ def reserve_models(
     """Book quantities of models for a production's window (or ``start``..``end``)."""
     actor.require(Permission.RESERVE, "reserve gear")
     prod = production_by_key(session, production)
+    ensure_active(prod)
     reason = clean_text(override_reason, "override_reason", max_length=500)
     if start is None or end is None:
         w_start, w_end = require_window(prod)

@@ -41,7 +41,7 @@ from gearroom.services.availability import (
     stock_shortage,
 )
 from gearroom.services.model_bookings import serial_model_conflicts
-from gearroom.services.productions import production_by_key, require_window
+from gearroom.services.productions import ensure_active, production_by_key, require_window
 from gearroom.services.validation import clean_text
 
 
@@ -196,6 +196,7 @@ def reserve(
     """
     actor.require(Permission.RESERVE, "reserve gear")
     prod = production_by_key(session, production)
+    ensure_active(prod)
     reason = clean_text(override_reason, "override_reason", max_length=500)
     wanted_preview = resolve_items(session, items)
     # Serialise concurrent bookings of the same rows (PostgreSQL; SQLite writers already are).

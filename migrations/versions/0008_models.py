@@ -4,6 +4,8 @@
   every distinct make + model of today's assets (the asset's name when both are empty), and
   every asset is linked to its model (``assets.model_id``); no asset row changes otherwise.
 * ``model_reservations``: a quantity of a model held for a production between two dates.
+* ``productions.cancelled_at`` / ``cancel_reason``: a cancelled production keeps its history
+  and takes no new bookings.
 * ``draft_checkouts`` / ``draft_scans``: what has been scanned for a check-out so far, saved
   scan by scan so a crash or a move to another workstation loses nothing.
 
@@ -175,6 +177,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_draft_scans")),
     )
     op.create_index("ix_draft_scans_draft_id", "draft_scans", ["draft_id"])
+    with op.batch_alter_table("productions") as batch_op:
+        batch_op.add_column(sa.Column("cancelled_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(
+            sa.Column("cancel_reason", sa.Text(), nullable=False, server_default="")
+        )
+    with op.batch_alter_table("productions") as batch_op:
+        batch_op.alter_column("cancel_reason", existing_type=sa.Text(), server_default=None)
     with op.batch_alter_table("assets") as batch_op:
         batch_op.add_column(sa.Column("model_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
@@ -188,6 +197,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("productions") as batch_op:
+        batch_op.drop_column("cancel_reason")
+        batch_op.drop_column("cancelled_at")
     with op.batch_alter_table("assets") as batch_op:
         batch_op.drop_index("ix_assets_model_id")
         batch_op.drop_constraint(

@@ -131,6 +131,11 @@ def test_cancel_is_refused_while_gear_is_out_and_releases_bookings(house, actor)
         assert days[0].free == 2
         events = history.events_for_tag(s, production_by_key(s, "Nightfall").tag)
         assert any("cancelled: client pulled out" in e.summary for e in events)
+    # kept, but it takes no new bookings
+    with pytest.raises(ConflictError, match="was cancelled"), house.write() as s:
+        reservations.reserve(s, actor, "Nightfall", ["LNS-0002"])
+    with pytest.raises(ConflictError, match="was cancelled"), house.write() as s:
+        model_bookings.reserve_models(s, actor, "Nightfall", [(LF, 1)])
 
 
 def test_close_out_marks_what_is_still_out_missing_in_one_step(house, actor):
