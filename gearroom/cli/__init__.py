@@ -57,6 +57,12 @@ def _register() -> None:
     for module in (database, catalog, operators, labels, transfer, report, operations):
         for command in module.COMMANDS:
             cli.add_command(command)
+    # Later modules extend earlier commands (same name: the extended one replaces it).
+    from gearroom.cli import bookings, desk, models
+
+    for module in (models, bookings, desk):
+        for command in module.COMMANDS:
+            cli.add_command(command)
 
 
 _register()

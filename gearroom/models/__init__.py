@@ -30,6 +30,7 @@ from gearroom.models.production import (
     ShootDay,
     ShootDayKind,
 )
+from gearroom.models.products import DraftCheckout, DraftScan, ModelReservation, ProductModel
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -39,15 +40,19 @@ __all__ = [
     "Category",
     "Checkout",
     "CheckoutLine",
+    "DraftCheckout",
+    "DraftScan",
     "Event",
     "Kit",
     "KitAsset",
     "KitStock",
     "Location",
     "LocationKind",
+    "ModelReservation",
     "Operator",
     "Person",
     "PersonRole",
+    "ProductModel",
     "Production",
     "Reservation",
     "ReturnCondition",

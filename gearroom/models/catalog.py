@@ -151,6 +151,8 @@ class Asset(TimestampMixin, Base):
     model: Mapped[str] = mapped_column(String(120), default="")
     serial: Mapped[str] = mapped_column(String(120), default="")
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    #: The model (make + model) this is a serial of; kept by the catalog services.
+    model_id: Mapped[int | None] = mapped_column(ForeignKey("product_models.id"))
     location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="SET NULL"))
     status: Mapped[AssetStatus] = mapped_column(
         named_enum(AssetStatus, "asset_status"), default=AssetStatus.AVAILABLE
@@ -171,6 +173,7 @@ class Asset(TimestampMixin, Base):
 
     __table_args__ = (
         Index("ix_assets_category_id", "category_id"),
+        Index("ix_assets_model_id", "model_id"),
         Index("ix_assets_location_id", "location_id"),
         Index("ix_assets_status", "status"),
         Index("ix_assets_serial", "serial"),

@@ -73,6 +73,9 @@ class Production(TimestampMixin, Base):
     client: Mapped[str] = mapped_column(String(200), default="")
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     notes: Mapped[str] = mapped_column(Text, default="")
+    #: Set when the production is cancelled: it keeps its history but takes no new bookings.
+    cancelled_at: Mapped[datetime | None] = mapped_column()
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
 
     contact: Mapped[Person | None] = relationship(lazy="joined")
     days: Mapped[list[ShootDay]] = relationship(

@@ -17,6 +17,7 @@ from gearroom.services import history
 from gearroom.services.actor import Actor, Permission
 from gearroom.services.names import did_you_mean, same_name
 from gearroom.services.names import like_escape as like_escape  # benchmarks use it here
+from gearroom.services.product_models import assign_model
 from gearroom.services.tags import (
     ensure_tag_free,
     lookup_text,
@@ -415,6 +416,7 @@ def create_asset(session: Session, actor: Actor, draft: AssetDraft) -> AssetView
         session.expunge(asset)
         raise
     register_tag(session, asset.tag, TagKind.ASSET, asset.id)
+    assign_model(session, asset)
     history.record(
         session,
         actor,
@@ -478,6 +480,8 @@ def update_asset(session: Session, actor: Actor, tag: str, changes: Mapping[str,
         return _asset_view(asset)
     if asset.tag != old_tag:
         rename_tag(session, old_tag, asset.tag, TagKind.ASSET, asset.id)
+    if changed & {"make", "model", "name", "category"}:
+        assign_model(session, asset)
     session.flush()
     history.record(
         session,

@@ -41,6 +41,7 @@ from gearroom.paths import resources_dir
 from gearroom.services import catalog, kits, people, stock
 from gearroom.services.actor import Actor, Permission
 from gearroom.services.catalog import AssetDraft
+from gearroom.services.demo_prep import load_demo_prep
 from gearroom.services.demo_productions import load_demo_productions
 from gearroom.services.setup import ensure_standard_categories
 from gearroom.text import name_key
@@ -137,6 +138,7 @@ def load_demo(session: Session, actor: Actor, *, today: date | None = None) -> D
     _load_kits(demo)
     _apply_conditions(demo)
     load_demo_productions(session, actor, demo.today)
+    load_demo_prep(session, actor, demo.today)
     return _summary(session)
 
 

@@ -157,6 +157,13 @@ def production_by_key(session: Session, key: str) -> Production:
     return production
 
 
+def ensure_active(production: Production) -> None:
+    """Refuse new bookings and check-outs for a cancelled production."""
+    if production.cancelled_at is not None:
+        why = f" ({production.cancel_reason})" if production.cancel_reason else ""
+        raise ConflictError(f"{production.name} was cancelled{why}; it takes no new bookings.")
+
+
 def get_production(session: Session, key: str) -> ProductionView:
     return production_view(production_by_key(session, key))
 

@@ -40,7 +40,8 @@ from gearroom.services.availability import (
     stock_availability,
     stock_shortage,
 )
-from gearroom.services.productions import production_by_key, require_window
+from gearroom.services.model_bookings import serial_model_conflicts
+from gearroom.services.productions import ensure_active, production_by_key, require_window
 from gearroom.services.validation import clean_text
 
 
@@ -130,6 +131,7 @@ def _plan(
         if asset_id in mine_assets:
             continue
         conflicts.extend(found[asset_id].conflicts)
+    conflicts.extend(serial_model_conflicts(session, production, new_assets, s, e, today))
     stock = stock_availability(
         session, list(wanted.stock), s, e, production_id=production.id, today=today
     )
@@ -194,6 +196,7 @@ def reserve(
     """
     actor.require(Permission.RESERVE, "reserve gear")
     prod = production_by_key(session, production)
+    ensure_active(prod)
     reason = clean_text(override_reason, "override_reason", max_length=500)
     wanted_preview = resolve_items(session, items)
     # Serialise concurrent bookings of the same rows (PostgreSQL; SQLite writers already are).

@@ -332,3 +332,24 @@ def test_loads_on_every_engine_into_a_house_with_shelves(catalog_db, actor, load
         assert shelf.tag == "LOC-0001"  # the house's own, not a second "Shelf A1"
         assert catalog.list_assets(s, catalog.AssetQuery(location_id=shelf.id))
     assert _fingerprint(catalog_db) == _fingerprint(loaded[0])
+
+
+def test_the_demo_books_by_model_and_has_a_draft_check_out_in_progress(database, actor):
+    from gearroom.services import drafts, picklist, product_models
+    from gearroom.services.demo import load_demo
+    from gearroom.services.model_bookings import model_lines
+    from gearroom.services.productions import production_by_key
+
+    with database.write() as s:
+        load_demo(s, actor)
+    with database.read() as s:
+        promo = production_by_key(s, "Morning Show Promo")
+        (line,) = model_lines(s, promo.id)
+        assert line.quantity == 2
+        assert product_models.model_by_key(s, f"{line.category}/{line.model}").id == line.model_id
+        (draft,) = drafts.list_drafts(s)
+        assert draft.production == "Morning Show Promo" and len(draft.lines) == 3
+        assert draft.custodian == "Luis Ortega"
+        pick = picklist.build_picklist(s, "Morning Show Promo")
+        assert 0 < pick.picked < pick.wanted
+        assert model_lines(s, production_by_key(s, "Salt Flats").id)
