@@ -21,7 +21,7 @@ import click
 
 from gearroom.cli.common import DefaultGroup, db_option, emit_json, json_option, table, writing
 from gearroom.services import invoicing, payments, pricing, quotes
-from gearroom.services.amounts import plain
+from gearroom.services.amounts import percent, plain
 from gearroom.services.documents import DocumentView
 
 OUTPUT = click.option(
@@ -43,9 +43,9 @@ def _print(view: DocumentView) -> None:
             str(ln.position),
             ln.description,
             str(ln.quantity),
-            str(ln.days.normalize()) if ln.days else "",
+            str(percent(ln.days)) if ln.days else "",
             plain(ln.gross, c),
-            f"{ln.discount_pct.normalize()} %" if ln.discount_pct else "",
+            f"{percent(ln.discount_pct)} %" if ln.discount_pct else "",
             plain(ln.net, c),
             plain(ln.tax, c),
         ]

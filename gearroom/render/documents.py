@@ -23,7 +23,7 @@ from PySide6.QtGui import (
 
 from gearroom.errors import GearroomError, ValidationError
 from gearroom.paths import resources_dir
-from gearroom.services.amounts import display
+from gearroom.services.amounts import display, percent
 from gearroom.services.documents import DocumentView
 from gearroom.services.pricing import House
 
@@ -173,11 +173,11 @@ def _paint(page: _Page, writer: QPdfWriter, view: DocumentView, house: House) ->
             [
                 ln.description,
                 str(ln.quantity),
-                str(ln.days.normalize()) if ln.days else "",
+                str(percent(ln.days)) if ln.days else "",
                 display(ln.gross, c),
-                f"{ln.discount_pct.normalize()} %" if ln.discount_pct else "",
+                f"{percent(ln.discount_pct)} %" if ln.discount_pct else "",
                 display(ln.net, c),
-                f"{display(ln.tax, c)} ({ln.tax_pct.normalize()} %)" if ln.tax else "",
+                f"{display(ln.tax, c)} ({percent(ln.tax_pct)} %)" if ln.tax else "",
             ],
         )
     page.rule(0.3)

@@ -128,3 +128,11 @@ def excel_format(currency: str, locale: str = "en") -> str:
     symbol = display(Decimal(0), currency, locale).replace("0", "").replace(".", "").strip()
     symbol = symbol.replace(",", "").strip() or currency
     return f'"{symbol}"#,##{decimals}'
+
+
+def percent(value: Decimal | int | str) -> Decimal:
+    """A percentage or count without trailing zeros and never in exponent form (10, 7.5)."""
+    number = Decimal(value)
+    return (
+        number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
+    )

@@ -13,7 +13,7 @@ from gearroom.errors import ConflictError, NotFoundError, ValidationError
 from gearroom.models import Client
 from gearroom.services import history
 from gearroom.services.actor import Actor, Permission
-from gearroom.services.amounts import parse_percent
+from gearroom.services.amounts import parse_percent, percent
 from gearroom.services.names import did_you_mean, same_name
 from gearroom.services.validation import clean_text
 
@@ -39,7 +39,7 @@ def client_view(c: Client) -> ClientView:
         c.tax_number,
         tuple(line for line in c.contacts.splitlines() if line.strip()),
         c.payment_terms_days,
-        Decimal(c.default_discount).normalize() if c.default_discount else Decimal(0),
+        percent(c.default_discount),
     )
 
 

@@ -429,10 +429,11 @@ def credit_invoice(
         )
         note.lines.append(credit)
     _settle(note)
+    session.add(note)
+    session.flush()  # lines first: once numbered, the note can take no more lines
     note.number = next_number(session, "CN", today.year)
     note.issued_on = today
     note.issued_by = actor.name
-    session.add(note)
     session.flush()
     view = invoice_view(session, note)
     history.record(

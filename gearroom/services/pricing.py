@@ -26,7 +26,7 @@ from gearroom.errors import ValidationError
 from gearroom.models import Setting, ShootDayKind
 from gearroom.services import history
 from gearroom.services.actor import Actor, Permission
-from gearroom.services.amounts import currency_code, parse_percent
+from gearroom.services.amounts import currency_code, parse_percent, percent
 
 PREFIX = "pricing."
 HOUSE_PREFIX = "house."
@@ -69,7 +69,7 @@ def load_rules(session: Session) -> PricingRules:
     )
     return PricingRules(
         currency=raw.get("currency", "EUR"),
-        tax_pct=Decimal(raw.get("tax_pct", "0")),
+        tax_pct=percent(raw.get("tax_pct", "0")),
         days_per_week=int(raw.get("days_per_week", "3")),
         day_shares=shares,
         multipliers=table,
