@@ -148,7 +148,7 @@ def return_lines(
                         category_id=base.category_id,
                     )
                 )
-        if cl.stock_item_id is not None and cl.returned_at is not None:
+        if cl.stock_item_id is not None:  # what has not come back by now was used up
             kept = cl.quantity - cl.returned_quantity
             if kept > 0:
                 item = session.get_one(StockItem, cl.stock_item_id)
