@@ -241,6 +241,47 @@ def service_cost(key: str, amount: str, as_json: bool) -> None:
     click.echo(f"Repair cost of {key}: {plain(value, currency)} {currency}")
 
 
+@click.command("revenue")
+@click.option("--from", "start", required=True, metavar="DATE", help="First day (YYYY-MM-DD).")
+@click.option("--to", "end", required=True, metavar="DATE", help="Last day (YYYY-MM-DD).")
+@OUTPUT
+@json_option
+@db_option
+def revenue_cmd(start: str, end: str, output: Path | None, as_json: bool) -> None:
+    """Revenue per production, client, model and category; -o writes .xlsx, .csv or .pdf."""
+    from gearroom.services import revenue
+    from gearroom.services.validation import parse_date
+
+    first, last = parse_date(start, "from"), parse_date(end, "to")
+    assert first is not None and last is not None
+    with writing() as (session, actor):
+        report = revenue.revenue_report(session, actor, first, last)
+    if output is not None:
+        suffix = output.suffix.lower()
+        if suffix == ".xlsx":
+            revenue.write_revenue_xlsx(report, output)
+        elif suffix == ".csv":
+            revenue.write_revenue_csv(report, output)
+        elif suffix == ".pdf":
+            from gearroom.config import load_settings
+            from gearroom.render.revenue import write_revenue_pdf
+
+            write_revenue_pdf(report, output, house_name=load_settings().house_name)
+        else:
+            raise click.UsageError("Write the revenue to a .xlsx, .csv or .pdf file.")
+        click.echo(f"Wrote the revenue report to {output}.", err=True)
+    if as_json:
+        emit_json(report)
+        return
+    c = report.currency
+    click.echo(f"Revenue {report.start} to {report.end}: {plain(report.total, c)} {c} (net)")
+    for e in report.models:
+        click.echo(
+            f"  {e.model}: {plain(e.revenue, c)} {c}, {e.utilisation_pct} % out, "
+            f"{e.earned_pct} % of its purchase value"
+        )
+
+
 def _register_service_cost() -> None:
     from gearroom.cli.operations import service
 
@@ -249,4 +290,4 @@ def _register_service_cost() -> None:
 
 _register_service_cost()
 
-COMMANDS: list[click.Command] = [quote, invoice, payment, credit]
+COMMANDS: list[click.Command] = [quote, invoice, payment, credit, revenue_cmd]

@@ -41,7 +41,7 @@ COLUMNS = (
 )
 
 
-def _gui() -> None:
+def ensure_gui() -> None:
     if QGuiApplication.instance() is None:
         QGuiApplication(["gearroom", "-platform", "offscreen"])
 
@@ -56,7 +56,7 @@ def _logo(house: House) -> QImage | None:
     return None
 
 
-class _Page:
+class Page:
     """A painter on a page in millimetres, with a cursor running down it."""
 
     def __init__(self, painter: QPainter, writer: QPdfWriter) -> None:
@@ -96,7 +96,7 @@ class _Page:
         self.p.setPen(QColor("#000000"))
 
 
-def _header(page: _Page, view: DocumentView, house: House) -> None:
+def _header(page: Page, view: DocumentView, house: House) -> None:
     logo = _logo(house)
     if logo is not None:
         page.p.drawImage(page.rect(0, 0, 18, 18), logo)
@@ -140,7 +140,7 @@ def _header(page: _Page, view: DocumentView, house: House) -> None:
     page.y += 9
 
 
-def _columns(page: _Page) -> list[tuple[float, float, bool]]:
+def _columns(page: Page) -> list[tuple[float, float, bool]]:
     out: list[tuple[float, float, bool]] = []
     x = 0.0
     for _title, share, right in COLUMNS:
@@ -149,7 +149,7 @@ def _columns(page: _Page) -> list[tuple[float, float, bool]]:
     return out
 
 
-def _row(page: _Page, cells: list[str], bold: bool = False) -> None:
+def _row(page: Page, cells: list[str], bold: bool = False) -> None:
     page.font(8.5, bold=bold)
     for (x, w, right), cell in zip(_columns(page), cells, strict=True):
         align = Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft
@@ -157,7 +157,7 @@ def _row(page: _Page, cells: list[str], bold: bool = False) -> None:
     page.y += 5.5
 
 
-def _paint(page: _Page, writer: QPdfWriter, view: DocumentView, house: House) -> None:
+def _paint(page: Page, writer: QPdfWriter, view: DocumentView, house: House) -> None:
     c = view.currency
     _header(page, view, house)
     _row(page, [t for t, _s, _r in COLUMNS], bold=True)
@@ -215,7 +215,7 @@ def write_document_pdf(view: DocumentView, house: House, path: Path) -> Path:
     target = Path(path).expanduser()
     if not target.parent.is_dir():
         raise ValidationError(f"The folder {target.parent} does not exist.", field="output")
-    _gui()
+    ensure_gui()
     tmp = target.with_name(f".{target.name}.tmp")
     writer = QPdfWriter(str(tmp))
     writer.setResolution(RESOLUTION)
@@ -234,7 +234,7 @@ def write_document_pdf(view: DocumentView, house: House, path: Path) -> Path:
         raise GearroomError(f"Cannot write the PDF {target}; check the folder and its permissions.")
     try:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        _paint(_Page(painter, writer), writer, view, house)
+        _paint(Page(painter, writer), writer, view, house)
     finally:
         painter.end()
     try:
