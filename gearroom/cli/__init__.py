@@ -52,9 +52,20 @@ def cli(ctx: click.Context) -> OpenApp | None:
 
 
 def _register() -> None:
-    from gearroom.cli import catalog, database, labels, operations, operators, report, transfer
+    from gearroom.cli import (
+        catalog,
+        clients,
+        database,
+        labels,
+        money,
+        operations,
+        operators,
+        report,
+        transfer,
+    )
 
-    for module in (database, catalog, operators, labels, transfer, report, operations):
+    modules = (database, catalog, operators, labels, transfer, report, operations, clients, money)
+    for module in modules:
         for command in module.COMMANDS:
             cli.add_command(command)
     # Later modules extend earlier commands (same name: the extended one replaces it).

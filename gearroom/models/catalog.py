@@ -159,6 +159,7 @@ class Asset(TimestampMixin, Base):
     )
     purchase_date: Mapped[date | None] = mapped_column(Date)
     purchase_value: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    replacement_value: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     notes: Mapped[str] = mapped_column(Text, default="")
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     #: What search-as-you-type matches, case and accents folded in Python (the same on every

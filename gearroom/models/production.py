@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import ClassVar
 
 from sqlalchemy import (
@@ -20,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
     Text,
     Time,
@@ -71,6 +73,7 @@ class Production(TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     name_key: Mapped[str] = derived_key("name")
     client: Mapped[str] = mapped_column(String(200), default="")
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"))
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     notes: Mapped[str] = mapped_column(Text, default="")
     #: Set when the production is cancelled: it keeps its history but takes no new bookings.
@@ -240,6 +243,7 @@ class ServiceTicket(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     closed_at: Mapped[datetime | None] = mapped_column()
     closed_by: Mapped[str] = mapped_column(String(120), default="")
+    repair_cost: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
 
     asset: Mapped[Asset] = relationship(lazy="joined", innerjoin=True)
     production: Mapped[Production | None] = relationship(lazy="joined")

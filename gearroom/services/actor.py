@@ -25,6 +25,8 @@ class Permission(enum.StrEnum):
     REPORTS = "reports"
     SETTINGS = "settings"
     OPERATORS = "operators"
+    PRICES = "prices"  # see prices; quote, invoice, take payments, keep clients
+    RATES = "rates"  # change rate cards and the house's pricing rules
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -39,6 +41,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.SERVICE,
             Permission.LABELS,
             Permission.REPORTS,
+            Permission.PRICES,
         }
     ),
     Role.ASSISTANT: frozenset({Permission.VIEW, Permission.CHECKOUT, Permission.CHECKIN}),

@@ -18,6 +18,7 @@ from gearroom.errors import ConflictError, NotFoundError, ValidationError
 from gearroom.models import Production, ShootDay, ShootDayKind, TagKind
 from gearroom.services import history
 from gearroom.services.actor import Actor, Permission
+from gearroom.services.clients import client_id_for
 from gearroom.services.names import same_name
 from gearroom.services.people import person_by_key
 from gearroom.services.tags import next_tag_with_prefix, normalize_tag, register_tag, validate_tag
@@ -285,6 +286,7 @@ def create_production(
         contact=person_by_key(session, contact) if contact else None,
         notes=clean_text(notes, "notes", max_length=10_000),
     )
+    production.client_id = client_id_for(session, production.client)
     _add_days(production, days)
     session.add(production)
     session.flush()
@@ -328,6 +330,7 @@ def update_production(
             production.contact = person_by_key(session, str(value)) if value else None
         elif field == "client":
             production.client = clean_text(value, "client", max_length=200)
+            production.client_id = client_id_for(session, production.client)
         elif field == "notes":
             production.notes = clean_text(value, "notes", max_length=10_000)
     after = _snapshot(production)

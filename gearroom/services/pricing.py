@@ -1,0 +1,210 @@
+"""The house's pricing rules (in the settings table) and what a hire period costs under them.
+
+Default rule: the hire period is the production's gear window in calendar days; each full week
+costs the week rate (or days-per-week × the day rate); a part week costs the lesser of its days ×
+the day rate and one week. With a day rate of 100.00 and no week rate: 1 day 100.00, 7 days
+300.00, 8 days 400.00, 10 days 600.00.
+
+Which days count can be narrowed by shoot-day kind, at a share each (``{"hold": "0", "travel":
+"0.5"}``; kinds not named, and days of the window that are no shoot day, count fully). A duration
+table of multipliers (``[[1, 1, "1"], [2, 2, "1.5"], [3, 4, "2"], [5, 7, "3"]]``: from, to days,
+× the day rate) replaces the week rule where it covers the period.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_FLOOR, Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gearroom.errors import ValidationError
+from gearroom.models import Setting, ShootDayKind
+from gearroom.services import history
+from gearroom.services.actor import Actor, Permission
+from gearroom.services.amounts import currency_code, parse_percent, percent
+
+PREFIX = "pricing."
+HOUSE_PREFIX = "house."
+HOUSE_KEYS = ("name", "address", "logo", "terms", "tax_number", "email")
+
+
+@dataclass(frozen=True)
+class PricingRules:
+    """How the house prices a hire: currency, tax, days per week, day kinds, multipliers."""
+
+    currency: str = "EUR"
+    tax_pct: Decimal = Decimal(0)
+    days_per_week: int = 3
+    day_shares: dict[str, Decimal] = field(default_factory=dict)
+    multipliers: tuple[tuple[int, int, Decimal], ...] = ()
+
+
+@dataclass(frozen=True)
+class House:
+    """Who issues the documents: name, address, logo and terms (settings ``house.*``)."""
+
+    name: str = "Gearroom rental house"
+    address: str = ""
+    logo: str = ""
+    terms: str = ""
+    tax_number: str = ""
+    email: str = ""
+
+
+def _settings(session: Session, prefix: str) -> dict[str, str]:
+    rows = session.execute(select(Setting.key, Setting.value).where(Setting.key.startswith(prefix)))
+    return {k.removeprefix(prefix): v for k, v in rows}
+
+
+def load_rules(session: Session) -> PricingRules:
+    raw = _settings(session, PREFIX)
+    shares = {k: Decimal(v) for k, v in json.loads(raw.get("day_shares", "{}")).items()}
+    table = tuple(
+        (int(a), int(b), Decimal(str(f))) for a, b, f in json.loads(raw.get("multipliers", "[]"))
+    )
+    return PricingRules(
+        currency=raw.get("currency", "EUR"),
+        tax_pct=percent(raw.get("tax_pct", "0")),
+        days_per_week=int(raw.get("days_per_week", "3")),
+        day_shares=shares,
+        multipliers=table,
+    )
+
+
+def load_house(session: Session) -> House:
+    raw = _settings(session, HOUSE_PREFIX)
+    defaults = House()
+    return House(**{k: raw.get(k, getattr(defaults, k)) for k in HOUSE_KEYS})
+
+
+def _put(session: Session, key: str, value: str) -> None:
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+
+
+def _rules_json(rules: PricingRules) -> dict[str, Any]:
+    return {
+        "currency": rules.currency,
+        "tax_pct": str(rules.tax_pct),
+        "days_per_week": rules.days_per_week,
+        "day_shares": {k: str(v) for k, v in rules.day_shares.items()},
+        "multipliers": [[a, b, str(f)] for a, b, f in rules.multipliers],
+    }
+
+
+def set_rules(
+    session: Session,
+    actor: Actor,
+    *,
+    currency: str | None = None,
+    tax_pct: str | Decimal | None = None,
+    days_per_week: int | None = None,
+    day_shares: dict[str, str] | None = None,
+    multipliers: list[tuple[int, int, str]] | None = None,
+) -> PricingRules:
+    """Change the house's pricing rules (admins only); recorded in the history."""
+    actor.require(Permission.RATES, "change the pricing rules")
+    before = load_rules(session)
+    if currency is not None:
+        _put(session, PREFIX + "currency", currency_code(currency))
+    if tax_pct is not None:
+        _put(session, PREFIX + "tax_pct", str(parse_percent(tax_pct, what="tax rate")))
+    if days_per_week is not None:
+        if not 1 <= int(days_per_week) <= 7:
+            raise ValidationError(f"Days per week must be 1 to 7, not {days_per_week}.")
+        _put(session, PREFIX + "days_per_week", str(int(days_per_week)))
+    if day_shares is not None:
+        kinds = {k.value for k in ShootDayKind} | {"other"}
+        clean: dict[str, str] = {}
+        for kind, share in day_shares.items():
+            if kind not in kinds:
+                raise ValidationError(f"{kind!r} is no shoot-day kind: use {', '.join(kinds)}.")
+            try:
+                value = Decimal(str(share).strip())
+            except ArithmeticError:
+                raise ValidationError(f"The share of {kind} days must be 0 to 1.") from None
+            clean[kind] = str(value)
+            if not value.is_finite() or not Decimal(0) <= value <= Decimal(1):
+                raise ValidationError(f"The share of {kind} days must be 0 to 1, not {share}.")
+        _put(session, PREFIX + "day_shares", json.dumps(clean, sort_keys=True))
+    if multipliers is not None:
+        table = sorted((int(a), int(b), str(Decimal(f))) for a, b, f in multipliers)
+        for a, b, _f in table:
+            if a < 1 or b < a:
+                raise ValidationError(f"A duration row runs from 1 day up: {a}–{b} is not.")
+        _put(session, PREFIX + "multipliers", json.dumps(table))
+    session.flush()
+    after = load_rules(session)
+    history.record(
+        session,
+        actor,
+        "pricing",
+        "settings",
+        0,
+        "",
+        "Pricing rules changed",
+        before=_rules_json(before),
+        after=_rules_json(after),
+    )
+    return after
+
+
+def set_house(session: Session, actor: Actor, **values: str) -> House:
+    """Change what documents say about the house (name, address, logo path, terms)."""
+    actor.require(Permission.SETTINGS, "change the house's details")
+    before = load_house(session)
+    for key, value in values.items():
+        if key not in HOUSE_KEYS:
+            raise ValidationError(f"Unknown house setting {key!r}: use {', '.join(HOUSE_KEYS)}.")
+        _put(session, HOUSE_PREFIX + key, value)
+    session.flush()
+    after = load_house(session)
+    history.record(
+        session,
+        actor,
+        "house",
+        "settings",
+        0,
+        "",
+        "House details changed",
+        before=before.__dict__,
+        after=after.__dict__,
+    )
+    return after
+
+
+def hire_days(
+    start: date, end: date, kinds: dict[date, ShootDayKind], rules: PricingRules
+) -> Decimal:
+    """Chargeable days of a hire from ``start`` to ``end`` (both included)."""
+    total = Decimal(0)
+    day = start
+    while day <= end:
+        kind = kinds.get(day)
+        key = kind.value if kind is not None else "other"
+        total += rules.day_shares.get(key, Decimal(1))
+        day += timedelta(days=1)
+    return total
+
+
+def hire_price(
+    day_rate: Decimal, week_rate: Decimal | None, days: Decimal, rules: PricingRules
+) -> Decimal:
+    """What ``days`` of hire cost at a day rate (and optional week rate), unrounded."""
+    if days <= 0:
+        return Decimal(0)
+    for low, high, factor in rules.multipliers:
+        if low <= days <= high:
+            return day_rate * factor
+    week = week_rate if week_rate is not None else day_rate * rules.days_per_week
+    weeks = (days / 7).to_integral_value(rounding=ROUND_FLOOR)
+    rest = days - weeks * 7
+    return weeks * week + (min(rest * day_rate, week) if rest > 0 else Decimal(0))

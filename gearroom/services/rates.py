@@ -1,0 +1,176 @@
+"""Rate cards: a day rate and an optional week rate on a model, asset, kit, stock item or category.
+
+The most specific card wins: an asset's own, else its model's, else its category's. A stock
+item's own, else its category's. A kit with a card is priced as a whole; without one, as the sum
+of its contents. Changing a card is for admins, and goes in the history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gearroom.errors import NotFoundError, ValidationError
+from gearroom.models import Asset, Kit, ProductModel, RateCard, StockItem, Tag, TagKind
+from gearroom.services import history
+from gearroom.services.actor import Actor, Permission
+from gearroom.services.amounts import from_minor, parse_amount, plain, to_minor
+from gearroom.services.catalog import _category_by_name
+from gearroom.services.pricing import load_rules
+from gearroom.services.product_models import model_by_key
+from gearroom.services.tags import normalize_tag
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A day rate, an optional week rate and (stock) a sale price, and where they came from."""
+
+    day: Decimal
+    week: Decimal | None
+    source: str  # "asset CAM-0001", "model ARRI Alexa 35", "category Camera"…
+    sale: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class RateView:
+    target: str
+    day: Decimal
+    week: Decimal | None
+    sale: Decimal | None
+    currency: str
+
+
+def _card_for(session: Session, **target: int) -> RateCard | None:
+    ((column, value),) = target.items()
+    return session.scalar(select(RateCard).where(getattr(RateCard, column) == value))
+
+
+def _rate(card: RateCard, source: str, currency: str) -> Rate:
+    return Rate(
+        from_minor(card.day_minor, currency),
+        from_minor(card.week_minor, currency) if card.week_minor is not None else None,
+        source,
+        from_minor(card.sale_minor, currency) if card.sale_minor is not None else None,
+    )
+
+
+def asset_rate(session: Session, asset: Asset, currency: str) -> Rate | None:
+    """The rate of a serialized asset: its own, else its model's, else its category's."""
+    for column, value, source in (
+        ("asset_id", asset.id, f"asset {asset.tag}"),
+        ("model_id", asset.model_id, "model"),
+        ("category_id", asset.category_id, f"category {asset.category.name}"),
+    ):
+        if value is None:
+            continue
+        card = _card_for(session, **{column: value})
+        if card is not None:
+            return _rate(card, source, currency)
+    return None
+
+
+def model_rate(session: Session, model: ProductModel, currency: str) -> Rate | None:
+    for column, value, source in (
+        ("model_id", model.id, f"model {model.name}"),
+        ("category_id", model.category_id, f"category {model.category.name}"),
+    ):
+        card = _card_for(session, **{column: value})
+        if card is not None:
+            return _rate(card, source, currency)
+    return None
+
+
+def stock_rate(session: Session, item: StockItem, currency: str) -> Rate | None:
+    for column, value, source in (
+        ("stock_item_id", item.id, f"stock {item.tag}"),
+        ("category_id", item.category_id, f"category {item.category.name}"),
+    ):
+        card = _card_for(session, **{column: value})
+        if card is not None:
+            return _rate(card, source, currency)
+    return None
+
+
+def kit_rate(session: Session, kit: Kit, currency: str) -> Rate | None:
+    """The kit's own card, or None: then it is priced as the sum of its contents."""
+    card = _card_for(session, kit_id=kit.id)
+    return _rate(card, f"kit {kit.tag}", currency) if card is not None else None
+
+
+def _target(
+    session: Session, tag: str | None, model: str | None, category: str | None
+) -> tuple[str, int, str]:
+    given = [x for x in (tag, model, category) if x]
+    if len(given) != 1:
+        raise ValidationError("Name exactly one of a tag, --model NAME or --category NAME.")
+    if model:
+        m = model_by_key(session, model)
+        return "model_id", m.id, f"model {m.name}"
+    if category:
+        c = _category_by_name(session, category)
+        return "category_id", c.id, f"category {c.name}"
+    clean = normalize_tag(tag or "")
+    entry = session.get(Tag, clean)
+    columns = {TagKind.ASSET: "asset_id", TagKind.KIT: "kit_id", TagKind.STOCK: "stock_item_id"}
+    if entry is None or entry.kind not in columns:
+        raise NotFoundError(f"No asset, kit or stock item has the tag {clean or tag!r}.")
+    return columns[entry.kind], entry.ref_id, f"{entry.kind.value} {clean}"
+
+
+def set_rate(
+    session: Session,
+    actor: Actor,
+    *,
+    tag: str | None = None,
+    model: str | None = None,
+    category: str | None = None,
+    day: str | Decimal,
+    week: str | Decimal | None = None,
+    sale: str | Decimal | None = None,
+) -> RateView:
+    """Set the rate card of one asset, kit, stock item, model or category (admins only)."""
+    actor.require(Permission.RATES, "change rate cards")
+    currency = load_rules(session).currency
+    column, ref_id, label = _target(session, tag, model, category)
+    day_amount = parse_amount(day, currency, what="day rate")
+    week_amount = parse_amount(week, currency, what="week rate") if week is not None else None
+    sale_amount = parse_amount(sale, currency, what="sale price") if sale is not None else None
+    card = _card_for(session, **{column: ref_id})
+    before = None
+    if card is None:
+        card = RateCard(**{column: ref_id}, day_minor=0)
+        session.add(card)
+    else:
+        before = {
+            "day": plain(from_minor(card.day_minor, currency), currency),
+            "week": card.week_minor,
+        }
+    card.day_minor = to_minor(day_amount, currency)
+    card.week_minor = to_minor(week_amount, currency) if week_amount is not None else None
+    if sale_amount is not None:
+        card.sale_minor = to_minor(sale_amount, currency)
+    session.flush()
+    after = {"target": label, "day": plain(day_amount, currency), "currency": currency}
+    if week_amount is not None:
+        after["week"] = plain(week_amount, currency)
+    history.record(
+        session,
+        actor,
+        "rate",
+        "rate_card",
+        card.id,
+        tag or "",
+        f"Rate of {label} set",
+        before=before,
+        after=after,
+    )
+    return RateView(
+        label,
+        day_amount,
+        week_amount,
+        from_minor(card.sale_minor, currency) if card.sale_minor is not None else None,
+        currency,
+    )

@@ -1,0 +1,146 @@
+"""The rental house's money on the command line: a production quoted, accepted, sent out,
+returned a day late with a damaged lens and a lost filter, invoiced, issued, part-paid and
+credited. Every figure is worked by hand below."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from pypdf import PdfReader
+from sqlalchemy import text
+
+from gearroom.cli import cli, main
+from gearroom.services import returns
+from tests.unit.services._gear import day, person
+
+
+def invoke(url: str, *args: str) -> Result:
+    return CliRunner().invoke(cli, [*args, "--db", url], catch_exceptions=False)
+
+
+def ok(url: str, *args: str) -> Any:
+    result = invoke(url, *args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def refused(capsys: pytest.CaptureFixture[str], url: str, *args: str) -> str:
+    with pytest.raises(SystemExit) as exit_info:
+        main([*args, "--db", url])
+    _out, err = capsys.readouterr()
+    assert exit_info.value.code != 0
+    assert len(err.strip().splitlines()) == 1, err
+    return err
+
+
+def test_the_rental_from_quote_to_credit_note(catalog_db, actor, tmp_path, monkeypatch, capsys):
+    url = catalog_db.url
+    with catalog_db.write() as s:
+        person(s, actor, "Ana Costa")
+    ok(url, "pricing", "set", "--currency", "EUR", "--tax", "19", "--days-per-week", "3")
+    assert ok(url, "pricing", "show")["tax_pct"] == "19"
+    client = ok(url, "client", "add", "Northlight Films", "--email", "ap@northlight.example",
+                "--terms", "14", "--discount", "10")  # fmt: skip
+    assert client["default_discount"] == "10"
+    assert [c["name"] for c in ok(url, "client", "list")] == ["Northlight Films"]
+
+    cam = ok(url, "asset", "add", "--category", "Camera", "--name", "Alexa 35")["tag"]
+    lens = ok(url, "asset", "add", "--category", "Lens", "--name", "Prime 50mm")["tag"]
+    nd = ok(url, "asset", "add", "--category", "Lens", "--name", "ND 0.9 filter",
+            "--purchase-value", "180.00")["tag"]  # fmt: skip
+    ok(url, "rate", "set", "--category", "Camera", "--day", "400", "--week", "1000")
+    ok(url, "rate", "set", "--model", "Prime 50mm", "--day", "60")
+    ok(url, "rate", "set", nd, "--day", "15.00")
+
+    prod = ok(url, "production", "add", "Night Train", "--prep", day(0).isoformat(),
+              "--shoot", f"{day(1).isoformat()}..{day(2).isoformat()}",
+              "--wrap", day(3).isoformat(), "--client", "Northlight Films")  # fmt: skip
+    assert prod["window_start"] == day(0).isoformat()
+    ok(url, "reserve", "Night Train", cam, lens, nd)
+
+    # 4 hire days (day 0..3). Camera: 4 × 400 = 1600 > week 1000 → 1000.00. Lens: no week rate,
+    # week = 3 × 60 = 180 < 4 × 60 → 180.00. Filter: 3 × 15 = 45 < 60 → 45.00. 10 % off each,
+    # tax 19 % per line: 900.00 + 171.00, 162.00 + 30.78, 40.50 + 7.695 → 7.70 (half-even).
+    quote_pdf = tmp_path / "quote.pdf"
+    quote = ok(url, "quote", "Night Train", "-o", str(quote_pdf))
+    year = day(0).year
+    assert quote["number"] == f"Q-{year}-0001" and quote["status"] == "sent"
+    assert [ln["gross"] for ln in quote["lines"]] == ["1000.00", "180.00", "45.00"]
+    assert [ln["net"] for ln in quote["lines"]] == ["900.00", "162.00", "40.50"]
+    assert [ln["tax"] for ln in quote["lines"]] == ["171.00", "30.78", "7.70"]
+    assert (quote["subtotal"], quote["discount"], quote["net"]) == ("1225.00", "122.50", "1102.50")
+    assert (quote["tax"], quote["total"], quote["currency"]) == ("209.48", "1311.98", "EUR")
+    assert "Q-" in "".join(page.extract_text() for page in PdfReader(quote_pdf).pages)
+
+    accepted = ok(url, "quote", "accept", quote["number"])
+    assert accepted["status"] == "accepted" and accepted["total"] == "1311.98"
+    # the order is locked: a later rate change does not move it
+    ok(url, "rate", "set", "--category", "Camera", "--day", "999")
+
+    ok(url, "checkout", "Night Train", cam, lens, nd, "--to", "Ana Costa", "--due",
+       day(3).isoformat())  # fmt: skip
+    # the gear comes back on day 4, one day after it was due
+    later = datetime.now(UTC) + timedelta(days=4)
+    monkeypatch.setattr(returns, "utcnow", lambda: later)
+    ok(url, "checkin", cam)
+    ok(url, "checkin", lens, "--condition", "damaged", "--note", "front element scratched")
+    ok(url, "checkin", nd, "--condition", "missing", "--note", "not in the case")
+    repair = ok(url, "service", "cost", lens, "250.00")
+    assert repair["repair_cost"] == "250.00"
+
+    draft = ok(url, "invoice", "Night Train")
+    assert draft["number"].startswith("DRAFT-") and draft["status"] == "draft"
+    got = [(ln["kind"], ln["gross"], ln["net"], ln["tax"]) for ln in draft["lines"]]
+    assert got == [
+        ("hire", "1000.00", "900.00", "171.00"),
+        ("hire", "180.00", "162.00", "30.78"),
+        ("hire", "45.00", "40.50", "7.70"),
+        ("late", "400.00", "360.00", "68.40"),  # camera: 1 day × 400.00, 10 % off
+        ("late", "60.00", "54.00", "10.26"),  # lens: 1 day × 60.00, 10 % off
+        ("loss", "180.00", "180.00", "34.20"),  # filter: purchase value, no discount
+        ("damage", "250.00", "250.00", "47.50"),  # the lens's repair cost from its ticket
+    ]
+    assert (draft["net"], draft["tax"], draft["total"]) == ("1946.50", "369.84", "2316.34")
+
+    invoice_pdf = tmp_path / "invoice.pdf"
+    issued = ok(url, "invoice", "issue", draft["number"], "-o", str(invoice_pdf))
+    assert issued["number"] == f"INV-{year}-0001"
+    assert issued["total"] == "2316.34" and issued["balance"] == "2316.34"
+    assert issued["due_on"] == (datetime.fromisoformat(issued["issued_on"]).date()
+                                + timedelta(days=14)).isoformat()  # fmt: skip
+    words = "".join(page.extract_text() for page in PdfReader(invoice_pdf).pages)
+    assert issued["number"] in words and "2,316.34" in words
+
+    paid = ok(url, "payment", "add", issued["number"], "1000.00")
+    assert paid["balance"] == "1316.34"
+    err = refused(capsys, url, "payment", "add", issued["number"], "1e3")
+    assert "not an amount" in err
+    err = refused(capsys, url, "payment", "add", issued["number"], "1,000.00")
+    assert "ambiguous" in err
+
+    credit_pdf = tmp_path / "credit.pdf"
+    note = ok(url, "credit", issued["number"], "--reason", "Lens repair covered by insurance",
+              "--amount", "297.50", "-o", str(credit_pdf))  # fmt: skip
+    # 297.50 including 19 % tax: net 297.50 / 1.19 = 250.00, tax 47.50
+    assert note["number"] == f"CN-{year}-0001"
+    assert (note["net"], note["tax"], note["total"]) == ("-250.00", "-47.50", "-297.50")
+
+    listed = {v["number"]: v for v in ok(url, "invoice", "list")}
+    assert listed[issued["number"]]["balance"] == "1018.84"  # 2316.34 − 1000.00 − 297.50
+    assert ok(url, "invoice", "list", "--overdue") == []
+
+    # issued means frozen: the command refuses, and so does the database itself
+    err = refused(capsys, url, "invoice", "issue", issued["number"])
+    assert "already issued" in err
+    with catalog_db.write() as s, pytest.raises(Exception, match="cannot change"):
+        s.execute(text("UPDATE invoices SET total_minor = 0, net_minor = 0, tax_minor = 0 "
+                       "WHERE number = :n"), {"n": issued["number"]})  # fmt: skip
+    for path in (quote_pdf, invoice_pdf, credit_pdf):
+        assert Path(path).stat().st_size > 1000
+    assert Decimal(listed[issued["number"]]["total"]) == Decimal("2316.34")
