@@ -169,4 +169,47 @@ def _show(rules: pricing.PricingRules, as_json: bool) -> None:
 
 pricing_group.name = "pricing"
 
-COMMANDS = [client, rate, pricing_group]
+
+@click.group()
+def house() -> None:
+    """What quotes and invoices say about the house: name, address, logo, terms."""
+
+
+@house.command("set")
+@click.option("--name", help="The house's name on documents.")
+@click.option("--address", help="Postal address (use \\n for new lines).")
+@click.option("--logo", metavar="PATH", help="An image printed at the top of documents.")
+@click.option("--terms", help="Payment and hire terms printed at the foot.")
+@click.option("--tax-number", help="The house's VAT / tax number.")
+@click.option("--email", help="Where clients write to.")
+@json_option
+@db_option
+def house_set(
+    name: str | None,
+    address: str | None,
+    logo: str | None,
+    terms: str | None,
+    tax_number: str | None,
+    email: str | None,
+    as_json: bool,
+) -> None:
+    """Change the house's details on documents (admins)."""
+    given = {
+        "name": name,
+        "address": address.replace("\\n", "\n") if address is not None else None,
+        "logo": logo,
+        "terms": terms,
+        "tax_number": tax_number,
+        "email": email,
+    }
+    with writing() as (session, actor):
+        view = pricing.set_house(
+            session, actor, **{k: v for k, v in given.items() if v is not None}
+        )
+    if as_json:
+        emit_json(view.__dict__)
+        return
+    click.echo(f"{view.name}: documents updated.")
+
+
+COMMANDS = [client, rate, pricing_group, house]

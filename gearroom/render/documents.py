@@ -104,10 +104,11 @@ def _header(page: Page, view: DocumentView, house: House) -> None:
     page.font(14, bold=True)
     page.text(22, 100, 8, house.name)
     page.font(8.5)
-    for i, line in enumerate([*house.address.splitlines(), house.email, house.tax_number]):
-        if line:
-            page.y = 8 + i * 4
-            page.text(22, 100, 4, line)
+    tax_number = f"Tax no. {house.tax_number}" if house.tax_number else ""
+    details = [*house.address.splitlines(), house.email, tax_number]
+    for i, line in enumerate(line for line in details if line.strip()):
+        page.y = 8 + i * 4
+        page.text(22, 100, 4, line)
     page.y = 0
     page.font(18, bold=True)
     title = TITLES[view.kind]

@@ -27,6 +27,7 @@ from gearroom.models import Setting, ShootDayKind
 from gearroom.services import history
 from gearroom.services.actor import Actor, Permission
 from gearroom.services.amounts import currency_code, parse_percent, percent
+from gearroom.services.validation import clean_text
 
 PREFIX = "pricing."
 HOUSE_PREFIX = "house."
@@ -164,7 +165,8 @@ def set_house(session: Session, actor: Actor, **values: str) -> House:
     for key, value in values.items():
         if key not in HOUSE_KEYS:
             raise ValidationError(f"Unknown house setting {key!r}: use {', '.join(HOUSE_KEYS)}.")
-        _put(session, HOUSE_PREFIX + key, value)
+        limit = 4000 if key in ("address", "terms") else 500
+        _put(session, HOUSE_PREFIX + key, clean_text(value, key, max_length=limit))
     session.flush()
     after = load_house(session)
     history.record(

@@ -61,44 +61,101 @@ their quantities; utilisation and idle items are about serialized assets.
 
 from __future__ import annotations
 
-import os
-import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from pathlib import Path
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import String, and_, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import String, func, select
+from sqlalchemy.orm import Session
 
 from gearroom.errors import GearroomError, ValidationError
 from gearroom.models import (
     Asset,
     Category,
-    Checkout,
     CheckoutLine,
     Event,
-    Person,
-    Production,
     ReturnCondition,
-    ServiceTicket,
-    Setting,
-    StockItem,
+)
+from gearroom.services.report_json import report_as_dict as report_as_dict
+from gearroom.services.report_period import (
+    MAX_PERIOD_DAYS as MAX_PERIOD_DAYS,
+)
+from gearroom.services.report_period import (
+    TIMEZONE_SETTING as TIMEZONE_SETTING,
+)
+from gearroom.services.report_period import (
+    Period as Period,
+)
+from gearroom.services.report_period import (
+    first_day_out as first_day_out,
+)
+from gearroom.services.report_period import (
+    house_timezone as house_timezone,
+)
+from gearroom.services.report_period import (
+    last_day_out as last_day_out,
+)
+from gearroom.services.report_period import (
+    last_full_week as last_full_week,
+)
+from gearroom.services.report_period import (
+    local_midnight as local_midnight,
+)
+from gearroom.services.report_period import (
+    parse_timezone as parse_timezone,
+)
+from gearroom.services.report_period import (
+    range_period as range_period,
+)
+from gearroom.services.report_period import (
+    week_of as week_of,
+)
+from gearroom.services.report_period import (
+    week_period as week_period,
+)
+from gearroom.services.report_queries import (
+    assets_out_between,
+    clip,
+    days_between,
+    last_day,
+    missing_at_end,
+    overlapping_lines,
+    overlapping_tickets,
+    rows_for_tickets,
+    status_at,
+)
+from gearroom.services.report_results import (
+    CategoryUtilisation as CategoryUtilisation,
+)
+from gearroom.services.report_results import (
+    GearOutLine as GearOutLine,
+)
+from gearroom.services.report_results import (
+    ItemUtilisation as ItemUtilisation,
+)
+from gearroom.services.report_results import (
+    KitReport as KitReport,
+)
+from gearroom.services.report_results import (
+    Movement as Movement,
+)
+from gearroom.services.report_results import (
+    Outstanding as Outstanding,
+)
+from gearroom.services.report_results import (
+    ProductionGear as ProductionGear,
+)
+from gearroom.services.report_results import (
+    TicketRow as TicketRow,
+)
+from gearroom.services.report_results import (
+    Totals as Totals,
 )
 
-#: Shared setting (settings table) naming the rental house's time zone.
-TIMEZONE_SETTING = "house_timezone"
 DEFAULT_IDLE_WEEKS = 4
 #: How many items the "busiest" list shows.
 BUSIEST_COUNT = 10
-#: Longest period a report covers (ten years), to refuse typos like 2206 for 2026.
-MAX_PERIOD_DAYS = 3660
-#: Rows fetched per IN (...) query, well under every engine's parameter limit.
-_CHUNK = 500
-_WEEK_RE = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
 
 ProgressFn = Callable[[int, str], None]
 CancelledFn = Callable[[], bool]
@@ -111,340 +168,17 @@ class ReportCancelled(GearroomError):
         super().__init__("The report was cancelled.")
 
 
-# --------------------------------------------------------------------------------------------
-# Time zone and periods
-
-
-def _system_timezone() -> tzinfo:
-    name = os.environ.get("TZ", "").lstrip(":")
-    candidates = [name] if name else []
-    try:
-        link = Path("/etc/localtime").resolve()
-        if "zoneinfo" in link.parts:
-            candidates.append("/".join(link.parts[link.parts.index("zoneinfo") + 1 :]))
-    except OSError:  # pragma: no cover - platform dependent
-        pass
-    for candidate in candidates:
-        try:
-            return ZoneInfo(candidate)
-        except (ZoneInfoNotFoundError, ValueError):
-            continue
-    local = datetime.now().astimezone().tzinfo
-    return local if local is not None else UTC
-
-
 def current_time() -> datetime:
     """Now, in UTC (the one clock the report reads; tests replace it)."""
     return datetime.now(UTC)
-
-
-def parse_timezone(name: str) -> ZoneInfo:
-    """An IANA time zone by name, or a clear error."""
-    try:
-        return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValidationError(
-            f"Unknown time zone {name!r}: use an IANA name such as Europe/London.",
-            field="timezone",
-        ) from exc
-
-
-def house_timezone(session: Session) -> tzinfo:
-    """The rental house's time zone: the shared ``house_timezone`` setting, else the machine's."""
-    value = session.scalar(select(Setting.value).where(Setting.key == TIMEZONE_SETTING))
-    if value:
-        return parse_timezone(value)
-    return _system_timezone()
-
-
-@dataclass(frozen=True)
-class Period:
-    """Calendar days from ``start`` to ``end``, both included."""
-
-    start: date
-    end: date
-    iso_week: str | None = None
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    @property
-    def label(self) -> str:
-        span = f"{self.start.isoformat()} – {self.end.isoformat()}"
-        return f"{self.iso_week} ({span})" if self.iso_week else span
-
-    @property
-    def slug(self) -> str:
-        """A file-name friendly name: ``2026-W47`` or ``2026-11-01_2026-11-30``."""
-        return self.iso_week or f"{self.start.isoformat()}_{self.end.isoformat()}"
-
-
-def week_period(text: str) -> Period:
-    """The ISO week ``YYYY-Www`` (Monday to Sunday)."""
-    match = _WEEK_RE.match(text or "")
-    if not match:
-        raise ValidationError(
-            f"{text!r} is not a week: write it as YEAR-Wnn, for example 2026-W47.", field="week"
-        )
-    year, week = int(match.group(1)), int(match.group(2))
-    try:
-        monday = date.fromisocalendar(year, week, 1)
-    except ValueError as exc:
-        raise ValidationError(
-            f"{year} has no week {week}: ISO weeks run from W01 to W52 or W53.", field="week"
-        ) from exc
-    return Period(monday, monday + timedelta(days=6), f"{year}-W{week:02d}")
-
-
-def week_of(day: date) -> Period:
-    """The ISO week that contains ``day``."""
-    year, week, _ = day.isocalendar()
-    return week_period(f"{year}-W{week:02d}")
-
-
-def range_period(start: date | str, end: date | str) -> Period:
-    """Any range of dates, both ends included (an exact ISO week is named as such)."""
-    first = _as_date(start, "from")
-    last = _as_date(end, "to")
-    if last < first:
-        raise ValidationError(
-            f"The period starts on {first.isoformat()} but ends before, on {last.isoformat()}: "
-            "give a 'from' date on or before the 'to' date.",
-            field="to",
-        )
-    if (last - first).days + 1 > MAX_PERIOD_DAYS:
-        raise ValidationError(
-            f"A report covers at most {MAX_PERIOD_DAYS} days; "
-            f"{first.isoformat()} – {last.isoformat()} is longer.",
-            field="to",
-        )
-    if first.isoweekday() == 1 and last == first + timedelta(days=6):
-        return week_of(first)
-    return Period(first, last)
-
-
-def last_full_week(today: date) -> Period:
-    """The last week that has ended: the ISO week before the one holding ``today``."""
-    return week_of(today - timedelta(days=7))
 
 
 def today_in(tz: tzinfo, now: datetime | None = None) -> date:
     return (now or current_time()).astimezone(tz).date()
 
 
-def _as_date(value: date | str, name: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise ValidationError(
-            f"{value!r} is not a date: write the {name} date as YYYY-MM-DD.", field=name
-        ) from exc
-
-
-def local_midnight(day: date, tz: tzinfo) -> datetime:
-    """The instant a calendar day starts in ``tz``, as aware UTC."""
-    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
-
-
-def first_day_out(out_at: datetime, tz: tzinfo) -> date:
-    return out_at.astimezone(tz).date()
-
-
-def last_day_out(out_at: datetime, returned_at: datetime, tz: tzinfo) -> date:
-    """The last calendar day a returned line was out: a return at midnight ends the day before."""
-    first = first_day_out(out_at, tz)
-    last = (returned_at.astimezone(tz) - timedelta(microseconds=1)).date()
-    return max(first, last)
-
-
-# --------------------------------------------------------------------------------------------
-# Results
-
-
-@dataclass(frozen=True)
-class GearOutLine:
-    """One check-out line out during the period."""
-
-    line_id: int
-    production_tag: str
-    production_name: str
-    tag: str
-    item: str
-    serial: str
-    category: str
-    quantity: int
-    custodian: str
-    out_at: datetime
-    due_back: date
-    returned_at: datetime | None
-    condition: str
-    days_out: int
-
-
-@dataclass(frozen=True)
-class ProductionGear:
-    """A production's gear out during the period, with its totals."""
-
-    tag: str
-    name: str
-    client: str
-    lines: tuple[GearOutLine, ...]
-
-    @property
-    def line_count(self) -> int:
-        return len(self.lines)
-
-    @property
-    def item_count(self) -> int:
-        return len({line.tag for line in self.lines})
-
-    @property
-    def days_out(self) -> int:
-        return sum(line.days_out for line in self.lines)
-
-
-@dataclass(frozen=True)
-class Movement:
-    """A check-out or a return of one line during the period."""
-
-    at: datetime
-    kind: str  # "out" or "return"
-    production_tag: str
-    production_name: str
-    tag: str
-    item: str
-    quantity: int
-    custodian: str
-    condition: str
-
-
-@dataclass(frozen=True)
-class TicketRow:
-    ticket_id: int
-    tag: str
-    item: str
-    category: str
-    production_tag: str
-    opened_at: datetime
-    opened_by: str
-    closed_at: datetime | None
-    closed_by: str
-    note: str
-    days_in_service: int
-
-
-@dataclass(frozen=True)
-class Outstanding:
-    """An item still out at the end of the period that is missing or overdue."""
-
-    state: str  # "missing" or "overdue"
-    tag: str
-    item: str
-    serial: str
-    production_tag: str
-    production_name: str
-    custodian: str
-    out_at: datetime
-    due_back: date
-    days_late: int
-
-
-@dataclass(frozen=True, slots=True)
-class ItemUtilisation:
-    asset_id: int
-    tag: str
-    item: str
-    category: str
-    available_days: int
-    days_out: int
-    last_out: date | None
-
-    @property
-    def ratio(self) -> float:
-        return self.days_out / self.available_days if self.available_days else 0.0
-
-
-@dataclass(frozen=True)
-class CategoryUtilisation:
-    category: str
-    items: int
-    available_days: int
-    days_out: int
-
-    @property
-    def ratio(self) -> float:
-        return self.days_out / self.available_days if self.available_days else 0.0
-
-
-@dataclass(frozen=True)
-class Totals:
-    productions: int
-    lines_out: int
-    items_out: int
-    line_days_out: int
-    checked_out: int
-    checkouts: int
-    returned: int
-    damaged_returns: int
-    tickets_opened: int
-    tickets_closed: int
-    in_service_at_end: int
-    missing_at_end: int
-    overdue_at_end: int
-    available_days: int
-    days_out: int
-
-    @property
-    def utilisation(self) -> float:
-        return self.days_out / self.available_days if self.available_days else 0.0
-
-
-@dataclass(frozen=True)
-class KitReport:
-    """The weekly kit report, every section computed; immutable."""
-
-    period: Period
-    timezone: str
-    generated_at: datetime
-    observed_until: date
-    idle_weeks: int
-    productions: tuple[ProductionGear, ...]
-    checkouts: tuple[Movement, ...]
-    returns: tuple[Movement, ...]
-    tickets_opened: tuple[TicketRow, ...]
-    tickets_closed: tuple[TicketRow, ...]
-    in_service: tuple[TicketRow, ...]
-    missing_overdue: tuple[Outstanding, ...]
-    categories: tuple[CategoryUtilisation, ...]
-    items: tuple[ItemUtilisation, ...]
-    busiest: tuple[ItemUtilisation, ...]
-    idle: tuple[ItemUtilisation, ...]
-    totals: Totals = field(repr=False)
-
-    @property
-    def gear_out(self) -> tuple[GearOutLine, ...]:
-        return tuple(line for p in self.productions for line in p.lines)
-
-
 # --------------------------------------------------------------------------------------------
 # Building
-
-
-def _days_between(first: date, last: date) -> int:
-    return max(0, (last - first).days + 1)
-
-
-def _clip(first: date, last: date, lo: date, hi: date) -> tuple[date, date] | None:
-    a, b = max(first, lo), min(last, hi)
-    return (a, b) if a <= b else None
-
-
-def _chunks(values: Sequence[int]) -> Iterable[Sequence[int]]:
-    for i in range(0, len(values), _CHUNK):
-        yield values[i : i + _CHUNK]
 
 
 class _Steps:
@@ -489,11 +223,11 @@ def build_report(
     idle_utc = local_midnight(idle_start, zone)
 
     step(5, "Reading check-out lines")
-    lines = _overlapping_lines(session, start_utc, end_utc)
-    recently_out = _assets_out_between(session, idle_utc, end_utc)
+    lines = overlapping_lines(session, start_utc, end_utc)
+    recently_out = assets_out_between(session, idle_utc, end_utc)
 
     step(35, "Reading service tickets")
-    tickets = _overlapping_tickets(session, start_utc, end_utc)
+    tickets = overlapping_tickets(session, start_utc, end_utc)
 
     step(50, "Reading the catalog")
     # Each item's last return before the end: one index seek per item (asset_id, returned_at),
@@ -538,7 +272,7 @@ def build_report(
         if row.out_at < end_utc and (row.returned_at is None or row.returned_at >= end_utc)
     ]
     # Only a check-in marks an item missing: lines never checked in cannot be missing.
-    status_at_end = _status_at(
+    status_at_end = status_at(
         session,
         sorted({r.asset_id for r in open_at_end if r.asset_id and r.condition is not None}),
         end_utc,
@@ -549,8 +283,8 @@ def build_report(
     returns: list[Movement] = []
     asset_days: dict[int, set[date]] = defaultdict(set)
     for row, first, last in spans:
-        clipped = _clip(first, last, period.start, observed_until)
-        days = _days_between(*clipped) if clipped else 0
+        clipped = clip(first, last, period.start, observed_until)
+        days = days_between(*clipped) if clipped else 0
         if row.asset_id is not None and clipped:
             day = clipped[0]
             while day <= clipped[1]:
@@ -562,7 +296,7 @@ def build_report(
         returned_at = row.returned_at if row.returned_at and row.returned_at < end_utc else None
         if returned_at is not None and row.condition is not None:
             condition = row.condition.value
-        elif _missing_at_end(row, status_at_end):
+        elif missing_at_end(row, status_at_end):
             condition = ReturnCondition.MISSING.value
         else:
             condition = ""
@@ -635,7 +369,7 @@ def build_report(
     late_after = period.end if observed_until >= period.end else today - timedelta(days=1)
     exceptions: list[Outstanding] = []
     for row in open_at_end:
-        missing = _missing_at_end(row, status_at_end)
+        missing = missing_at_end(row, status_at_end)
         overdue = row.due_back <= late_after
         if not (missing or overdue):
             continue
@@ -666,11 +400,11 @@ def build_report(
         retired = retired_on.get(asset_id)
         if retired is not None:
             last_available = min(last_available, retired)
-        available = _days_between(first_available, last_available)
+        available = days_between(first_available, last_available)
         gone = retired is not None or (purchased is not None and purchased > period.end)
         if available == 0 and gone and not asset_days.get(asset_id):
             continue
-        seen_out = _last_day(returned, zone) if returned is not None else None
+        seen_out = last_day(returned, zone) if returned is not None else None
         days_out_of_item = asset_days.get(asset_id, no_days)
         out_days = 0
         if days_out_of_item:
@@ -708,7 +442,7 @@ def build_report(
     in_service = tuple(
         t for t in tickets if t.closed_at is None or t.closed_at.astimezone(UTC) >= end_utc
     )
-    ticket_rows = _ticket_rows(tickets, zone, period, observed_until)
+    ticket_rows = rows_for_tickets(tickets, zone, period, observed_until)
     all_gear = [g for p in productions for g in p.lines]
     totals = Totals(
         productions=len(productions),
@@ -751,306 +485,3 @@ def build_report(
         idle=tuple(idle),
         totals=totals,
     )
-
-
-def _missing_at_end(row: Any, status_at_end: dict[int, str]) -> bool:
-    """Whether a line open at the end of the period was missing then (asset: lost in history)."""
-    if row.asset_id is not None:
-        return status_at_end.get(row.asset_id) == "lost"
-    return bool(row.condition is ReturnCondition.MISSING)
-
-
-def _overlapping_lines(session: Session, start_utc: datetime, end_utc: datetime) -> Sequence[Any]:
-    """Every check-out line out at some moment in [start, end): one query."""
-    asset_category = aliased(Category)
-    stock_category = aliased(Category)
-    query = (
-        select(
-            CheckoutLine.id.label("line_id"),
-            CheckoutLine.checkout_id,
-            CheckoutLine.asset_id,
-            CheckoutLine.quantity,
-            CheckoutLine.returned_quantity,
-            CheckoutLine.returned_at,
-            CheckoutLine.condition,
-            Checkout.out_at,
-            Checkout.due_back,
-            Checkout.production_id,
-            Production.tag.label("production_tag"),
-            Production.name.label("production_name"),
-            Production.client,
-            Person.name.label("custodian"),
-            Asset.tag.label("asset_tag"),
-            Asset.name.label("asset_name"),
-            Asset.serial,
-            StockItem.tag.label("stock_tag"),
-            StockItem.name.label("stock_name"),
-            func.coalesce(asset_category.name, stock_category.name, "").label("category"),
-        )
-        .join(Checkout, CheckoutLine.checkout_id == Checkout.id)
-        .join(Production, Checkout.production_id == Production.id)
-        .join(Person, Checkout.custodian_id == Person.id)
-        .outerjoin(Asset, CheckoutLine.asset_id == Asset.id)
-        .outerjoin(asset_category, Asset.category_id == asset_category.id)
-        .outerjoin(StockItem, CheckoutLine.stock_item_id == StockItem.id)
-        .outerjoin(stock_category, StockItem.category_id == stock_category.id)
-        .where(
-            Checkout.out_at < end_utc,
-            or_(CheckoutLine.returned_at.is_(None), CheckoutLine.returned_at > start_utc),
-        )
-    )
-    return session.execute(query).all()
-
-
-def _assets_out_between(session: Session, start_utc: datetime, end_utc: datetime) -> set[int]:
-    """The assets out at some moment in [start, end)."""
-    rows = session.scalars(
-        select(CheckoutLine.asset_id)
-        .join(Checkout, CheckoutLine.checkout_id == Checkout.id)
-        .where(
-            CheckoutLine.asset_id.is_not(None),
-            Checkout.out_at < end_utc,
-            or_(CheckoutLine.returned_at.is_(None), CheckoutLine.returned_at > start_utc),
-        )
-        .distinct()
-    )
-    return {int(asset_id) for asset_id in rows if asset_id is not None}
-
-
-def _overlapping_tickets(session: Session, start_utc: datetime, end_utc: datetime) -> Sequence[Any]:
-    """Service tickets open at some moment in [start, end): one query."""
-    return session.execute(
-        select(
-            ServiceTicket.id,
-            ServiceTicket.opened_at,
-            ServiceTicket.opened_by,
-            ServiceTicket.closed_at,
-            ServiceTicket.closed_by,
-            ServiceTicket.note,
-            Asset.tag.label("asset_tag"),
-            Asset.name.label("asset_name"),
-            Category.name.label("category"),
-            Production.tag.label("production_tag"),
-        )
-        .join(Asset, ServiceTicket.asset_id == Asset.id)
-        .join(Category, Asset.category_id == Category.id)
-        .outerjoin(Production, ServiceTicket.production_id == Production.id)
-        .where(
-            ServiceTicket.opened_at < end_utc,
-            or_(ServiceTicket.closed_at.is_(None), ServiceTicket.closed_at >= start_utc),
-        )
-        .order_by(ServiceTicket.opened_at, ServiceTicket.id)
-    ).all()
-
-
-def _ticket_rows(
-    tickets: Sequence[Any], zone: tzinfo, period: Period, observed_until: date
-) -> dict[int, TicketRow]:
-    rows: dict[int, TicketRow] = {}
-    end_utc = local_midnight(period.end + timedelta(days=1), zone)
-    for t in tickets:
-        closed = t.closed_at if t.closed_at is not None and t.closed_at < end_utc else None
-        first = t.opened_at.astimezone(zone).date()
-        last = (
-            last_day_out(t.opened_at, t.closed_at, zone)
-            if t.closed_at is not None
-            else observed_until
-        )
-        clipped = _clip(first, last, period.start, observed_until)
-        rows[t.id] = TicketRow(
-            ticket_id=t.id,
-            tag=t.asset_tag,
-            item=t.asset_name,
-            category=t.category,
-            production_tag=t.production_tag or "",
-            opened_at=t.opened_at.astimezone(zone),
-            opened_by=t.opened_by,
-            closed_at=closed.astimezone(zone) if closed else None,
-            closed_by=t.closed_by if closed else "",
-            note=t.note,
-            days_in_service=_days_between(*clipped) if clipped else 0,
-        )
-    return rows
-
-
-def _status_at(session: Session, asset_ids: Sequence[int], at_utc: datetime) -> dict[int, str]:
-    """Each asset's status at ``at_utc``, replayed from its history (status-bearing events)."""
-    result: dict[int, str] = {}
-    status = Event.after["status"].as_string()
-    for chunk in _chunks(list(asset_ids)):
-        latest = (
-            select(Event.entity_id, func.max(Event.id).label("last_id"))
-            .where(
-                Event.entity_kind == "asset",
-                Event.entity_id.in_(chunk),
-                Event.at < at_utc,
-                status.is_not(None),
-            )
-            .group_by(Event.entity_id)
-            .subquery()
-        )
-        for entity_id, value in session.execute(
-            select(Event.entity_id, status).join(
-                latest, and_(Event.id == latest.c.last_id, Event.entity_id == latest.c.entity_id)
-            )
-        ):
-            if value is not None:
-                result[int(entity_id)] = str(value)
-    return result
-
-
-def _last_day(returned: datetime | str | None, zone: tzinfo) -> date | None:
-    """The last day out of a line returned at ``returned``: naive UTC as stored (text on
-    SQLite, a datetime elsewhere)."""
-    if returned is None:
-        return None
-    if isinstance(returned, str):
-        returned = datetime.fromisoformat(returned)
-    if returned.tzinfo is None:
-        returned = returned.replace(tzinfo=UTC)
-    return (returned.astimezone(zone) - timedelta(microseconds=1)).date()
-
-
-# --------------------------------------------------------------------------------------------
-# JSON
-
-
-def _iso(value: datetime | date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _item_dict(i: ItemUtilisation) -> dict[str, Any]:
-    return {
-        "tag": i.tag,
-        "item": i.item,
-        "category": i.category,
-        "available_days": i.available_days,
-        "days_out": i.days_out,
-        "utilisation": round(i.ratio, 4),
-        "last_out": _iso(i.last_out),
-    }
-
-
-def _ticket_dict(t: TicketRow) -> dict[str, Any]:
-    return {
-        "ticket": t.ticket_id,
-        "tag": t.tag,
-        "item": t.item,
-        "category": t.category,
-        "production": t.production_tag,
-        "opened_at": _iso(t.opened_at),
-        "opened_by": t.opened_by,
-        "closed_at": _iso(t.closed_at),
-        "closed_by": t.closed_by,
-        "note": t.note,
-        "days_in_service": t.days_in_service,
-    }
-
-
-def _movement_dict(m: Movement) -> dict[str, Any]:
-    return {
-        "at": _iso(m.at),
-        "production": m.production_tag,
-        "tag": m.tag,
-        "item": m.item,
-        "quantity": m.quantity,
-        "custodian": m.custodian,
-        "condition": m.condition,
-    }
-
-
-def report_as_dict(report: KitReport) -> dict[str, Any]:
-    """The report's numbers as JSON-ready data with stable keys (``gearroom report --json``)."""
-    t = report.totals
-    return {
-        "period": {
-            "start": report.period.start.isoformat(),
-            "end": report.period.end.isoformat(),
-            "week": report.period.iso_week,
-            "days": report.period.days,
-            "timezone": report.timezone,
-            "observed_until": report.observed_until.isoformat(),
-        },
-        "totals": {
-            "productions": t.productions,
-            "lines_out": t.lines_out,
-            "items_out": t.items_out,
-            "line_days_out": t.line_days_out,
-            "checkouts": t.checkouts,
-            "lines_checked_out": t.checked_out,
-            "lines_returned": t.returned,
-            "damaged_returns": t.damaged_returns,
-            "tickets_opened": t.tickets_opened,
-            "tickets_closed": t.tickets_closed,
-            "in_service_at_end": t.in_service_at_end,
-            "missing_at_end": t.missing_at_end,
-            "overdue_at_end": t.overdue_at_end,
-            "available_days": t.available_days,
-            "days_out": t.days_out,
-            "utilisation": round(t.utilisation, 4),
-        },
-        "productions": [
-            {
-                "tag": p.tag,
-                "name": p.name,
-                "client": p.client,
-                "lines": p.line_count,
-                "items": p.item_count,
-                "days_out": p.days_out,
-                "gear": [
-                    {
-                        "tag": g.tag,
-                        "item": g.item,
-                        "serial": g.serial,
-                        "category": g.category,
-                        "quantity": g.quantity,
-                        "custodian": g.custodian,
-                        "out_at": _iso(g.out_at),
-                        "due_back": _iso(g.due_back),
-                        "returned_at": _iso(g.returned_at),
-                        "condition": g.condition,
-                        "days_out": g.days_out,
-                    }
-                    for g in p.lines
-                ],
-            }
-            for p in report.productions
-        ],
-        "checkouts": [_movement_dict(m) for m in report.checkouts],
-        "returns": [_movement_dict(m) for m in report.returns],
-        "service": {
-            "opened": [_ticket_dict(x) for x in report.tickets_opened],
-            "closed": [_ticket_dict(x) for x in report.tickets_closed],
-            "in_service_at_end": [_ticket_dict(x) for x in report.in_service],
-        },
-        "missing_overdue": [
-            {
-                "state": e.state,
-                "tag": e.tag,
-                "item": e.item,
-                "serial": e.serial,
-                "production": e.production_tag,
-                "custodian": e.custodian,
-                "out_at": _iso(e.out_at),
-                "due_back": _iso(e.due_back),
-                "days_late": e.days_late,
-            }
-            for e in report.missing_overdue
-        ],
-        "utilisation": {
-            "idle_weeks": report.idle_weeks,
-            "categories": [
-                {
-                    "category": c.category,
-                    "items": c.items,
-                    "available_days": c.available_days,
-                    "days_out": c.days_out,
-                    "utilisation": round(c.ratio, 4),
-                }
-                for c in report.categories
-            ],
-            "busiest": [_item_dict(i) for i in report.busiest],
-            "idle": [_item_dict(i) for i in report.idle],
-            "items": [_item_dict(i) for i in report.items],
-        },
-    }

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,8 +21,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from gearroom.atomic import write_atomic
 from gearroom.errors import GearroomError, ValidationError
-from gearroom.services.report import ItemUtilisation, KitReport, Movement, TicketRow
+from gearroom.services.report_results import ItemUtilisation, KitReport, Movement, TicketRow
 from gearroom.services.text import export_text
 
 ColumnKind = Literal["text", "int", "date", "datetime", "percent"]
@@ -364,19 +363,10 @@ def _atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
     folder = target.parent
     if not folder.is_dir():
         raise ValidationError(f"The folder {folder} does not exist.", field="output")
-    fd, tmp_name = tempfile.mkstemp(prefix=".gearroom-", suffix=target.suffix, dir=folder)
-    os.close(fd)
-    tmp = Path(tmp_name)
     try:
-        write(tmp)
-        tmp.replace(target)
+        return write_atomic(target, write)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise GearroomError(f"Cannot write {target}: {exc.strerror or exc}.") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return target
 
 
 # --------------------------------------------------------------------------------------------

@@ -45,6 +45,20 @@ def test_the_rental_from_quote_to_credit_note(catalog_db, actor, tmp_path, monke
         person(s, actor, "Ana Costa")
     ok(url, "pricing", "set", "--currency", "EUR", "--tax", "19", "--days-per-week", "3")
     assert ok(url, "pricing", "show")["tax_pct"] == "19"
+    ok(
+        url,
+        "house",
+        "set",
+        "--name",
+        "Lumen Camera Rentals",
+        "--address",
+        "12 Dock Road\\nBristol BS1 4RW",
+        "--terms",
+        "Payment within the terms shown. Gear "
+        "returned late is charged per extra day at the hire rate.",
+        "--tax-number",
+        "GB123456789",
+    )
     client = ok(url, "client", "add", "Northlight Films", "--email", "ap@northlight.example",
                 "--terms", "14", "--discount", "10")  # fmt: skip
     assert client["default_discount"] == "10"
@@ -114,8 +128,10 @@ def test_the_rental_from_quote_to_credit_note(catalog_db, actor, tmp_path, monke
     assert issued["total"] == "2316.34" and issued["balance"] == "2316.34"
     assert issued["due_on"] == (datetime.fromisoformat(issued["issued_on"]).date()
                                 + timedelta(days=14)).isoformat()  # fmt: skip
-    words = "".join(page.extract_text() for page in PdfReader(invoice_pdf).pages)
+    words = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(invoice_pdf).pages)
     assert issued["number"] in words and "2,316.34" in words
+    assert "Lumen Camera Rentals" in words and "Bristol BS1 4RW" in words
+    assert "charged per extra day" in words
 
     paid = ok(url, "payment", "add", issued["number"], "1000.00")
     assert paid["balance"] == "1316.34"
