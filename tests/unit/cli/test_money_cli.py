@@ -160,3 +160,45 @@ def test_the_rental_from_quote_to_credit_note(catalog_db, actor, tmp_path, monke
     for path in (quote_pdf, invoice_pdf, credit_pdf):
         assert Path(path).stat().st_size > 1000
     assert Decimal(listed[issued["number"]]["total"]) == Decimal("2316.34")
+    from gearroom.services.history import verify_chain
+
+    with catalog_db.read() as s:
+        assert verify_chain(s).ok
+        actions = set(s.execute(text("SELECT action FROM events")).scalars())
+    money = {"pricing", "house", "rate", "send", "accept", "repair_cost", "draft", "issue",
+             "payment", "credit"}  # fmt: skip
+    assert money <= actions, money - actions
+
+
+def test_roles_on_the_command_line(catalog_db, actor, monkeypatch, capsys):
+    from gearroom.services import operators
+    from gearroom.services.history import verify_chain
+
+    url = catalog_db.url
+    with catalog_db.write() as s:
+        operators.create_operator(s, actor, "boss", "admin", "1111")
+        operators.create_operator(s, actor, "desk", "staff", "2222")
+        operators.create_operator(s, actor, "ac", "assistant", "3333")
+    monkeypatch.setenv("GEARROOM_OPERATOR", "boss")
+    monkeypatch.setenv("GEARROOM_PIN", "1111")
+    ok(url, "rate", "set", "--category", "Camera", "--day", "400")
+    monkeypatch.setenv("GEARROOM_OPERATOR", "desk")
+    monkeypatch.setenv("GEARROOM_PIN", "2222")
+    err = refused(capsys, url, "rate", "set", "--category", "Camera", "--day", "1")
+    assert "may not change rate cards" in err
+    refused(capsys, url, "pricing", "set", "--tax", "0")
+    ok(url, "client", "add", "Harbour Films", "--discount", "5")
+    linked = ok(url, "production", "add", "Ferry", "--shoot", day(1).isoformat(),
+                "--client", "harbour films")  # fmt: skip
+    assert linked["client"] == "harbour films"
+    with catalog_db.read() as s:
+        cid = s.execute(text("SELECT client_id FROM productions WHERE name = 'Ferry'")).scalar()
+        assert cid == s.execute(text("SELECT id FROM clients")).scalar()
+    monkeypatch.setenv("GEARROOM_OPERATOR", "ac")
+    monkeypatch.setenv("GEARROOM_PIN", "3333")
+    for args in (("quote", "Ferry"), ("invoice", "list"), ("client", "list"), ("pricing", "show")):
+        assert "may not" in refused(capsys, url, *args)
+    with catalog_db.read() as s:
+        assert verify_chain(s).ok
+        actions = set(s.execute(text("SELECT action FROM events")).scalars())
+    assert {"rate", "create"} <= actions
