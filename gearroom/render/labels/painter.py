@@ -2,9 +2,9 @@
 
 The painter is expected in millimetre units (one unit = 1 mm, origin at the page's top-left);
 :func:`begin_mm` sets that up for a device of known resolution. Codes are painted as 1-bit
-images (one pixel per module) scaled without smoothing, so every renderer, anti-aliasing or not,
-maps each module edge to a whole device pixel (see :func:`paint_label`); on a roll printer's
-dot grid each module is a whole number of dots.
+images (a square of pixels per module) without smoothing, so every renderer, anti-aliasing or
+not, scales them down with an area filter (see :func:`paint_label`); on a roll printer's dot
+grid each module is a whole number of dots.
 """
 
 from __future__ import annotations
@@ -71,23 +71,42 @@ def _qrect(rect: Rect, x: float, y: float) -> QRectF:
     return QRectF(x + rect.x, y + rect.y, rect.w, rect.h)
 
 
-def _module_image(matrix: tuple[tuple[bool, ...], ...]) -> QImage:
-    """A QR matrix as a 1-bit image, one pixel per module (dark = black)."""
-    size = len(matrix)
-    image = QImage(size, size, QImage.Format.Format_Mono)
+#: Image pixels per module. Viewers scale an image down with an area (box) filter, the ideal
+#: anti-aliasing, but scale it up by less than 4x with bilinear smoothing that blurs modules:
+#: with 16 pixels per module a code is scaled down at any resolution up to 600 dpi.
+_PIXELS_PER_MODULE = 16
+
+
+def _mono(width: int, height: int) -> QImage:
+    image = QImage(width, height, QImage.Format.Format_Mono)
     image.setColorTable([QColor(Qt.GlobalColor.white).rgb(), QColor(Qt.GlobalColor.black).rgb()])
-    for row_index, row in enumerate(matrix):
-        for col_index, dark in enumerate(row):
-            image.setPixel(col_index, row_index, 1 if dark else 0)
+    image.fill(0)
+    return image
+
+
+def _module_image(matrix: tuple[tuple[bool, ...], ...]) -> QImage:
+    """A QR matrix as a 1-bit image, a square of pixels per module (dark = black)."""
+    k = _PIXELS_PER_MODULE
+    image = _mono(len(matrix) * k, len(matrix) * k)
+    painter = QPainter(image)
+    try:
+        for row_index, row in enumerate(matrix):
+            for col_index, dark in enumerate(row):
+                if dark:
+                    painter.fillRect(col_index * k, row_index * k, k, k, Qt.GlobalColor.black)
+    finally:
+        painter.end()
     return image
 
 
 def _bar_image(pattern: str) -> QImage:
-    """A Code128 pattern as a 1-bit image one pixel high, one pixel per module."""
-    image = QImage(len(pattern), 1, QImage.Format.Format_Mono)
-    image.setColorTable([QColor(Qt.GlobalColor.white).rgb(), QColor(Qt.GlobalColor.black).rgb()])
+    """A Code128 pattern as a 1-bit image one pixel high, a run of pixels per module."""
+    k = _PIXELS_PER_MODULE
+    image = _mono(len(pattern) * k, 1)
     for index, module in enumerate(pattern):
-        image.setPixel(index, 0, 1 if module == "1" else 0)
+        if module == "1":
+            for x in range(index * k, (index + 1) * k):
+                image.setPixel(x, 0, 1)
     return image
 
 
@@ -156,9 +175,9 @@ def paint_label(
             painter.strokePath(frame, pen)
     painter.setPen(Qt.PenStyle.NoPen)
 
-    # Each code is one 1-bit image, a pixel per module, scaled without smoothing: every device
-    # (PDF viewer, printer, raster) maps whole modules to whole device pixels, so no module edge
-    # is ever drawn as a grey, anti-aliased or seamed fraction of a pixel.
+    # Each code is one 1-bit image drawn without smoothing: a renderer box-filters it down to
+    # its pixels, so a module edge is never the dilated, seamed anti-aliasing of a filled path's
+    # outline, and on a printer's dot grid each module is a whole number of dots.
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
     qr = layout.qr
     painter.drawImage(_qrect(qr.rect, x, y), _module_image(qr.matrix))

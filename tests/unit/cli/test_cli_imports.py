@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from gearroom.db import Database
 
 PROBE = """
@@ -40,3 +42,27 @@ def test_the_help_imports_no_qt():
     done, modules = _run(["--help"])
     assert done.returncode == 0 and "Usage:" in done.stdout
     assert modules == {"qt": [], "ui": []}
+
+
+def test_no_subcommand_asks_the_entry_point_to_open_the_app(monkeypatch):
+    from gearroom import cli
+
+    opened: list[str | None] = []
+
+    def open_app(url: str | None) -> int:
+        opened.append(url)
+        return 3
+
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["--db", "sqlite:///x.db"], open_app=open_app)
+    assert exit_info.value.code == 3
+    assert opened == ["sqlite:///x.db"]
+
+
+def test_without_an_app_opener_no_subcommand_is_a_one_line_error(capsys):
+    from gearroom import cli
+
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main([])
+    assert exit_info.value.code != 0
+    assert capsys.readouterr().err.strip() == "gearroom: Give a subcommand: see gearroom --help."
