@@ -185,6 +185,8 @@ class RateCardInfo:
     own: RateView | None
     effective: Rate | None
     currency: str
+    #: An asset's model (``Category/Name``, what ``model=`` takes), whose card it falls back on.
+    model: str | None = None
 
 
 def rate_card(
@@ -207,12 +209,17 @@ def rate_card(
         else None
     )
     effective: Rate | None
+    model_key: str | None = None
     if column == "model_id":
         effective = model_rate(session, session.get_one(ProductModel, ref_id), currency)
     elif column == "asset_id":
-        effective = asset_rate(session, session.get_one(Asset, ref_id), currency)
+        asset = session.get_one(Asset, ref_id)
+        effective = asset_rate(session, asset, currency)
+        if asset.model_id is not None:
+            pm = session.get_one(ProductModel, asset.model_id)
+            model_key = f"{pm.category.name}/{pm.name}"
     elif column == "kit_id":
         effective = kit_rate(session, session.get_one(Kit, ref_id), currency)
     else:
         effective = stock_rate(session, session.get_one(StockItem, ref_id), currency)
-    return RateCardInfo(label, own, effective, currency)
+    return RateCardInfo(label, own, effective, currency, model_key)
