@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -132,6 +133,7 @@ class ProductionsPage(Page):
         self.facts = QLabel()
         self.facts.setWordWrap(True)
         self.facts.setTextFormat(Qt.TextFormat.PlainText)
+        self.facts.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.reserved: DeskTable[ReservationView] = DeskTable(RESERVED_COLUMNS, lambda r: r.id)
         self.timeline = AvailabilityTimeline()
         scroll = QScrollArea()

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -51,8 +52,8 @@ class InvoiceTab(QWidget):
         self.documents.setObjectName("invoiceDocuments")
         self.documents.setMinimumWidth(220)
         self.documents.currentIndexChanged.connect(lambda _i: self._show(self.document))
+        self.heading.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
         self.state = QLabel()
-        self.state.setWordWrap(True)
         self.lines = line_table()
         self.totals = totals_label()
         self.draft_button = QPushButton("Draft invoice from order and return")

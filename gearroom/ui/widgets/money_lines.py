@@ -34,17 +34,22 @@ def _num(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+def _day_rate(s: ShownLine) -> str:
+    """A hire or late line's day rate; loss, damage and sales have none."""
+    return _money(s.line.day_rate, s.currency) if s.line.days else ""
+
+
 LINE_COLUMNS: tuple[RecordColumn[ShownLine], ...] = (
     RecordColumn("#", lambda s: s.line.position, 34, align_right=True),
-    RecordColumn("Kind", lambda s: s.line.kind.value.replace("_", " "), 70),
-    RecordColumn("Description", lambda s: s.line.description, 220, stretch=True),
-    RecordColumn("Qty", lambda s: s.line.quantity, 40, align_right=True),
-    RecordColumn("Days", lambda s: _num(s.line.days), 48, align_right=True),
-    RecordColumn("Day rate", lambda s: _money(s.line.day_rate, s.currency), 90, align_right=True),
-    RecordColumn("Gross", lambda s: _money(s.line.gross, s.currency), 90, align_right=True),
-    RecordColumn("Disc. %", lambda s: _num(s.line.discount_pct), 56, align_right=True),
-    RecordColumn("Net", lambda s: _money(s.line.net, s.currency), 90, align_right=True),
-    RecordColumn("Tax", lambda s: _money(s.line.tax, s.currency), 80, align_right=True),
+    RecordColumn("Kind", lambda s: s.line.kind.value.replace("_", " "), 58),
+    RecordColumn("Description", lambda s: s.line.description, 240, stretch=True),
+    RecordColumn("Qty", lambda s: s.line.quantity, 36, align_right=True),
+    RecordColumn("Days", lambda s: _num(s.line.days) if s.line.days else "", 42, align_right=True),
+    RecordColumn("Day rate", _day_rate, 80, align_right=True),
+    RecordColumn("Gross", lambda s: _money(s.line.gross, s.currency), 84, align_right=True),
+    RecordColumn("Disc. %", lambda s: _num(s.line.discount_pct), 52, align_right=True),
+    RecordColumn("Net", lambda s: _money(s.line.net, s.currency), 84, align_right=True),
+    RecordColumn("Tax", lambda s: _money(s.line.tax, s.currency), 72, align_right=True),
 )
 
 
@@ -66,18 +71,19 @@ def totals_text(view: DocumentView) -> str:
         f"Tax {display(view.tax, c)}",
         f"Total {display(view.total, c)}",
     ]
+    text = "   ·   ".join(parts)
     if view.kind == "invoice" and view.status != "draft":
-        parts += [
+        paid = [
             f"Paid {display(view.paid, c)}",
             f"Credited {display(view.credited, c)}",
             f"Balance due {display(view.balance, c)}",
         ]
-    return "   ·   ".join(parts)
+        text += "\n" + "   ·   ".join(paid)
+    return text
 
 
 def totals_label() -> QLabel:
     label = QLabel()
-    label.setWordWrap(True)
     label.setStyleSheet("font-weight: 600;")
     return label
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -46,8 +47,8 @@ class QuoteTab(QWidget):
         self.production_id: int | None = None
         self.money: ProductionMoney | None = None
         self.heading = section_label("No quote yet")
+        self.heading.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
         self.state = QLabel()
-        self.state.setWordWrap(True)
         self.lines = line_table()
         self.totals = totals_label()
         self.discount = QLineEdit()
