@@ -98,15 +98,19 @@ class ClientsPage(Page):
 
     def new_client(self) -> ClientDialog:
         dialog = ClientDialog(self.context, parent=self)
-        dialog.saved.connect(lambda _id: self.message.setText("Client saved."))
+        dialog.saved.connect(self._saved)
         dialog.open()
         return dialog
 
     def edit_client(self, client: ClientView) -> ClientDialog:
         dialog = ClientDialog(self.context, client, parent=self)
-        dialog.saved.connect(lambda _id: self.message.setText("Client saved."))
+        dialog.saved.connect(self._saved)
         dialog.open()
         return dialog
+
+    def _saved(self, _client_id: int) -> None:
+        self.message.setText("Client saved.")
+        self.refresh()
 
     def _open(self, client: ClientView) -> None:
         self.edit_client(client)

@@ -230,4 +230,3 @@ def test_quote_to_credit_note_in_the_app(qtbot, context, tmp_path, monkeypatch) 
     assert issued.number in words and "2,316.34" in words
     balance = context.query(lambda s: payments.balance_of(s, issued.number))
     assert f"{balance}" == "1018.84"  # 2316.34 − 1000.00 − 297.50
-
