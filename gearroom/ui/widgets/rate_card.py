@@ -81,7 +81,10 @@ class RateCardBox(QGroupBox):
         if info.own is not None:
             self.source.setText("Its own rate card.")
         elif rate is not None:
-            self.source.setText(f"From the {rate.source}'s rate card.")
+            source = rate.source
+            if source == "model" and info.model:
+                source = f"model {info.model.partition('/')[2]}"
+            self.source.setText(f"From the {source}'s rate card.")
         elif tag and info.target.startswith("kit"):
             self.source.setText("No card: the kit is priced as the sum of its contents.")
         else:
