@@ -25,6 +25,7 @@ from gearroom.services.productions import ShootDayDraft
 from gearroom.ui.dialogs.settings import SettingsDialog
 from gearroom.ui.main_window import MainWindow
 from gearroom.ui.pages.base import page_by_id
+from tests.ui._shots import shot
 from tests.unit.services._gear import day
 
 STAFF = Actor("kai", Role.STAFF)
@@ -103,6 +104,7 @@ def test_an_assistant_sees_no_price_anywhere(window, context, priced):
     dashboard = go(window, "dashboard")
     overdue = dashboard.findChild(QWidget, "overdueInvoices")
     assert overdue is not None and overdue.isHidden()
+    shot(window, "assistant_productions")
     for page in (products, inventory, dashboard):
         shown = [t for t in visible_texts(page) if MONEY.search(t)]
         assert shown == [], page.page_id
@@ -142,6 +144,7 @@ def test_pricing_rules_are_in_settings_for_admins_only(qtbot, context, priced):
     qtbot.addWidget(dialog)
     section = dialog.findChild(QWidget, "pricingSection")
     assert section is not None
+    shot(dialog, "settings_pricing")
     context.set_actor(STAFF)
     staff_dialog = SettingsDialog(context)
     qtbot.addWidget(staff_dialog)

@@ -19,6 +19,7 @@ from gearroom.ui.main_window import MainWindow
 from gearroom.ui.pages.base import page_by_id
 from gearroom.ui.pages.invoices import InvoicesPage
 from gearroom.ui.widgets.overdue_invoices import OverdueInvoices
+from tests.ui._shots import shot
 from tests.unit.services._gear import day
 
 
@@ -100,6 +101,7 @@ def test_overdue_invoices_on_the_dashboard_open_their_production(qtbot, context)
     assert section is not None and section.isVisible()
     assert [r.document.number for r in section.rows] == [numbers["late"]]
     assert section.heading.text() == "Overdue invoices (1)"
+    shot(window, "dashboard_overdue")
     assert section.table.records_model.index(0, 4).data() == "26 d"
     section.table.selectRow(0)
     section.table._open_current()

@@ -6,9 +6,7 @@ line's test of the same rental."""
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from pypdf import PdfReader
 
@@ -21,15 +19,8 @@ from gearroom.ui.pages.base import page_by_id
 from gearroom.ui.pages.clients import ClientsPage
 from gearroom.ui.pages.invoices import InvoicesPage
 from gearroom.ui.pages.productions import ProductionsPage
+from tests.ui._shots import shot
 from tests.unit.services._gear import day, person
-
-
-def shot(widget, name: str) -> None:
-    """Keep a picture of the screen when GEARROOM_UI_SHOTS names a folder (to look at)."""
-    folder = os.environ.get("GEARROOM_UI_SHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        widget.grab().save(str(Path(folder) / f"{name}.png"))
 
 
 def show(window: MainWindow, page_id: str):
