@@ -77,6 +77,10 @@ class ChangeKind(StrEnum):
     PERSON = "person"
     OPERATOR = "operator"
     SETTING = "setting"
+    CLIENT = "client"
+    QUOTE = "quote"
+    INVOICE = "invoice"
+    RATE_CARD = "rate_card"
     #: History went backwards or too much changed to say: everything may have changed.
     EVERYTHING = "*"
 
@@ -93,6 +97,8 @@ _WORDS: dict[str, frozenset[ChangeKind]] = {
     "checkin": frozenset({ChangeKind.ASSET, ChangeKind.STOCK, ChangeKind.PRODUCTION}),
     "service": frozenset({ChangeKind.ASSET}),
     "settings": frozenset({ChangeKind.SETTING}),
+    #: Quoting, invoicing, payments and credit notes (a production's money).
+    "money": frozenset({ChangeKind.QUOTE, ChangeKind.INVOICE}),
     "catalog": frozenset(
         {
             ChangeKind.ASSET,

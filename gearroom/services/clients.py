@@ -105,6 +105,56 @@ def add_client(
     return view
 
 
+def edit_client(
+    session: Session,
+    actor: Actor,
+    client_id: int,
+    *,
+    name: str,
+    email: str = "",
+    billing_address: str = "",
+    tax_number: str = "",
+    contacts: list[str] | tuple[str, ...] = (),
+    terms_days: int = 30,
+    discount: str | Decimal = "0",
+) -> ClientView:
+    """Change a client's name, billing details, contacts, terms and default discount."""
+    actor.require(Permission.PRICES, "edit clients")
+    client = session.get(Client, client_id)
+    if client is None:
+        raise NotFoundError("That client no longer exists.")
+    clean = clean_text(name, "name", max_length=200, required=True)
+    other = find_client(session, clean)
+    if other is not None and other.id != client.id:
+        raise ConflictError(f"There is already a client called {clean!r}.")
+    if int(terms_days) < 0 or int(terms_days) > 365:
+        raise ValidationError(f"Payment terms must be 0 to 365 days, not {terms_days}.")
+    before = dataclasses.asdict(client_view(client))
+    client.name = clean
+    client.email = clean_text(email, "email", max_length=200)
+    client.billing_address = clean_text(billing_address, "billing address", max_length=2000)
+    client.tax_number = clean_text(tax_number, "tax number", max_length=60)
+    client.contacts = "\n".join(
+        clean_text(c, "contact", max_length=200) for c in contacts if c.strip()
+    )
+    client.payment_terms_days = int(terms_days)
+    client.default_discount = parse_percent(discount, what="discount")
+    session.flush()
+    view = client_view(client)
+    history.record(
+        session,
+        actor,
+        "update",
+        "client",
+        client.id,
+        "",
+        f"Client {clean} changed",
+        before=before,
+        after=dataclasses.asdict(view),
+    )
+    return view
+
+
 def list_clients(session: Session, actor: Actor) -> list[ClientView]:
     actor.require(Permission.PRICES, "see clients' terms")
     return [client_view(c) for c in session.scalars(select(Client).order_by(Client.name_key))]

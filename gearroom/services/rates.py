@@ -174,3 +174,52 @@ def set_rate(
         from_minor(card.sale_minor, currency) if card.sale_minor is not None else None,
         currency,
     )
+
+
+@dataclass(frozen=True)
+class RateCardInfo:
+    """What a rate card screen shows: the target's own card (if any) and the rate a quote
+    would use (its own, or the one it falls back on)."""
+
+    target: str
+    own: RateView | None
+    effective: Rate | None
+    currency: str
+    #: An asset's model (``Category/Name``, what ``model=`` takes), whose card it falls back on.
+    model: str | None = None
+
+
+def rate_card(
+    session: Session, actor: Actor, *, tag: str | None = None, model: str | None = None
+) -> RateCardInfo:
+    """The rate card of an asset, kit or stock item (its tag) or of a model (staff, admins)."""
+    actor.require(Permission.PRICES, "see rate cards")
+    currency = load_rules(session).currency
+    column, ref_id, label = _target(session, tag, model, None)
+    card = _card_for(session, **{column: ref_id})
+    own = (
+        RateView(
+            label,
+            from_minor(card.day_minor, currency),
+            from_minor(card.week_minor, currency) if card.week_minor is not None else None,
+            from_minor(card.sale_minor, currency) if card.sale_minor is not None else None,
+            currency,
+        )
+        if card is not None
+        else None
+    )
+    effective: Rate | None
+    model_key: str | None = None
+    if column == "model_id":
+        effective = model_rate(session, session.get_one(ProductModel, ref_id), currency)
+    elif column == "asset_id":
+        asset = session.get_one(Asset, ref_id)
+        effective = asset_rate(session, asset, currency)
+        if asset.model_id is not None:
+            pm = session.get_one(ProductModel, asset.model_id)
+            model_key = f"{pm.category.name}/{pm.name}"
+    elif column == "kit_id":
+        effective = kit_rate(session, session.get_one(Kit, ref_id), currency)
+    else:
+        effective = stock_rate(session, session.get_one(StockItem, ref_id), currency)
+    return RateCardInfo(label, own, effective, currency, model_key)

@@ -202,9 +202,9 @@ class MainWindow(QMainWindow):
         return False
 
     def open_item(self, kind: str, item_id: int) -> bool:
-        """Show an asset, kit or stock item on the first page that shows such items."""
+        """Show an asset, kit, stock item or production on the first page that shows it."""
         for row, page in enumerate(self.pages):
-            if page.shows_items:
+            if page.shows_items and kind in page.item_kinds:
                 self.show_page(row)
                 return page.show_item(kind, item_id)
         return False

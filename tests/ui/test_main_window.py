@@ -64,6 +64,8 @@ def test_builds_with_every_registered_page(qtbot, context):
         "Check-in",
         "Service",
         "Labels",
+        "Clients",
+        "Invoices",
         "Reports",
     ]
     assert isinstance(window.current_page(), DashboardPage)

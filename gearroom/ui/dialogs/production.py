@@ -29,8 +29,8 @@ from sqlalchemy.orm import Session
 
 from gearroom.errors import ValidationError
 from gearroom.models import ShootDayKind
-from gearroom.services import people, productions
-from gearroom.services.actor import Actor
+from gearroom.services import clients, people, productions
+from gearroom.services.actor import Actor, Permission
 from gearroom.services.productions import ProductionView, ShootDayDraft
 from gearroom.ui.context import AppContext
 from gearroom.ui.dialogs.base import FormDialog
@@ -65,6 +65,19 @@ def kind_picker(kind: ShootDayKind) -> QComboBox:
     return combo
 
 
+def client_chooser(context: AppContext, current: str) -> QComboBox:
+    """The client box: the known clients to pick from (staff, admins), or any name typed."""
+    combo = QComboBox()
+    combo.setObjectName("clientChooser")
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    actor = context.actor
+    if actor.can(Permission.PRICES):
+        combo.addItems([c.name for c in context.query(lambda s: clients.list_clients(s, actor))])
+    combo.setCurrentText(current)
+    return combo
+
+
 class ProductionDialog(FormDialog):
     """A production and its days; on edit, days removed or changed are replaced."""
 
@@ -78,7 +91,8 @@ class ProductionDialog(FormDialog):
         self.production = production
         self.resize(760, 580)
         self.name = QLineEdit(production.name if production else "")
-        self.client = QLineEdit(production.client if production else "")
+        self.client_choice = client_chooser(context, production.client if production else "")
+        self.client = self.client_choice.lineEdit() or QLineEdit()
         self.contact = QComboBox()
         self.contact.addItem("—", None)
         for person in context.query(lambda s: people.list_people(s)):
@@ -88,7 +102,7 @@ class ProductionDialog(FormDialog):
         self.notes = QPlainTextEdit(production.notes if production else "")
         self.notes.setFixedHeight(60)
         self.add_field("name", "Name", self.name)
-        self.add_field("client", "Client", self.client)
+        self.add_field("client", "Client", self.client_choice)
         self.add_field("contact", "Contact person", self.contact)
         self.add_field("notes", "Notes", self.notes).setSizePolicy(
             QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum

@@ -25,9 +25,11 @@ from gearroom.config import MAX_SCAN_GAP_MS, MIN_SCAN_GAP_MS, Settings, save_set
 from gearroom.db import Database
 from gearroom.errors import ValidationError
 from gearroom.services import catalog
+from gearroom.services.actor import Permission
 from gearroom.ui.context import AppContext
 from gearroom.ui.dialogs.backups import BackupsSection
 from gearroom.ui.dialogs.base import FormDialog, select_data
+from gearroom.ui.dialogs.pricing_section import PricingSection
 from gearroom.ui.scanner import BurstReport
 
 NO_DEFAULT = "— none —"
@@ -182,6 +184,8 @@ class SettingsDialog(FormDialog):
         self.scanner.form.addRow("Test", self.scanner.test_field)
         self.scanner.form.addRow("", self.scanner.test_details)
         self.body.addWidget(self.scanner)
+        if context.actor.can(Permission.RATES):
+            self.body.addWidget(PricingSection(context))
         self.backups.restored.connect(self._restored)
         self.body.addWidget(self.backups)
         self.finish_layout()

@@ -53,6 +53,8 @@ class Page(QWidget):
     #: Whether the page shows items when asked (:meth:`show_item`); the window opens items
     #: on the first such page.
     shows_items: ClassVar[bool] = False
+    #: The kinds of item :meth:`show_item` shows, when :attr:`shows_items` is set.
+    item_kinds: ClassVar[frozenset[str]] = frozenset({"asset", "kit", "stock"})
     #: The kinds of change that make this page refresh.
     concerns: ClassVar[frozenset[ChangeKind]] = ALL_KINDS
 

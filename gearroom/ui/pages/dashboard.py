@@ -28,6 +28,7 @@ from gearroom.ui.pages.base import Page
 from gearroom.ui.widgets.desk_common import section_label
 from gearroom.ui.widgets.desk_table import DeskTable
 from gearroom.ui.widgets.empty_state import EMPTY_DASHBOARD, IMPORT, NEW_ITEM, EmptyState
+from gearroom.ui.widgets.overdue_invoices import OverdueInvoices
 
 T = TypeVar("T")
 
@@ -140,6 +141,7 @@ class DashboardPage(Page):
         layout.setContentsMargins(14, 10, 14, 8)
         layout.addWidget(self.headline)
         layout.addLayout(grid, 1)
+        layout.addWidget(OverdueInvoices(context, self))
 
     def refresh(self) -> None:
         """Read the dashboard through the door; it shows when it comes back."""

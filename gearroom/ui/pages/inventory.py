@@ -41,6 +41,7 @@ from gearroom.ui.pages.base import Page, SelectedItem
 from gearroom.ui.widgets.asset_detail import AssetDetailPanel, AssetDetails, load_asset_details
 from gearroom.ui.widgets.empty_state import EMPTY_INVENTORY, IMPORT, NEW_ITEM, EmptyState
 from gearroom.ui.widgets.kits_panel import KitsPanel
+from gearroom.ui.widgets.rate_card import RateCardBox
 from gearroom.ui.widgets.record_panel import ItemTable
 from gearroom.ui.widgets.stock_panel import StockPanel
 
@@ -107,6 +108,8 @@ class AssetsPanel(QWidget):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
         self.detail = AssetDetailPanel()
+        self.rates = RateCardBox(context)
+        self.detail.content_layout.insertWidget(2, self.rates)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.detail)
@@ -263,6 +266,7 @@ class AssetsPanel(QWidget):
         def shown(details: AssetDetails) -> None:
             if self.current_asset_id() == asset_id:
                 self.detail.show_details(details)
+                self.rates.show_tag(details.asset.tag)
 
         def failed(_error: GearroomError) -> None:
             if self.current_asset_id() == asset_id:
@@ -413,6 +417,9 @@ class InventoryPage(Page):
             self.stock.retire_button,
         ):
             yield widget, Permission.CATALOG
+        for box in (self.assets.rates, self.kits.rates, self.stock.rates):
+            yield box, Permission.PRICES
+            yield box.change_button, Permission.RATES
 
     def _panel(self) -> AssetsPanel | KitsPanel | StockPanel:
         current = self.tabs.currentWidget()

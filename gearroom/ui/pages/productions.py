@@ -15,7 +15,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +39,7 @@ from gearroom.ui.widgets.availability_timeline import AvailabilityTimeline
 from gearroom.ui.widgets.desk_common import default_page_size, section_label
 from gearroom.ui.widgets.desk_table import DeskTable
 from gearroom.ui.widgets.empty_state import EMPTY_PRODUCTIONS, EmptyState, NextStep
+from gearroom.ui.widgets.money_tabs import MoneyTabs
 
 FILTERS = ("Current and upcoming", "Current", "Upcoming", "Past", "All")
 #: The chart shows this week and the next.
@@ -93,6 +96,8 @@ class ProductionsPage(Page):
     page_id = "productions"
     title = "Productions"
     icon_name = "productions"
+    shows_items = True
+    item_kinds = frozenset({"production"})
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -128,6 +133,7 @@ class ProductionsPage(Page):
         self.facts = QLabel()
         self.facts.setWordWrap(True)
         self.facts.setTextFormat(Qt.TextFormat.PlainText)
+        self.facts.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.reserved: DeskTable[ReservationView] = DeskTable(RESERVED_COLUMNS, lambda r: r.id)
         self.timeline = AvailabilityTimeline()
         scroll = QScrollArea()
@@ -168,8 +174,13 @@ class ProductionsPage(Page):
         actions.addStretch(1)
         rb.addLayout(actions)
         rb.addWidget(self.message)
-        rb.addWidget(section_label("Reserved gear"))
-        rb.addWidget(self.reserved, 2)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("productionTabs")
+        gear = QWidget()
+        gb = QVBoxLayout(gear)
+        gb.setContentsMargins(0, 6, 0, 0)
+        gb.addWidget(section_label("Reserved gear"))
+        gb.addWidget(self.reserved, 2)
         week = QHBoxLayout()
         week.addWidget(section_label("Availability"))
         week.addStretch(1)
@@ -177,8 +188,11 @@ class ProductionsPage(Page):
         week.addWidget(prev_week)
         week.addWidget(this_week)
         week.addWidget(next_week)
-        rb.addLayout(week)
-        rb.addWidget(scroll, 3)
+        gb.addLayout(week)
+        gb.addWidget(scroll, 3)
+        self.tabs.addTab(gear, "Gear")
+        self.money = MoneyTabs(context, self.tabs)
+        rb.addWidget(self.tabs, 1)
 
         splitter = QSplitter()
         splitter.addWidget(left)
@@ -267,6 +281,7 @@ class ProductionsPage(Page):
             self.facts.setText("")
             self.reserved.set_records([])
             self.timeline.set_timeline(loaded)
+            self.money.set_production(None)
             return
         self.detail = loaded
         p = loaded.production
@@ -288,6 +303,7 @@ class ProductionsPage(Page):
         self.facts.setText("\n".join(lines))
         self.reserved.set_records(loaded.reservations)
         self.timeline.set_timeline(loaded.timeline, highlight=p.id)
+        self.money.set_production(p.id)
 
     # ------------------------------------------------------------------ actions
 
@@ -354,6 +370,14 @@ class ProductionsPage(Page):
             return None
         self.message.setText(f"Production sheet saved to {written}.")
         return written
+
+    def show_item(self, kind: str, item_id: int) -> bool:
+        """Show a production (an invoice's "open the production")."""
+        if kind != "production":
+            return False
+        self.filter.setCurrentIndex(FILTERS.index("All"))
+        self.refresh()
+        return self.select_production(item_id)
 
     def handle_scan(self, text: str) -> bool:
         """A production sheet's tag selects that production."""

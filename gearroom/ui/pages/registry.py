@@ -14,8 +14,10 @@ def page_factories() -> list[PageFactory]:
     """Factories of the pages shown in the navigation, first one is the start page."""
     from gearroom.ui.pages.checkin import CheckinPage
     from gearroom.ui.pages.checkout import CheckoutPage
+    from gearroom.ui.pages.clients import ClientsPage
     from gearroom.ui.pages.dashboard import DashboardPage
     from gearroom.ui.pages.inventory import InventoryPage
+    from gearroom.ui.pages.invoices import InvoicesPage
     from gearroom.ui.pages.labels import LabelsPage
     from gearroom.ui.pages.productions import ProductionsPage
     from gearroom.ui.pages.reports import ReportsPage
@@ -29,5 +31,7 @@ def page_factories() -> list[PageFactory]:
         CheckinPage,
         ServicePage,
         LabelsPage,
+        ClientsPage,
+        InvoicesPage,
         ReportsPage,
     ]

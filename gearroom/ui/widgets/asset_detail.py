@@ -86,6 +86,8 @@ class AssetDetailPanel(QWidget):
 
         self.content = QWidget()
         layout = QVBoxLayout(self.content)
+        #: Where the page adds boxes of its own (the rate card).
+        self.content_layout = layout
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
         outer.addWidget(self.content, 1)

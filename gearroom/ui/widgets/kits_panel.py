@@ -25,6 +25,7 @@ from gearroom.ui.dialogs.kit import KitDialog
 from gearroom.ui.models.records import RecordColumn
 from gearroom.ui.models.status import status_icon, status_label
 from gearroom.ui.widgets.history_view import HistoryView
+from gearroom.ui.widgets.rate_card import RateCardBox
 from gearroom.ui.widgets.record_panel import RecordPanel
 
 KIT_COLUMNS: tuple[RecordColumn[KitSummary], ...] = (
@@ -113,6 +114,8 @@ class KitsPanel(RecordPanel[KitSummary]):
         self.detail_layout.addWidget(self.title)
         self.detail_layout.addWidget(self.info)
         self.detail_layout.addLayout(buttons)
+        self.rates = RateCardBox(context)
+        self.detail_layout.addWidget(self.rates)
         self.detail_layout.addWidget(self.contents, 3)
         self.detail_layout.addWidget(history_title)
         self.detail_layout.addWidget(self.history, 2)
@@ -132,6 +135,7 @@ class KitsPanel(RecordPanel[KitSummary]):
         for part in self._parts:
             part.setVisible(shown)
         self.contents.clear()
+        self.rates.show_tag(self.details.kit.tag if self.details else None)
         if self.details is None:
             return
         kit = self.details.kit

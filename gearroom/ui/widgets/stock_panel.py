@@ -18,6 +18,7 @@ from gearroom.ui.dialogs.retire import RetireDialog
 from gearroom.ui.dialogs.stock import StockItemDialog
 from gearroom.ui.models.records import RecordColumn
 from gearroom.ui.widgets.history_view import HistoryView
+from gearroom.ui.widgets.rate_card import RateCardBox
 from gearroom.ui.widgets.record_panel import RecordPanel
 
 STOCK_COLUMNS: tuple[RecordColumn[StockView], ...] = (
@@ -76,6 +77,8 @@ class StockPanel(RecordPanel[StockView]):
         self.detail_layout.addWidget(self.title)
         self.detail_layout.addLayout(buttons)
         self.detail_layout.addLayout(self.form)
+        self.rates = RateCardBox(context)
+        self.detail_layout.addWidget(self.rates)
         self.detail_layout.addWidget(history_title)
         self.detail_layout.addWidget(self.history, 1)
         self._parts: list[QWidget] = [
@@ -108,6 +111,7 @@ class StockPanel(RecordPanel[StockView]):
             part.setVisible(record is not None)
         for row in range(self.form.rowCount()):
             self.form.setRowVisible(row, record is not None)
+        self.rates.show_tag(record.tag if record else None)
         if record is None:
             return
         self.title.setText(f"{record.tag} · {record.name}")

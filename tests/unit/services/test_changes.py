@@ -305,3 +305,16 @@ def test_an_announcement_is_a_frozen_value() -> None:
     assert DataChange.of(change) is change
     assert DataChange.of("kit") == DataChange(frozenset({ChangeKind.KIT}), Origin.LOCAL, None)
     assert hash(change) == hash(DataChange.remote("asset,location", 42))
+
+
+def test_money_changes_have_kinds_of_their_own():
+    from gearroom.services.changes import ChangeKind, DataChange, kinds_of
+
+    assert kinds_of("quote,invoice,client,rate_card") == {
+        ChangeKind.QUOTE,
+        ChangeKind.INVOICE,
+        ChangeKind.CLIENT,
+        ChangeKind.RATE_CARD,
+    }
+    assert kinds_of("money") == {ChangeKind.QUOTE, ChangeKind.INVOICE}
+    assert not DataChange.local("invoice").concerns({ChangeKind.ASSET})

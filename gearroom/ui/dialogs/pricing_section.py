@@ -1,0 +1,146 @@
+"""The house's pricing rules in Settings (admins): currency, tax rate, how many day rates a
+week costs, which shoot-day kinds count as hire days and at what share, and an optional
+duration table of multipliers. Applied at once through the operation door."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from gearroom.errors import ValidationError
+from gearroom.models import ShootDayKind
+from gearroom.services import pricing
+from gearroom.services.pricing import PricingRules
+from gearroom.ui.context import AppContext
+
+#: The day kinds a share can be given to ("other": a day of the gear window without a kind).
+SHARE_KINDS = (*(k.value for k in ShootDayKind), "other")
+
+
+def format_table(rules: PricingRules) -> str:
+    return ", ".join(
+        f"{a}={f.normalize():f}" if a == b else f"{a}-{b}={f.normalize():f}"
+        for a, b, f in rules.multipliers
+    )
+
+
+def parse_table(text: str) -> list[tuple[int, int, str]]:
+    """``"2=1.5, 3-4=2, 5-7=3"``: days (or a range of days) = multiplier of the day rate."""
+    rows: list[tuple[int, int, str]] = []
+    for part in (p.strip() for p in text.replace(";", ",").split(",")):
+        if not part:
+            continue
+        days, sep, factor = part.partition("=")
+        first, _, last = days.strip().partition("-")
+        try:
+            a, b = int(first), int(last or first)
+            value = Decimal(factor.strip())
+        except (ValueError, InvalidOperation):
+            raise ValidationError(
+                f"{part!r} is not a duration row: write days=multiplier, e.g. 3-4=2.",
+                field="multipliers",
+            ) from None
+        if not sep or not value.is_finite() or value <= 0:
+            raise ValidationError(f"{part!r} needs a multiplier above 0.", field="multipliers")
+        rows.append((a, b, str(value)))
+    return rows
+
+
+class PricingSection(QGroupBox):
+    """Edits the pricing rules; shown to operators who may change rate cards (admins)."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__("Pricing rules", parent)
+        self.setObjectName("pricingSection")
+        self.context = context
+        rules = context.query(pricing.load_rules)
+        self.currency = QLineEdit(rules.currency)
+        self.currency.setObjectName("pricingCurrency")
+        self.currency.setMaxLength(3)
+        self.currency.setMaximumWidth(70)
+        self.tax = QLineEdit(f"{rules.tax_pct}")
+        self.tax.setObjectName("pricingTax")
+        self.tax.setMaximumWidth(90)
+        self.days_per_week = QSpinBox()
+        self.days_per_week.setObjectName("pricingDaysPerWeek")
+        self.days_per_week.setRange(1, 7)
+        self.days_per_week.setValue(rules.days_per_week)
+        self.days_per_week.setSuffix(" day rates a week")
+        self.shares: dict[str, QLineEdit] = {}
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(8)
+        for i, kind in enumerate(SHARE_KINDS):
+            edit = QLineEdit(
+                f"{rules.day_shares[kind].normalize():f}" if kind in rules.day_shares else ""
+            )
+            edit.setPlaceholderText("1")
+            edit.setMaximumWidth(56)
+            self.shares[kind] = edit
+            grid.addWidget(QLabel(kind), 0, i)
+            grid.addWidget(edit, 1, i)
+        shares = QWidget()
+        shares.setLayout(grid)
+        self.table = QLineEdit(format_table(rules))
+        self.table.setObjectName("pricingMultipliers")
+        self.table.setPlaceholderText("none: weeks and day rates (e.g. 2=1.5, 3-4=2, 5-7=3)")
+        self.apply_button = QPushButton("Apply pricing rules")
+        self.apply_button.clicked.connect(lambda: self.apply())
+        self.message = QLabel()
+        self.message.setObjectName("pricingMessage")
+        self.message.setWordWrap(True)
+        form = QFormLayout(self)
+        form.setHorizontalSpacing(12)
+        form.addRow("Currency (ISO)", self.currency)
+        form.addRow("Tax rate %", self.tax)
+        form.addRow("A week costs", self.days_per_week)
+        form.addRow("Hire-day share", shares)
+        form.addRow("Duration table", self.table)
+        row = QHBoxLayout()
+        row.addWidget(self.apply_button)
+        row.addWidget(self.message, 1)
+        form.addRow("", row)
+
+    def apply(self) -> None:
+        """Save the rules as typed (the service validates and records them)."""
+        currency, tax = self.currency.text().strip(), self.tax.text().strip()
+        dpw = self.days_per_week.value()
+        shares = {k: e.text().strip() for k, e in self.shares.items() if e.text().strip()}
+        try:
+            table = parse_table(self.table.text())
+        except ValidationError as exc:
+            self.message.setText(str(exc))
+            return
+
+        def done(rules: PricingRules) -> None:
+            self.currency.setText(rules.currency)
+            self.message.setText(
+                f"Pricing rules saved: {rules.currency}, tax {rules.tax_pct} %, "
+                f"a week is {rules.days_per_week} day rates."
+            )
+
+        self.context.operations.write(
+            lambda s, a: pricing.set_rules(
+                s,
+                a,
+                currency=currency,
+                tax_pct=tax or "0",
+                days_per_week=dpw,
+                day_shares=shares,
+                multipliers=table,
+            ),
+            "settings",
+            on_done=done,
+            on_error=lambda exc: self.message.setText(str(exc)),
+            description="Saving the pricing rules",
+        )
