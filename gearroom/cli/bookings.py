@@ -22,6 +22,7 @@ from gearroom.services import (
     lifecycle,
     model_bookings,
     picklist,
+    productions,
     reservations,
     returns,
 )
@@ -189,6 +190,7 @@ def swap(
 @click.option("--shoot", multiple=True, metavar="DATE..DATE", help="New shoot days.")
 @click.option("--wrap", multiple=True, metavar="DATE", help="New wrap day.")
 @click.option("--override", metavar="REASON", help="Keep bookings that now conflict, saying why.")
+@click.option("--client", metavar="NAME", help="The client the production is for.")
 @json_option
 @db_option
 def production_edit(
@@ -197,18 +199,31 @@ def production_edit(
     shoot: tuple[str, ...],
     wrap: tuple[str, ...],
     override: str | None,
+    client: str | None,
     as_json: bool,
 ) -> None:
-    """Move a production's days: bookings follow, conflicts are checked again."""
+    """Move a production's days (bookings follow, conflicts are checked again) or change its
+    client."""
 
     def days(values: tuple[str, ...], field: str) -> list[date] | None:
         if not values:
             return None
         return [d for v in values for d in parse_dates(v, field)]
 
+    if not (prep or shoot or wrap or client is not None):
+        raise ValidationError("Give --prep, --shoot, --wrap or --client.")
     if not (prep or shoot or wrap):
-        raise ValidationError("Give --prep, --shoot or --wrap.")
+        assert client is not None
+        with writing() as (session, actor):
+            view = productions.update_production(session, actor, name, {"client": client})
+        if as_json:
+            emit_json(view)
+        else:
+            click.echo(f"{view.name}: client {view.client or '(none)'}")
+        return
     with writing() as (session, actor):
+        if client is not None:
+            productions.update_production(session, actor, name, {"client": client})
         result = lifecycle.move_dates(
             session,
             actor,

@@ -202,3 +202,18 @@ def test_roles_on_the_command_line(catalog_db, actor, monkeypatch, capsys):
         assert verify_chain(s).ok
         actions = set(s.execute(text("SELECT action FROM events")).scalars())
     assert {"rate", "create"} <= actions
+
+
+def test_production_edit_sets_the_client_that_quotes_use(catalog_db, capsys):
+    url = catalog_db.url
+    ok(url, "client", "add", "Northlight Films", "--discount", "10")
+    ok(url, "production", "add", "Night Train", "--prep", day(0).isoformat(),
+       "--wrap", day(1).isoformat())  # fmt: skip
+    edited = ok(url, "production", "edit", "Night Train", "--client", "northlight films")
+    assert edited["client"] == "northlight films"
+    with catalog_db.read() as s:
+        linked = s.execute(text("SELECT c.name FROM productions p JOIN clients c "
+                                "ON c.id = p.client_id WHERE p.name = 'Night Train'")).scalar()  # fmt: skip
+    assert linked == "Northlight Films"
+    err = refused(capsys, url, "production", "edit", "Night Train")
+    assert "--client" in err
