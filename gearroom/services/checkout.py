@@ -54,6 +54,7 @@ from gearroom.services.availability import (
     turnaround_days,
 )
 from gearroom.services.catalog import change_status
+from gearroom.services.model_bookings import serials_short
 from gearroom.services.people import person_by_key
 from gearroom.services.productions import production_by_key, window_of
 from gearroom.services.resolver import clean_scan
@@ -215,6 +216,32 @@ def _kit_of(session: Session, asset_ids: Sequence[int]) -> dict[int, str]:
     return out
 
 
+def _models_short(
+    session: Session,
+    cart: Cart,
+    adding: Sequence[int],
+    start: date,
+    end: date,
+    today: date,
+    *,
+    lock: bool = False,
+) -> str:
+    """Why the cart's serials (with ``adding``) of a model cannot all go out to its production:
+    other productions booked the rest by model ("" when they fit or no production is set)."""
+    if cart.production_id is None:
+        return ""
+    ids = sorted(set(cart.asset_ids) | set(adding))
+    serials: dict[int, int] = defaultdict(int)
+    for part in chunks(ids):
+        for mid in session.scalars(select(Asset.model_id).where(Asset.id.in_(part))):
+            if mid is not None:
+                serials[mid] += 1
+    found = serials_short(
+        session, cart.production_id, dict(serials), start, end, lock=lock, today=today
+    )
+    return " ".join(found[m] for m in sorted(found))
+
+
 def _unavailable(conflicts: Sequence[Conflict]) -> str:
     return " ".join(c.message for c in conflicts)
 
@@ -310,6 +337,9 @@ def _scan_asset(session: Session, cart: Cart, asset_id: int, tag: str, today: da
                 found.conflicts,
             ),
         )
+    short = _models_short(session, cart, [asset_id], start, end, today)
+    if short:
+        return ScanResult(cart, ScanVerdict(ScanOutcome.UNAVAILABLE, short, tag))
     kit_tag = _kit_of(session, [asset_id]).get(asset_id)
     new = replace(
         cart, lines=(*cart.lines, CartLine("asset", asset_id, tag, found.name, 1, kit_tag))
@@ -653,6 +683,10 @@ def commit_checkout(
     already = _already_out_message(session, asset_ids) if asset_ids else None
     if already:
         raise ConflictError(already)
+    # Serials of a model other productions booked by model: one winner for the last unit.
+    short = _models_short(session, cart, [], today, due_back, today, lock=True)
+    if short:
+        raise ConflictError(short)
 
     conflicts: list[Conflict] = []
     for found in asset_conflicts(

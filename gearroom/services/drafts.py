@@ -19,11 +19,8 @@ from sqlalchemy.orm import Session
 from gearroom.errors import ConflictError, NotFoundError, ValidationError
 from gearroom.models import (
     Asset,
-    Checkout,
-    CheckoutLine,
     DraftCheckout,
     DraftScan,
-    ModelReservation,
     Person,
     Production,
     StockItem,
@@ -36,7 +33,6 @@ from gearroom.services.actor import Actor, Permission
 from gearroom.services.checkout import Cart, CartLine, ScanOutcome
 from gearroom.services.people import person_by_key
 from gearroom.services.picklist import PickList, is_booked, picklist_of
-from gearroom.services.product_models import model_availability, own_use
 from gearroom.services.productions import ensure_active, production_by_key
 from gearroom.services.resolver import clean_scan
 from gearroom.services.validation import clean_text
@@ -271,9 +267,6 @@ def scan_draft(
         if (entry.kind is TagKind.ASSET)
         else None
     )
-    short = _model_short(session, d.production, model_id, cart, today)
-    if short:
-        return _answer(session, d, DraftOutcome.REFUSED, short, tag)
     booked = is_booked(pick, entry.kind, entry.ref_id, model_id)
     if not booked and not reason:
         return _answer(
@@ -312,47 +305,6 @@ def scan_draft(
             after={"draft": d.id, "reason": reason},
         )
     return _answer(session, d, DraftOutcome.SAVED, verdict.message, tag)
-
-
-def _model_short(
-    session: Session, prod: Production, model_id: int | None, cart: Cart, today: date
-) -> str:
-    """Why one more serial of this model cannot go out: other productions booked the rest."""
-    if model_id is None or not session.scalar(
-        select(ModelReservation.id)
-        .where(ModelReservation.model_id == model_id, ModelReservation.production_id != prod.id)
-        .limit(1)
-    ):
-        return ""
-    start, end = checkout.cart_window(session, cart, today)
-    avail = model_availability(session, [model_id], start, end, production_id=prod.id, today=today)[
-        model_id
-    ]
-    mine = own_use(session, prod.id, [model_id], start, end)[model_id]
-    in_cart = sum(
-        1
-        for mid in session.scalars(select(Asset.model_id).where(Asset.id.in_(list(cart.asset_ids))))
-        if mid == model_id
-    )
-    out_now = sum(
-        1
-        for mid in session.scalars(
-            select(Asset.model_id)
-            .join(CheckoutLine, CheckoutLine.asset_id == Asset.id)
-            .join(Checkout, Checkout.id == CheckoutLine.checkout_id)
-            .where(Checkout.production_id == prod.id, CheckoutLine.returned_at.is_(None))
-        )
-        if mid == model_id
-    )
-    for day in avail.days:
-        booked, by_tag = mine[day.day]
-        need = max(booked + by_tag, in_cart + out_now + 1)
-        if day.free < need:
-            return (
-                f"Only {day.free} of {day.bookable} {avail.name} are free on "
-                f"{day.day.isoformat()}: the others are booked elsewhere."
-            )
-    return ""
 
 
 def _answer(

@@ -23,6 +23,7 @@ from gearroom.services import (
     catalog,
     checkout,
     dashboard,
+    model_bookings,
     reservations,
     service_tickets,
 )
@@ -386,3 +387,48 @@ def test_the_index_backs_up_the_check_when_a_race_slips_through(shop, actor, mon
     assert len(calls) == 2
     assert str(err.value).startswith(f"{shop['cams'][0]} is already out to Ana Costa for Alpha")
     assert (count(db, Checkout), count(db, CheckoutLine), events(db)) == before
+
+
+# --------------------------------------------------------------------------- model capacity
+
+LF = "ARRI Alexa Mini LF"
+
+
+@pytest.fixture
+def booked_away(shop, actor):
+    """Three LF bodies; Bravo booked two of them by model, so Alpha may take one."""
+    db = shop["db"]
+    with db.write() as s:
+        bodies = [
+            asset(s, actor, f"LF {n}", "Camera", make="ARRI", model="Alexa Mini LF")
+            for n in range(3)
+        ]
+        model_bookings.reserve_models(s, actor, "Bravo", [(LF, 2)], start=day(0), end=day(4))
+    return bodies
+
+
+def test_a_plain_scan_refuses_a_serial_of_a_model_booked_away(shop, actor, booked_away):
+    db = shop["db"]
+    with db.read() as s:
+        cart = checkout.new_cart(s, "Alpha", shop["ana"], due_back=day(2))
+    cart, verdicts = _scan(db, cart, booked_away[0], booked_away[1])
+    assert verdicts[0].ok
+    assert verdicts[1].outcome is ScanOutcome.UNAVAILABLE
+    assert "Only 1 of 3 ARRI Alexa Mini LF are free" in verdicts[1].message
+    assert [ln.tag for ln in cart.lines] == [booked_away[0]]
+
+
+def test_the_commit_refuses_serials_beyond_what_the_model_bookings_leave(shop, actor, booked_away):
+    """Scanned before the production was known, the commit still counts the model bookings."""
+    db = shop["db"]
+    cart, verdicts = _scan(db, Cart(), *booked_away[:2], shop["ana"], shop["alpha"].tag)
+    assert all(v.ok for v in verdicts)
+    cart = dataclasses.replace(cart, due_back=day(2))
+    before = (count(db, Checkout), count(db, CheckoutLine), events(db))
+    with pytest.raises(ConflictError) as err:
+        _commit(db, actor, cart, override_reason="needed")
+    assert "Only 1 of 3 ARRI Alexa Mini LF are free" in str(err.value)
+    assert (count(db, Checkout), count(db, CheckoutLine), events(db)) == before
+    one = dataclasses.replace(cart, lines=cart.lines[:1])
+    assert _commit(db, actor, one).lines[0].tag == booked_away[0]
+    assert _status(db, booked_away[0]) is AssetStatus.OUT
