@@ -301,3 +301,44 @@ def test_after_a_commit_focus_returns_to_the_scan_field(
     qtbot.waitUntil(page.commit_button.hasFocus)
     assert page.commit() is not None
     qtbot.waitUntil(page.scan.hasFocus)
+
+
+def test_through_the_threaded_door_scans_queue_and_the_commit_runs_off_the_ui_thread(
+    qtbot, page: CheckoutPage, context: AppContext, desk: Desk
+) -> None:
+    context.operations.inline = False
+    _ready(page, desk)
+    for tag in desk.loose[:4]:
+        page.handle_scan(tag)  # faster than they are checked: each waits for the one before
+    qtbot.waitUntil(lambda: not page.busy, timeout=10_000)
+    assert page.table.cart_model.tags() == list(desk.loose[:4])
+    with qtbot.waitSignal(page.committed, timeout=10_000) as blocker:
+        assert page.commit() is None  # not written yet when commit() returns
+        assert page.committing and not page.commit_button.isEnabled()
+        page.handle_scan(desk.loose[4])  # scanned while the commit runs: waits for it
+        assert page.cart.line(desk.loose[4]) is None
+    checkout_id = blocker.args[0]
+    sheet = context.query(lambda s: checkout.checkout_sheet(s, checkout_id))
+    assert sorted(ln.tag for ln in sheet.lines) == sorted(desk.loose[:4])
+    qtbot.waitUntil(lambda: not page.busy, timeout=10_000)
+    # Checked against the new, empty cart: gear needs the production first.
+    assert page.feedback.verdict is Verdict.REFUSED and "production" in page.feedback.message
+    assert page.cart.lines == ()
+
+
+def test_a_commit_refused_off_the_ui_thread_keeps_the_cart(
+    qtbot, page: CheckoutPage, context: AppContext, desk: Desk
+) -> None:
+    context.operations.inline = False
+    _ready(page, desk)
+    page.handle_scan(desk.loose[0])
+    page.handle_scan(desk.loose[1])
+    qtbot.waitUntil(lambda: not page.busy, timeout=10_000)
+    before = page.cart
+    context.perform(lambda s, a: _send_out(s, a, desk), "checkout")
+    page.commit()
+    qtbot.waitUntil(lambda: not page.committing, timeout=10_000)
+    assert page.feedback.verdict is Verdict.REFUSED
+    assert f"{desk.loose[1]} is already out" in page.feedback.message
+    assert page.cart == before
+    assert page.commit_button.isEnabled()
