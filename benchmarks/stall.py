@@ -155,6 +155,7 @@ def bench_stall(db: Database, _raw: object, house: HouseInfo, runs: Runs) -> lis
             lambda s, a: checkout.commit_checkout(s, a, cart, today=today), "checkout"
         )
 
+    qt_application()
     page = CheckoutPage(context)
 
     def commit_on_page(_ctx: AppContext) -> Operation[object]:

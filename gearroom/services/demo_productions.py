@@ -28,7 +28,16 @@ from gearroom.models import (
     Production,
     ShootDayKind,
 )
-from gearroom.services import availability, checkout, people, productions, reservations, returns
+from gearroom.services import (
+    availability,
+    checkout,
+    checkout_cart,
+    checkout_out,
+    people,
+    productions,
+    reservations,
+    returns,
+)
 from gearroom.services.actor import Actor
 from gearroom.services.productions import ShootDayDraft
 
@@ -194,12 +203,12 @@ def _at(day: date, hour: int) -> datetime:
 
 def _send_out(
     session: Session, actor: Actor, job: _Job, tags: Sequence[str], when: date
-) -> checkout.CheckoutView | None:
+) -> checkout_out.CheckoutView | None:
     """Scan the reserved kits member by member (skipping anything unavailable) and commit."""
     custodian = _person(session, actor, job.custodian, PersonRole.CREW)
-    cart = checkout.new_cart(session, job.name, custodian)
+    cart = checkout_cart.new_cart(session, job.name, custodian)
     for tag in tags:
-        result = checkout.scan_into_cart(session, cart, tag, whole_kit=True, today=when)
+        result = checkout_cart.scan_into_cart(session, cart, tag, whole_kit=True, today=when)
         if result.verdict.ok:
             cart = result.cart
             continue
@@ -207,7 +216,7 @@ def _send_out(
         for asset_tag in session.scalars(
             select(Asset.tag).where(Asset.id.in_(list(wanted.assets))).order_by(Asset.tag)
         ):
-            step = checkout.scan_into_cart(session, cart, asset_tag, today=when)
+            step = checkout_cart.scan_into_cart(session, cart, asset_tag, today=when)
             if step.verdict.ok:
                 cart = step.cart
     if not cart.lines:

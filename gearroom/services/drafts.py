@@ -28,9 +28,9 @@ from gearroom.models import (
     TagKind,
     utcnow,
 )
-from gearroom.services import checkout, history
+from gearroom.services import checkout, checkout_cart, checkout_out, history
 from gearroom.services.actor import Actor, Permission
-from gearroom.services.checkout import Cart, CartLine, ScanOutcome
+from gearroom.services.checkout_cart import Cart, CartLine, ScanOutcome
 from gearroom.services.people import person_by_key
 from gearroom.services.picklist import PickList, is_booked, picklist_of
 from gearroom.services.productions import ensure_active, production_by_key
@@ -188,7 +188,7 @@ def draft_cart(session: Session, draft_id: int) -> Cart:
     """The draft as a cart (what :func:`checkout.commit_checkout` takes)."""
     d = _draft(session, draft_id)
     production = session.get_one(Production, d.production_id)
-    cart = checkout.with_production(session, Cart(due_back=d.due_back), production)
+    cart = checkout_cart.with_production(session, Cart(due_back=d.due_back), production)
     if d.custodian_id is not None:
         person = session.get_one(Person, d.custodian_id)
         cart = replace(cart, custodian_id=person.id, custodian=person.name)
@@ -252,7 +252,7 @@ def scan_draft(
             session, d, DraftOutcome.REFUSED, "This draft is for another production.", tag
         )
     cart = draft_cart(session, d.id)
-    result = checkout.scan_into_cart(
+    result = checkout_cart.scan_into_cart(
         session, cart, text, quantity=quantity, whole_kit=True, today=today
     )
     verdict = result.verdict
@@ -336,7 +336,7 @@ def commit_draft(
     *,
     override_reason: str | None = None,
     today: date | None = None,
-) -> checkout.CheckoutView:
+) -> checkout_out.CheckoutView:
     """The draft becomes the check-out, all or nothing; the draft is gone after."""
     d = _draft(session, draft_id, lock=True)
     cart = draft_cart(session, d.id)

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from gearroom.services import catalog, checkout, productions, reservations
-from gearroom.services.checkout import OutLine
+from gearroom.services import catalog, checkout_out, productions, reservations
+from gearroom.services.checkout_out import OutLine
 from gearroom.services.productions import ProductionView
 from gearroom.services.reservations import ReservationView
 
@@ -27,5 +27,5 @@ def production_sheet_data(session: Session, production_id: int) -> ProductionShe
     asset_ids = [r.item_id for r in booked if r.item_kind == "asset"]
     serials = {row.id: row.serial for row in catalog.asset_rows(session, asset_ids)}
     return ProductionSheetData(
-        view, tuple(booked), serials, tuple(checkout.still_out(session, view.id))
+        view, tuple(booked), serials, tuple(checkout_out.still_out(session, view.id))
     )

@@ -21,6 +21,7 @@ from gearroom.models import Checkout, CheckoutLine, ModelReservation
 from gearroom.services import (
     catalog,
     checkout,
+    checkout_cart,
     model_bookings,
     people,
     product_models,
@@ -93,10 +94,10 @@ def _check_out(url: str, production: str, tag: str, barrier: Barrier, results: Q
     try:
         badge = f"P-{production[-1]}"
         with db.read() as s:
-            cart = checkout.new_cart(
+            cart = checkout_cart.new_cart(
                 s, production, badge, due_back=date.today() + timedelta(days=1)
             )
-            cart = checkout.scan_into_cart(s, cart, tag).cart
+            cart = checkout_cart.scan_into_cart(s, cart, tag).cart
         barrier.wait(timeout=TIMEOUT)
         try:
             with db.write() as s:

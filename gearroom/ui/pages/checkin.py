@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 
 from gearroom.errors import GearroomError, ValidationError
 from gearroom.models import ReturnCondition
-from gearroom.services import checkout, returns
+from gearroom.services import checkout_out, returns
 from gearroom.services.actor import Permission
-from gearroom.services.checkout import OutLine
+from gearroom.services.checkout_out import OutLine
 from gearroom.services.returns import CheckinResult
 from gearroom.ui.context import AppContext
 from gearroom.ui.dialogs.checkin_condition import NEEDS_NOTE, ConditionSelector
@@ -172,6 +172,6 @@ class CheckinPage(Page):
         ids = sorted({o.production_id for o in self.still_out.records_model.records()})
         today = date.today()
         lines = self.context.query(
-            lambda s: [line for pid in ids for line in checkout.still_out(s, pid, today)]
+            lambda s: [line for pid in ids for line in checkout_out.still_out(s, pid, today)]
         )
         self.still_out.set_records(lines)

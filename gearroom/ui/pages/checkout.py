@@ -31,9 +31,10 @@ from PySide6.QtWidgets import (
 
 from gearroom.errors import GearroomError
 from gearroom.render.sheets import write_checkout_sheet
-from gearroom.services import checkout, people, productions
+from gearroom.services import checkout, checkout_cart, checkout_out, people, productions
 from gearroom.services.actor import Permission
-from gearroom.services.checkout import Cart, CheckoutView, ScanOutcome, ScanResult, ScanVerdict
+from gearroom.services.checkout_cart import Cart, ScanOutcome, ScanResult, ScanVerdict
+from gearroom.services.checkout_out import CheckoutView
 from gearroom.services.people import PersonView
 from gearroom.services.productions import ProductionSummary
 from gearroom.ui.context import AppContext
@@ -263,7 +264,7 @@ class CheckoutPage(Page):
             self._next_scan()
 
         self.context.operations.read(
-            lambda s: checkout.scan_into_cart(s, cart, text),
+            lambda s: checkout_cart.scan_into_cart(s, cart, text),
             on_done=done,
             on_error=failed,
             description="Checking the scan",
@@ -337,7 +338,7 @@ class CheckoutPage(Page):
 
     def remove_selected(self) -> None:
         for tag in self.table.selected_tags():
-            self.cart = checkout.remove_from_cart(self.cart, tag)
+            self.cart = checkout_cart.remove_from_cart(self.cart, tag)
         self._show_cart()
 
     def ask(self, title: str, text: str, yes: str) -> bool:
@@ -457,7 +458,7 @@ class CheckoutPage(Page):
                 return None
             path = Path(chosen)
         try:
-            data = self.context.query(lambda s: checkout.checkout_sheet(s, checkout_id))
+            data = self.context.query(lambda s: checkout_out.checkout_sheet(s, checkout_id))
             written = write_checkout_sheet(
                 data,
                 path,

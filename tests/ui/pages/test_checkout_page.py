@@ -13,7 +13,14 @@ from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
 from gearroom.models import AssetStatus, Checkout, CheckoutLine
-from gearroom.services import catalog, checkout, reservations, service_tickets
+from gearroom.services import (
+    catalog,
+    checkout,
+    checkout_cart,
+    checkout_out,
+    reservations,
+    service_tickets,
+)
 from gearroom.ui.context import AppContext
 from gearroom.ui.feedback import Verdict
 from gearroom.ui.main_window import MainWindow
@@ -125,7 +132,7 @@ def test_commit_writes_everything_and_prints_the_sheet(
     checkout_id = page.commit()
     assert checkout_id is not None
     assert page.cart.lines == ()
-    sheet = context.query(lambda s: checkout.checkout_sheet(s, checkout_id))
+    sheet = context.query(lambda s: checkout_out.checkout_sheet(s, checkout_id))
     assert {ln.tag: ln.quantity for ln in sheet.lines} == {
         **{t: 1 for t in desk.loose[:3]},
         desk.battery: 4,
@@ -160,8 +167,8 @@ def test_a_failed_commit_keeps_the_cart(page: CheckoutPage, context, desk: Desk)
 
 
 def _send_out(s, a, desk: Desk):  # type: ignore[no-untyped-def]
-    cart = checkout.new_cart(s, desk.other, desk.badge)
-    cart = checkout.scan_into_cart(s, cart, desk.loose[1]).cart
+    cart = checkout_cart.new_cart(s, desk.other, desk.badge)
+    cart = checkout_cart.scan_into_cart(s, cart, desk.loose[1]).cart
     return checkout.commit_checkout(s, a, cart)
 
 
@@ -253,7 +260,7 @@ def test_a_partial_kit_goes_out_only_after_a_confirmation_naming_the_missing(
     _answer("Check out without them", seen)
     checkout_id = page.commit()
     assert checkout_id is not None
-    sheet = context.query(lambda s: checkout.checkout_sheet(s, checkout_id))
+    sheet = context.query(lambda s: checkout_out.checkout_sheet(s, checkout_id))
     assert [m.tag for m in sheet.not_taken] == list(desk.kit_members[1:])
     assert {m.kit_tag for m in sheet.not_taken} == {desk.kit}
     path = page.print_sheet(tmp_path / "partial.pdf")
@@ -271,7 +278,7 @@ def test_a_complete_kit_goes_out_without_a_question(
         page.handle_scan(tag)
     checkout_id = page.commit()  # a question would block here: no one answers it
     assert checkout_id is not None
-    assert context.query(lambda s: checkout.checkout_sheet(s, checkout_id)).not_taken == ()
+    assert context.query(lambda s: checkout_out.checkout_sheet(s, checkout_id)).not_taken == ()
 
 
 def test_empty_cart_asks_when_the_cart_is_not_empty(page: CheckoutPage, desk: Desk) -> None:
@@ -318,7 +325,7 @@ def test_through_the_threaded_door_scans_queue_and_the_commit_runs_off_the_ui_th
         page.handle_scan(desk.loose[4])  # scanned while the commit runs: waits for it
         assert page.cart.line(desk.loose[4]) is None
     checkout_id = blocker.args[0]
-    sheet = context.query(lambda s: checkout.checkout_sheet(s, checkout_id))
+    sheet = context.query(lambda s: checkout_out.checkout_sheet(s, checkout_id))
     assert sorted(ln.tag for ln in sheet.lines) == sorted(desk.loose[:4])
     qtbot.waitUntil(lambda: not page.busy, timeout=10_000)
     # Checked against the new, empty cart: gear needs the production first.

@@ -7,7 +7,15 @@ from sqlalchemy import event, select
 
 from gearroom.errors import ConflictError, ValidationError
 from gearroom.models import AssetStatus, Event, Reservation
-from gearroom.services import availability, catalog, checkout, kits, reservations, service_tickets
+from gearroom.services import (
+    availability,
+    catalog,
+    checkout,
+    checkout_cart,
+    kits,
+    reservations,
+    service_tickets,
+)
 from gearroom.services.availability import BlockKind
 from gearroom.services.productions import production_by_key
 from gearroom.services.reservations import BarKind
@@ -163,8 +171,8 @@ def test_out_and_due_back_later(house, actor):
     db = house["db"]
     with db.write() as s:
         badge = person(s, actor, "Ana Costa")
-        cart = checkout.new_cart(s, "Alpha", badge)
-        cart = checkout.scan_into_cart(s, cart, house["cam1"], today=day(0)).cart
+        cart = checkout_cart.new_cart(s, "Alpha", badge)
+        cart = checkout_cart.scan_into_cart(s, cart, house["cam1"], today=day(0)).cart
         checkout.commit_checkout(s, actor, cart, today=day(0))  # due back day 4
     with db.read() as s:
         cam = catalog.get_asset(s, house["cam1"])
