@@ -22,9 +22,16 @@ from benchmarks.generate import HouseInfo
 from benchmarks.harness import Result, Target, time_runs, timed_result
 from gearroom.db import Database
 from gearroom.models import Role
-from gearroom.services import catalog, checkout, checkout_cart, resolver, returns
+from gearroom.services import (
+    asset_search,
+    checkout,
+    checkout_cart,
+    names,
+    resolver,
+    returns,
+)
 from gearroom.services.actor import Actor
-from gearroom.services.availability import availability
+from gearroom.services.gear_lists import availability
 from gearroom.services.history import content_hash
 from gearroom.services.report import build_report, week_of
 
@@ -172,7 +179,7 @@ def _raw_search(raw: sqlite3.Connection, text: str) -> list[tuple[Any, ...]]:
     params: list[str] = []
     for word in text.split():
         conditions.append("a.search_text LIKE lower(?) ESCAPE '\\'")
-        params.append("%" + catalog.like_escape(word) + "%")
+        params.append("%" + names.like_escape(word) + "%")
     ids = [
         r[0]
         for r in raw.execute(
@@ -201,11 +208,11 @@ def bench_search(
     rounds = max(1, runs.fast // len(typed))
 
     def keystroke(i: int) -> None:
-        query = catalog.AssetQuery(text=typed[i % len(typed)], include_retired=False)
+        query = asset_search.AssetQuery(text=typed[i % len(typed)], include_retired=False)
         with db.read() as session:
-            ids = catalog.find_asset_ids(session, query)
+            ids = asset_search.find_asset_ids(session, query)
         with db.read() as session:
-            catalog.asset_rows(session, ids[:FIRST_SCREEN_ROWS])
+            asset_search.asset_rows(session, ids[:FIRST_SCREEN_ROWS])
 
     def raw_keystroke(i: int) -> None:
         _raw_search(raw, typed[i % len(typed)])
@@ -546,7 +553,7 @@ def _labels_fallback(db: Database, n: int) -> Callable[[], object]:
     from gearroom.services.labels import LabelOptions, contents_for_tags, list_templates, plan_job
 
     with db.read() as session:
-        tags = [r.tag for r in catalog.list_assets(session, limit=n)]
+        tags = [r.tag for r in asset_search.list_assets(session, limit=n)]
     templates = [t for t in list_templates() if t.name.lower().startswith("avery-l7163")]
     template = templates[0] if templates else list_templates()[0]
 

@@ -13,10 +13,10 @@ from gearroom.cli.common import db_option, emit_json, json_option, reading, tabl
 from gearroom.errors import ConflictError, NotFoundError, ValidationError
 from gearroom.models import Asset, ReturnCondition, ShootDayKind, StockItem
 from gearroom.services import (
-    availability,
     checkout,
     checkout_cart,
     checkout_out,
+    gear_lists,
     productions,
     reservations,
     returns,
@@ -250,7 +250,7 @@ def available(tag: str, start: str, end: str, production_name: str | None, as_js
     Exits 0 when free and 1 when not.
     """
     with reading() as session:
-        result = availability.availability(
+        result = gear_lists.availability(
             session,
             tag,
             _date(start, "from"),
@@ -334,7 +334,7 @@ def checkout_cmd(
 
 def _force(session: Session, cart: checkout_cart.Cart, text: str) -> checkout_cart.Cart:
     """Put an item booked elsewhere into the cart; the commit checks it again with the reason."""
-    wanted = availability.resolve_items(session, [text])
+    wanted = gear_lists.resolve_items(session, [text])
     lines = list(cart.lines)
     for asset_id in wanted.assets:
         a = session.get_one(Asset, asset_id)

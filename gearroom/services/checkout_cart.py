@@ -34,12 +34,11 @@ from gearroom.services.availability import (
     Conflict,
     asset_conflicts,
     chunks,
-    expand_kits,
-    parse_item,
     stock_availability,
     stock_shortage,
     turnaround_days,
 )
+from gearroom.services.gear_lists import expand_kits, parse_item
 from gearroom.services.model_bookings import serials_short
 from gearroom.services.people import person_by_key
 from gearroom.services.productions import production_by_key, window_of

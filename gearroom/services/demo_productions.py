@@ -29,10 +29,10 @@ from gearroom.models import (
     ShootDayKind,
 )
 from gearroom.services import (
-    availability,
     checkout,
     checkout_cart,
     checkout_out,
+    gear_lists,
     people,
     productions,
     reservations,
@@ -189,7 +189,7 @@ def _loose_assets(session: Session, index: int) -> list[str]:
 def _reserve_what_is_free(
     session: Session, actor: Actor, production: str, tags: Sequence[str], today: date
 ) -> None:
-    wanted = availability.resolve_items(session, list(tags))
+    wanted = gear_lists.resolve_items(session, list(tags))
     asset_tags = list(session.scalars(select(Asset.tag).where(Asset.id.in_(list(wanted.assets)))))
     for tag in sorted(asset_tags):
         check = reservations.check_reservation(session, production, [tag], today=today)
@@ -212,7 +212,7 @@ def _send_out(
         if result.verdict.ok:
             cart = result.cart
             continue
-        wanted = availability.resolve_items(session, [tag])
+        wanted = gear_lists.resolve_items(session, [tag])
         for asset_tag in session.scalars(
             select(Asset.tag).where(Asset.id.in_(list(wanted.assets))).order_by(Asset.tag)
         ):

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from gearroom.errors import ConflictError, GearroomError
 from gearroom.services import reservations, resolver
-from gearroom.services.availability import ItemSpec
+from gearroom.services.gear_lists import ItemSpec
 from gearroom.services.productions import ProductionView
 from gearroom.services.reservations import ReservationCheck
 from gearroom.ui.context import AppContext

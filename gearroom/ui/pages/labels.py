@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 
 from gearroom.errors import GearroomError
 from gearroom.render.labels import write_pdf
-from gearroom.services import catalog, kits, labels
+from gearroom.services import asset_search, kits, labels
 from gearroom.services.actor import Permission
 from gearroom.services.labels import LabelContent, LabelJob, LabelOptions, LabelSettings
 from gearroom.ui.context import AppContext
@@ -281,8 +281,8 @@ class LabelsPage(Page):
         self._search(self.search_edit.text())
 
     def _search(self, text: str) -> None:
-        query = catalog.AssetQuery(text=text, include_retired=False)
-        rows = self._ask(lambda s: catalog.list_assets(s, query, limit=SEARCH_LIMIT)) or []
+        query = asset_search.AssetQuery(text=text, include_retired=False)
+        rows = self._ask(lambda s: asset_search.list_assets(s, query, limit=SEARCH_LIMIT)) or []
         self.results.clear()
         for row in rows:
             item = QListWidgetItem(f"{row.tag} — {row.name}")

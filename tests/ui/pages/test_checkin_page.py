@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 
 from gearroom.models import AssetStatus, ReturnCondition, ServiceTicket
 from gearroom.services import (
-    availability,
     catalog,
     checkout,
     checkout_cart,
     checkout_out,
+    gear_lists,
     reservations,
 )
 from gearroom.ui.context import AppContext
@@ -199,7 +199,7 @@ def test_a_camera_package_reserved_out_by_scan_and_back_with_a_damaged_lens(
     assert lens.status is AssetStatus.IN_SERVICE
     tomorrow = date.today() + timedelta(days=1)
     free = context.query(
-        lambda s: availability.availability(s, desk.lens, tomorrow, tomorrow + timedelta(days=2))
+        lambda s: gear_lists.availability(s, desk.lens, tomorrow, tomorrow + timedelta(days=2))
     )
     assert not free.free
     assert any("is in service" in c.message for c in free.conflicts)

@@ -10,7 +10,7 @@ import pytest
 from gearroom.cli import main
 from gearroom.errors import ValidationError
 from gearroom.models import AssetStatus
-from gearroom.services import catalog, checkout_out, import_files, importer, people
+from gearroom.services import asset_search, checkout_out, import_files, importer, people
 from gearroom.services.import_files import ImportKind
 from gearroom.services.importer import ImportOptions, ImportRefused
 
@@ -32,7 +32,7 @@ def _import(db, actor, path, preset_name, *, commit=False, **options):
 
 def _statuses(db):
     with db.read() as s:
-        return {a.tag: a.status for a in catalog.list_assets(s, catalog.AssetQuery())}
+        return {a.tag: a.status for a in asset_search.list_assets(s, asset_search.AssetQuery())}
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:

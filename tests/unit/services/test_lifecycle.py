@@ -9,11 +9,11 @@ import pytest
 from gearroom.errors import ConflictError
 from gearroom.models import AssetStatus
 from gearroom.services import (
-    availability,
     catalog,
     checkout,
     checkout_cart,
     checkout_out,
+    gear_lists,
     history,
     lifecycle,
     model_bookings,
@@ -56,7 +56,7 @@ def house(catalog_db, actor):
 
 
 def _free(s, tag: str, start: int, end: int, production: str | None = None) -> bool:
-    return availability.availability(s, tag, _d(start), _d(end), production=production).free
+    return gear_lists.availability(s, tag, _d(start), _d(end), production=production).free
 
 
 def test_swap_releases_the_old_unit_and_books_the_new_one(house, actor):

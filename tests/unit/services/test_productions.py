@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from gearroom.errors import ConflictError, NotFoundError, ValidationError
 from gearroom.models import Event, Production, ShootDayKind, TagKind
+from gearroom.paths import demo_dir
 from gearroom.services import checkout_out, dashboard, people, productions, reservations, resolver
 from gearroom.services.productions import ShootDayDraft, gear_window, parse_dates
 from tests.unit.services._gear import count, day, events
@@ -118,7 +119,9 @@ def test_demo_productions_on_the_demo_house(database, actor):
 
     today = date.today()
     with database.write() as s:
-        summary = demo.load_demo(s, actor, today=today)  # the demo house brings its productions
+        summary = demo.load_demo(
+            s, actor, files=demo_dir(), today=today
+        )  # the demo house brings its productions
         assert demo_productions.load_demo_productions(s, actor, today) == 0  # once only
     assert summary.productions == 5
     with database.read() as s:
