@@ -103,12 +103,15 @@ class SignInDialog(GrowingFormDialog):
         if index >= 0:
             self.operator.setCurrentIndex(index)
 
-    def save(self) -> int:
+    def save(self) -> int | None:
         name = str(self.operator.currentData() or "")
         if not name:
             raise ValidationError("Choose who is signing in.", field="name")
         pin = self.pin.text()
-        result = self.context.perform(lambda s, _a: operators.sign_in(s, name, pin), "operator")
+        self.write(lambda s, _a: operators.sign_in(s, name, pin), "operator", self._signed_in)
+        return None
+
+    def _signed_in(self, result: operators.SignInResult) -> int:
         self.pin.clear()
         actor = result.actor_or_raise()
         self.actor = actor
@@ -138,12 +141,15 @@ class BadgeSignInDialog(GrowingFormDialog):
         self.setMinimumWidth(380)
         self.pin.setFocus()
 
-    def save(self) -> int:
+    def save(self) -> int | None:
         pin = self.pin.text()
         badge = self.badge
-        result = self.context.perform(
-            lambda s, _a: operators.sign_in_by_badge(s, badge, pin), "operator"
+        self.write(
+            lambda s, _a: operators.sign_in_by_badge(s, badge, pin), "operator", self._signed_in
         )
+        return None
+
+    def _signed_in(self, result: operators.SignInResult) -> int:
         self.pin.clear()
         actor = result.actor_or_raise()
         self.actor = actor
@@ -180,7 +186,7 @@ class FirstAdminDialog(GrowingFormDialog):
         self.finish_layout()
         self.setMinimumWidth(460)
 
-    def save(self) -> int:
+    def save(self) -> int | None:
         if self.pin.text() != self.pin_again.text():
             raise ValidationError(
                 "The two PINs differ; type the same PIN twice.", field="pin_again"
@@ -193,7 +199,10 @@ class FirstAdminDialog(GrowingFormDialog):
             )
             return operators.sign_in(session, view.name, pin)
 
-        result = self.context.perform(create, "operator")
+        self.write(create, "operator", self._signed_in)
+        return None
+
+    def _signed_in(self, result: operators.SignInResult) -> int:
         actor = result.actor_or_raise()
         self.actor = actor
         self.context.set_actor(actor)
