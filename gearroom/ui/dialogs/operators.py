@@ -225,8 +225,17 @@ class OperatorsDialog(QDialog):
         return "" if self.banner.isHidden() else self.banner.text()
 
     def refresh(self) -> None:
+        """Read the operators through the door; the table shows them when they come."""
+        self.context.operations.read(
+            operators.list_operators,
+            on_done=self._show_operators,
+            on_error=lambda exc: self.show_error(str(exc)),
+            description="Reading the operators",
+        )
+
+    def _show_operators(self, found: list[OperatorView]) -> None:
         keep = self.selected()
-        self.operators = self.context.query(operators.list_operators)
+        self.operators = found
         self.table.setRowCount(len(self.operators))
         for r, op in enumerate(self.operators):
             state = "locked" if op.locked else ("active" if op.active else "no access")

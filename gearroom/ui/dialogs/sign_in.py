@@ -79,13 +79,12 @@ class SignInDialog(GrowingFormDialog):
             self.body.insertWidget(2, self.demo_hint)
         self.operator = QComboBox()
         self.operator.setObjectName("operatorChoice")
-        for op in context.query(operators.list_operators):
-            if op.active:
-                label = op.name if op.display_name == op.name else f"{op.display_name} ({op.name})"
-                self.operator.addItem(label, op.name)
-        current = self.operator.findData(context.actor.name)
-        if current >= 0:
-            self.operator.setCurrentIndex(current)
+        context.operations.read(
+            operators.list_operators,
+            on_done=self._show_operators,
+            on_error=self.show_error,
+            description="Reading the operators",
+        )
         self.pin = _pin_field()
         self.pin.setObjectName("pinField")
         self.add_field("name", "Operator", self.operator)
@@ -97,6 +96,16 @@ class SignInDialog(GrowingFormDialog):
         self.finish_layout()
         self.setMinimumWidth(420)
         self.pin.setFocus()
+
+    def _show_operators(self, found: list[operators.OperatorView]) -> None:
+        chosen = self.operator.currentData()
+        for op in found:
+            if op.active:
+                label = op.name if op.display_name == op.name else f"{op.display_name} ({op.name})"
+                self.operator.addItem(label, op.name)
+        current = self.operator.findData(chosen or self.context.actor.name)
+        if current >= 0:
+            self.operator.setCurrentIndex(current)
 
     def choose(self, name: str) -> None:
         index = self.operator.findData(name)
