@@ -446,7 +446,8 @@ class CheckoutPage(Page):
         self._next_scan()
 
     def print_sheet(self, path: Path | None = None) -> Path | None:
-        """Write the last check-out's sheet as a PDF (asks where when no path is given)."""
+        """Write the last check-out's sheet as a PDF (asks where when no path is given);
+        returns its path when it was written before this returns (synchronous door)."""
         checkout_id = self.last_checkout_id
         if checkout_id is None:
             return None
@@ -457,17 +458,32 @@ class CheckoutPage(Page):
             if not chosen:
                 return None
             path = Path(chosen)
-        try:
-            data = self.context.query(lambda s: checkout_out.checkout_sheet(s, checkout_id))
-            written = write_checkout_sheet(
-                data,
-                path,
-                house_name=self.context.settings.house_name,
-                page_size=default_page_size(),
-            )
-        except GearroomError as exc:
+        target = path
+        written: list[Path] = []
+
+        def failed(exc: GearroomError) -> None:
             self.feedback.show_verdict(Verdict.REFUSED, str(exc))
-            return None
-        self.last_sheet = written
-        self.done.setText(f"{self.done.text()} Sheet saved to {written}.")
-        return written
+
+        def write(data: checkout_out.CheckoutSheet) -> None:
+            try:
+                sheet = write_checkout_sheet(
+                    data,
+                    target,
+                    house_name=self.context.settings.house_name,
+                    page_size=default_page_size(),
+                )
+            except GearroomError as exc:
+                failed(exc)
+                return
+            written.append(sheet)
+            self.last_sheet = sheet
+            self.done.setText(f"{self.done.text()} Sheet saved to {sheet}.")
+
+        # The sheet's data is read through the door; the PDF is drawn when it comes back.
+        self.context.operations.read(
+            lambda s: checkout_out.checkout_sheet(s, checkout_id),
+            on_done=write,
+            on_error=failed,
+            description="Reading the check-out sheet",
+        )
+        return written[0] if written else None
