@@ -22,9 +22,16 @@ from benchmarks.generate import HouseInfo
 from benchmarks.harness import Result, Target, time_runs, timed_result
 from gearroom.db import Database
 from gearroom.models import Role
-from gearroom.services import catalog, checkout, resolver, returns
+from gearroom.services import (
+    asset_search,
+    checkout,
+    checkout_cart,
+    names,
+    resolver,
+    returns,
+)
 from gearroom.services.actor import Actor
-from gearroom.services.availability import availability
+from gearroom.services.gear_lists import availability
 from gearroom.services.history import content_hash
 from gearroom.services.report import build_report, week_of
 
@@ -108,14 +115,14 @@ WHERE t.tag = :tag AND t.kind = 'asset'
 def bench_scan(db: Database, raw: sqlite3.Connection, house: HouseInfo, runs: Runs) -> list[Result]:
     today = date.fromisoformat(house.anchor)
     with db.read() as session:
-        cart = checkout.new_cart(session, house.production_tag, house.custodian_badge)
-        start, end = checkout.cart_window(session, cart, today)
+        cart = checkout_cart.new_cart(session, house.production_tag, house.custodian_badge)
+        start, end = checkout_cart.cart_window(session, cart, today)
     tags = house.scan_tags
-    verdicts: list[checkout.ScanOutcome] = []
+    verdicts: list[checkout_cart.ScanOutcome] = []
 
     def scan(i: int) -> None:
         with db.read() as session:
-            result = checkout.scan_into_cart(session, cart, tags[i % len(tags)], today=today)
+            result = checkout_cart.scan_into_cart(session, cart, tags[i % len(tags)], today=today)
         verdicts.append(result.verdict.outcome)
 
     def resolve(i: int) -> None:
@@ -144,7 +151,7 @@ def bench_scan(db: Database, raw: sqlite3.Connection, house: HouseInfo, runs: Ru
     raw_resolve_times = time_runs(raw_resolve, runs.fast)
     scan_times = time_runs(scan, runs.fast)
     raw_scan_times = time_runs(raw_scan, runs.fast)
-    added = sum(1 for v in verdicts if v is checkout.ScanOutcome.ADDED)
+    added = sum(1 for v in verdicts if v is checkout_cart.ScanOutcome.ADDED)
     return [
         timed_result(
             "resolve",
@@ -159,7 +166,7 @@ def bench_scan(db: Database, raw: sqlite3.Connection, house: HouseInfo, runs: Ru
             scan_times,
             raw_scan_times,
             target=TARGETS["scan"],
-            note=f"checkout.scan_into_cart, {added}/{len(verdicts)} scans added",
+            note=f"checkout_cart.scan_into_cart, {added}/{len(verdicts)} scans added",
         ),
     ]
 
@@ -172,7 +179,7 @@ def _raw_search(raw: sqlite3.Connection, text: str) -> list[tuple[Any, ...]]:
     params: list[str] = []
     for word in text.split():
         conditions.append("a.search_text LIKE lower(?) ESCAPE '\\'")
-        params.append("%" + catalog.like_escape(word) + "%")
+        params.append("%" + names.like_escape(word) + "%")
     ids = [
         r[0]
         for r in raw.execute(
@@ -201,11 +208,11 @@ def bench_search(
     rounds = max(1, runs.fast // len(typed))
 
     def keystroke(i: int) -> None:
-        query = catalog.AssetQuery(text=typed[i % len(typed)], include_retired=False)
+        query = asset_search.AssetQuery(text=typed[i % len(typed)], include_retired=False)
         with db.read() as session:
-            ids = catalog.find_asset_ids(session, query)
+            ids = asset_search.find_asset_ids(session, query)
         with db.read() as session:
-            catalog.asset_rows(session, ids[:FIRST_SCREEN_ROWS])
+            asset_search.asset_rows(session, ids[:FIRST_SCREEN_ROWS])
 
     def raw_keystroke(i: int) -> None:
         _raw_search(raw, typed[i % len(typed)])
@@ -227,10 +234,10 @@ def bench_search(
 # --------------------------------------------------------------------------- check-out / in
 
 
-def _package_cart(db: Database, house: HouseInfo, package: str, today: date) -> checkout.Cart:
+def _package_cart(db: Database, house: HouseInfo, package: str, today: date) -> checkout_cart.Cart:
     with db.read() as session:
-        cart = checkout.new_cart(session, house.production_tag, house.custodian_badge)
-        result = checkout.scan_into_cart(session, cart, package, whole_kit=True, today=today)
+        cart = checkout_cart.new_cart(session, house.production_tag, house.custodian_badge)
+        result = checkout_cart.scan_into_cart(session, cart, package, whole_kit=True, today=today)
     if not result.verdict.ok:
         raise RuntimeError(f"Cannot put {package} in the cart: {result.verdict.message}")
     return result.cart
@@ -271,7 +278,7 @@ def _raw_events(
 
 
 def _raw_checkout(
-    raw: sqlite3.Connection, cart: checkout.Cart, due: date, tags: dict[int, str]
+    raw: sqlite3.Connection, cart: checkout_cart.Cart, due: date, tags: dict[int, str]
 ) -> None:
     ids = list(cart.asset_ids)
     marks = ",".join("?" * len(ids))
@@ -360,7 +367,7 @@ def bench_checkout(
     tags = [ln.tag for ln in cart.lines]
     by_id = {ln.item_id: ln.tag for ln in cart.lines}
     with db.read() as session:
-        due = checkout.default_due_back(session, cart, today)
+        due = checkout_cart.default_due_back(session, cart, today)
     out_times: list[float] = []
     in_times: list[float] = []
     raw_out: list[float] = []
@@ -546,7 +553,7 @@ def _labels_fallback(db: Database, n: int) -> Callable[[], object]:
     from gearroom.services.labels import LabelOptions, contents_for_tags, list_templates, plan_job
 
     with db.read() as session:
-        tags = [r.tag for r in catalog.list_assets(session, limit=n)]
+        tags = [r.tag for r in asset_search.list_assets(session, limit=n)]
     templates = [t for t in list_templates() if t.name.lower().startswith("avery-l7163")]
     template = templates[0] if templates else list_templates()[0]
 

@@ -37,6 +37,7 @@ from gearroom.services.importer import ImportOptions
 from gearroom.services.report import build_report, week_of
 from gearroom.ui.context import AppContext
 from gearroom.ui.operations import Job, Operation, settle_memory
+from gearroom.ui.pages.checkout import CheckoutPage
 
 TICK_MS = 5
 TARGET = Target(50.0)
@@ -154,6 +155,17 @@ def bench_stall(db: Database, _raw: object, house: HouseInfo, runs: Runs) -> lis
             lambda s, a: checkout.commit_checkout(s, a, cart, today=today), "checkout"
         )
 
+    qt_application()
+    page = CheckoutPage(context)
+
+    def commit_on_page(_ctx: AppContext) -> Operation[object]:
+        # What a person does: the cart is on the page and "Check out" is pressed.
+        page.cart = cart
+        page.commit()
+        operation = page.commit_operation
+        assert operation is not None
+        return operation  # type: ignore[return-value]
+
     def checkin(ctx: AppContext) -> Operation[object]:
         return ctx.operations.write(
             lambda s, a: returns.checkin(s, a, tags, today=today), "checkin"
@@ -191,7 +203,22 @@ def bench_stall(db: Database, _raw: object, house: HouseInfo, runs: Runs) -> lis
         for _ in range(runs.medium):
             outs.append(longest_stall(context, commit))
             ins.append(longest_stall(context, checkin))
+        page_inline = longest_stall(context, commit_on_page, inline=True)
+        longest_stall(context, checkin, inline=True)
+        pages: list[float] = []
+        for _ in range(runs.medium):
+            pages.append(longest_stall(context, commit_on_page))
+            longest_stall(context, checkin)
         size = len(tags)
+        results.append(
+            timed_result(
+                "stall_checkout_page_60",
+                f"UI stall: check-out commit on the page, {size} items",
+                pages,
+                target=TARGET,
+                note=f"CheckoutPage.commit through the door; inline: {page_inline * 1000:.0f} ms",
+            )
+        )
         results.append(
             timed_result(
                 "stall_checkout_60",
@@ -211,6 +238,7 @@ def bench_stall(db: Database, _raw: object, house: HouseInfo, runs: Runs) -> lis
             )
         )
     context.operations.wait()
+    page.deleteLater()
     return results
 
 

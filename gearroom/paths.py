@@ -30,3 +30,8 @@ def migrations_dir() -> Path:
 def resources_dir() -> Path:
     """Icons, label templates, demo data and sample files."""
     return _shipped("_resources", "resources")
+
+
+def demo_dir() -> Path:
+    """The demo rental house's JSON files."""
+    return resources_dir() / "demo"

@@ -26,7 +26,7 @@ from gearroom.services import (
     reservations,
     returns,
 )
-from gearroom.services.checkout import out_lines
+from gearroom.services.checkout_out import out_lines
 from gearroom.services.model_bookings import ModelBookingResult, parse_model_spec
 from gearroom.services.productions import parse_dates, production_by_key
 from gearroom.services.reservations import ReservationResult

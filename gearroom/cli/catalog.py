@@ -17,7 +17,7 @@ from gearroom.cli.common import (
 )
 from gearroom.errors import GearroomError, ValidationError
 from gearroom.models import AssetStatus, LocationKind, PersonRole
-from gearroom.services import catalog, history, kits, people, resolver, stock
+from gearroom.services import asset_search, catalog, history, kits, people, resolver, stock
 from gearroom.services.validation import parse_int
 
 
@@ -138,14 +138,14 @@ def asset_list(
 ) -> None:
     """List assets."""
     with reading() as session:
-        query = catalog.AssetQuery(
+        query = asset_search.AssetQuery(
             text=text,
             category_id=catalog.get_category(session, category).id if category else None,
             status=AssetStatus(status) if status else None,
             location_id=catalog._location_by_name(session, location).id if location else None,
             include_retired=not active,
         )
-        rows = catalog.list_assets(session, query)
+        rows = asset_search.list_assets(session, query)
     if as_json:
         emit_json(rows)
         return

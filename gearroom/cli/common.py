@@ -14,7 +14,7 @@ import click
 from click.core import ParameterSource
 from sqlalchemy.orm import Session
 
-from gearroom.config import load_settings
+from gearroom.config import default_operator, load_settings
 from gearroom.db import Database, open_database
 from gearroom.services import operators
 from gearroom.services.actor import Actor, Permission, local_actor
@@ -50,7 +50,7 @@ class CliState:
             with database.read() as session:
                 needed = operators.has_operators(session)
             if not needed:
-                self._actor = local_actor()
+                self._actor = local_actor(default_operator())
             else:
                 name = self.operator or os.environ.get("GEARROOM_OPERATOR")
                 if not name:

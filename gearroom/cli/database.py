@@ -11,6 +11,7 @@ from gearroom.cli.common import db_option, emit_json, json_option, state, writin
 from gearroom.config import load_settings
 from gearroom.db import DamagedDatabaseError, open_database
 from gearroom.errors import DatabaseError
+from gearroom.paths import demo_dir
 from gearroom.services import demo, operators
 from gearroom.services.actor import Permission
 from gearroom.services.setup import ensure_standard_categories
@@ -24,7 +25,7 @@ def init(with_demo: bool, as_json: bool) -> None:
     """Create (or upgrade) the database and the standard categories."""
     with writing() as (session, actor):
         created = ensure_standard_categories(session, actor)
-        summary = demo.load_demo(session, actor) if with_demo else None
+        summary = demo.load_demo(session, actor, files=demo_dir()) if with_demo else None
         demo_ops = operators.create_demo_operators(session, actor) if with_demo else []
     if as_json:
         emit_json(

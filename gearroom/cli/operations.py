@@ -13,14 +13,16 @@ from gearroom.cli.common import db_option, emit_json, json_option, reading, tabl
 from gearroom.errors import ConflictError, NotFoundError, ValidationError
 from gearroom.models import Asset, ReturnCondition, ShootDayKind, StockItem
 from gearroom.services import (
-    availability,
     checkout,
+    checkout_cart,
+    checkout_out,
+    gear_lists,
     productions,
     reservations,
     returns,
     service_tickets,
 )
-from gearroom.services.checkout import ScanOutcome
+from gearroom.services.checkout_cart import ScanOutcome
 from gearroom.services.validation import parse_date
 
 
@@ -117,7 +119,7 @@ def production_show(name: str, sheet: Path | None, as_json: bool) -> None:
     with reading() as session:
         view = productions.get_production(session, name)
         booked = reservations.list_reservations(session, view.tag)
-        out = checkout.still_out(session, view.id)
+        out = checkout_out.still_out(session, view.id)
         if sheet is not None:
             from gearroom.services.production_sheet import production_sheet_data
 
@@ -248,7 +250,7 @@ def available(tag: str, start: str, end: str, production_name: str | None, as_js
     Exits 0 when free and 1 when not.
     """
     with reading() as session:
-        result = availability.availability(
+        result = gear_lists.availability(
             session,
             tag,
             _date(start, "from"),
@@ -293,11 +295,11 @@ def checkout_cmd(
 ) -> None:
     """Check items, kits (whole) and stock (TAG:QTY) out to a person for a production."""
     with writing() as (session, actor):
-        cart = checkout.new_cart(
+        cart = checkout_cart.new_cart(
             session, production_name, person, due_back=_date(due, "due") if due else None
         )
         for text in tags:
-            result = checkout.scan_into_cart(session, cart, text, whole_kit=True)
+            result = checkout_cart.scan_into_cart(session, cart, text, whole_kit=True)
             verdict = result.verdict
             if verdict.outcome is ScanOutcome.UNKNOWN_TAG:
                 raise NotFoundError(verdict.message)
@@ -316,7 +318,7 @@ def checkout_cmd(
         from gearroom.render.sheets import write_checkout_sheet
 
         with reading() as session:
-            data = checkout.checkout_sheet(session, view.id)
+            data = checkout_out.checkout_sheet(session, view.id)
         house, paper = _sheet_settings()
         write_checkout_sheet(data, sheet, house_name=house, page_size=paper)
     if as_json:
@@ -330,17 +332,17 @@ def checkout_cmd(
         click.echo(f"Check-out sheet written to {sheet}")
 
 
-def _force(session: Session, cart: checkout.Cart, text: str) -> checkout.Cart:
+def _force(session: Session, cart: checkout_cart.Cart, text: str) -> checkout_cart.Cart:
     """Put an item booked elsewhere into the cart; the commit checks it again with the reason."""
-    wanted = availability.resolve_items(session, [text])
+    wanted = gear_lists.resolve_items(session, [text])
     lines = list(cart.lines)
     for asset_id in wanted.assets:
         a = session.get_one(Asset, asset_id)
         if cart.line(a.tag) is None:
-            lines.append(checkout.CartLine("asset", a.id, a.tag, a.name))
+            lines.append(checkout_cart.CartLine("asset", a.id, a.tag, a.name))
     for stock_id, (qty, _kit) in wanted.stock.items():
         item = session.get_one(StockItem, stock_id)
-        lines.append(checkout.CartLine("stock", item.id, item.tag, item.name, qty))
+        lines.append(checkout_cart.CartLine("stock", item.id, item.tag, item.name, qty))
     return replace(cart, lines=tuple(lines))
 
 
@@ -390,7 +392,7 @@ def checkin_cmd(
 def out_cmd(production_name: str | None, overdue: bool, as_json: bool) -> None:
     """What is out: item, production, custodian, due back."""
     with reading() as session:
-        rows = checkout.out_items(session, production=production_name, overdue=overdue)
+        rows = checkout_out.out_items(session, production=production_name, overdue=overdue)
     if as_json:
         emit_json(rows)
         return

@@ -8,7 +8,6 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from gearroom.config import default_operator
 from gearroom.errors import GearroomError
 from gearroom.models.operators import Role
 
@@ -72,6 +71,6 @@ class Actor:
             )
 
 
-def local_actor() -> Actor:
-    """The workstation's user, before operators sign in."""
-    return Actor(default_operator(), Role.ADMIN)
+def local_actor(name: str) -> Actor:
+    """The workstation's user (``name``: the configured operator), before operators sign in."""
+    return Actor(name, Role.ADMIN)

@@ -15,7 +15,7 @@ from gearroom.errors import ValidationError
 from gearroom.models import Checkout
 from gearroom.services import history, people
 from gearroom.services.actor import Actor
-from gearroom.services.checkout import OutLine, out_lines
+from gearroom.services.checkout_out import OutLine, out_lines
 from gearroom.services.history import EventView
 from gearroom.services.people import PersonView
 

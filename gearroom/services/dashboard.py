@@ -12,7 +12,7 @@ from gearroom.models import (
     Asset,
     AssetStatus,
 )
-from gearroom.services.checkout import OutLine, out_lines
+from gearroom.services.checkout_out import OutLine, out_lines
 from gearroom.services.reservations import ReservationView, list_reservations
 from gearroom.services.service_tickets import (
     TicketView,

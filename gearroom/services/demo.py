@@ -21,6 +21,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -37,7 +38,6 @@ from gearroom.models import (
     Production,
     StockItem,
 )
-from gearroom.paths import resources_dir
 from gearroom.services import catalog, kits, people, stock
 from gearroom.services.actor import Actor, Permission
 from gearroom.services.catalog import AssetDraft
@@ -82,6 +82,7 @@ class _Demo:
     session: Session
     actor: Actor
     today: date
+    files: Path
     locations: dict[str, str] = field(default_factory=dict)  # name -> tag
     people: dict[str, str] = field(default_factory=dict)  # key -> badge
     assets: dict[str, list[str]] = field(default_factory=dict)  # key -> tag of each copy
@@ -105,8 +106,8 @@ class _Demo:
         return tags[index - 1]
 
 
-def _read(name: str) -> list[dict[str, Any]]:
-    path = resources_dir() / "demo" / name
+def _read(demo: _Demo, name: str) -> list[dict[str, Any]]:
+    path = demo.files / name
     data = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(data, list):
         raise ValueError(f"demo data: {path} must hold a JSON list")
@@ -120,8 +121,11 @@ def is_catalog_empty(session: Session) -> bool:
     )
 
 
-def load_demo(session: Session, actor: Actor, *, today: date | None = None) -> DemoSummary:
-    """Fill an empty catalog with a believable rental house.
+def load_demo(
+    session: Session, actor: Actor, *, files: Path, today: date | None = None
+) -> DemoSummary:
+    """Fill an empty catalog with a believable rental house, read from the JSON files in
+    ``files`` (``paths.demo_dir()``).
 
     Refuses with a ConflictError, changing nothing, when the catalog has gear already.
     ``today`` anchors the purchase dates (default: today).
@@ -130,7 +134,7 @@ def load_demo(session: Session, actor: Actor, *, today: date | None = None) -> D
     actor.require(Permission.PEOPLE, "load the demo rental house")
     _refuse_unless_empty(session)
     ensure_standard_categories(session, actor)
-    demo = _Demo(session, actor, today or date.today())
+    demo = _Demo(session, actor, today or date.today(), files)
     _load_locations(demo)
     _load_people(demo)
     _load_assets(demo)
@@ -160,7 +164,7 @@ def _load_locations(demo: _Demo) -> None:
     existing = {
         key: tag for key, tag in demo.session.execute(select(Location.name_key, Location.tag))
     }
-    for row in _read("locations.json"):
+    for row in _read(demo, "locations.json"):
         name = row["name"]
         if name_key(name) in existing:  # a house that named its shelves before the demo
             demo.locations[name] = existing[name_key(name)]
@@ -177,7 +181,7 @@ def _load_locations(demo: _Demo) -> None:
 
 
 def _load_people(demo: _Demo) -> None:
-    for row in _read("people.json"):
+    for row in _read(demo, "people.json"):
         view = people.add_person(
             demo.session,
             demo.actor,
@@ -235,7 +239,7 @@ def _unique_serial(demo: _Demo, pattern: str, rng: random.Random) -> str:
 
 
 def _load_assets(demo: _Demo) -> None:
-    for row in _read("assets.json"):
+    for row in _read(demo, "assets.json"):
         key = row["key"]
         rng = random.Random(f"{DEMO_SEED}/{key}")
         name = row.get("name") or f"{row['make']} {row['model']}"
@@ -262,7 +266,7 @@ def _load_assets(demo: _Demo) -> None:
 
 
 def _load_stock(demo: _Demo) -> None:
-    for row in _read("stock.json"):
+    for row in _read(demo, "stock.json"):
         view = stock.create_stock_item(
             demo.session,
             demo.actor,
@@ -277,7 +281,7 @@ def _load_stock(demo: _Demo) -> None:
 
 
 def _load_kits(demo: _Demo) -> None:
-    rows = _read("kits.json")
+    rows = _read(demo, "kits.json")
     for row in rows:
         view = kits.create_kit(
             demo.session,
@@ -296,7 +300,7 @@ def _load_kits(demo: _Demo) -> None:
 
 def _apply_conditions(demo: _Demo) -> None:
     """A few items on the service bench or retired, each with its reason."""
-    for row in _read("conditions.json"):
+    for row in _read(demo, "conditions.json"):
         tag = demo.asset_tag(row["asset"])
         if row.get("location"):
             catalog.update_asset(demo.session, demo.actor, tag, {"location": row["location"]})

@@ -28,7 +28,16 @@ from gearroom.models import (
     Production,
     ShootDayKind,
 )
-from gearroom.services import availability, checkout, people, productions, reservations, returns
+from gearroom.services import (
+    checkout,
+    checkout_cart,
+    checkout_out,
+    gear_lists,
+    people,
+    productions,
+    reservations,
+    returns,
+)
 from gearroom.services.actor import Actor
 from gearroom.services.productions import ShootDayDraft
 
@@ -180,7 +189,7 @@ def _loose_assets(session: Session, index: int) -> list[str]:
 def _reserve_what_is_free(
     session: Session, actor: Actor, production: str, tags: Sequence[str], today: date
 ) -> None:
-    wanted = availability.resolve_items(session, list(tags))
+    wanted = gear_lists.resolve_items(session, list(tags))
     asset_tags = list(session.scalars(select(Asset.tag).where(Asset.id.in_(list(wanted.assets)))))
     for tag in sorted(asset_tags):
         check = reservations.check_reservation(session, production, [tag], today=today)
@@ -194,20 +203,20 @@ def _at(day: date, hour: int) -> datetime:
 
 def _send_out(
     session: Session, actor: Actor, job: _Job, tags: Sequence[str], when: date
-) -> checkout.CheckoutView | None:
+) -> checkout_out.CheckoutView | None:
     """Scan the reserved kits member by member (skipping anything unavailable) and commit."""
     custodian = _person(session, actor, job.custodian, PersonRole.CREW)
-    cart = checkout.new_cart(session, job.name, custodian)
+    cart = checkout_cart.new_cart(session, job.name, custodian)
     for tag in tags:
-        result = checkout.scan_into_cart(session, cart, tag, whole_kit=True, today=when)
+        result = checkout_cart.scan_into_cart(session, cart, tag, whole_kit=True, today=when)
         if result.verdict.ok:
             cart = result.cart
             continue
-        wanted = availability.resolve_items(session, [tag])
+        wanted = gear_lists.resolve_items(session, [tag])
         for asset_tag in session.scalars(
             select(Asset.tag).where(Asset.id.in_(list(wanted.assets))).order_by(Asset.tag)
         ):
-            step = checkout.scan_into_cart(session, cart, asset_tag, today=when)
+            step = checkout_cart.scan_into_cart(session, cart, asset_tag, today=when)
             if step.verdict.ok:
                 cart = step.cart
     if not cart.lines:

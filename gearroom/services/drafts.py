@@ -19,11 +19,8 @@ from sqlalchemy.orm import Session
 from gearroom.errors import ConflictError, NotFoundError, ValidationError
 from gearroom.models import (
     Asset,
-    Checkout,
-    CheckoutLine,
     DraftCheckout,
     DraftScan,
-    ModelReservation,
     Person,
     Production,
     StockItem,
@@ -31,12 +28,11 @@ from gearroom.models import (
     TagKind,
     utcnow,
 )
-from gearroom.services import checkout, history
+from gearroom.services import checkout, checkout_cart, checkout_out, history
 from gearroom.services.actor import Actor, Permission
-from gearroom.services.checkout import Cart, CartLine, ScanOutcome
+from gearroom.services.checkout_cart import Cart, CartLine, ScanOutcome
 from gearroom.services.people import person_by_key
 from gearroom.services.picklist import PickList, is_booked, picklist_of
-from gearroom.services.product_models import model_availability, own_use
 from gearroom.services.productions import ensure_active, production_by_key
 from gearroom.services.resolver import clean_scan
 from gearroom.services.validation import clean_text
@@ -192,7 +188,7 @@ def draft_cart(session: Session, draft_id: int) -> Cart:
     """The draft as a cart (what :func:`checkout.commit_checkout` takes)."""
     d = _draft(session, draft_id)
     production = session.get_one(Production, d.production_id)
-    cart = checkout.with_production(session, Cart(due_back=d.due_back), production)
+    cart = checkout_cart.with_production(session, Cart(due_back=d.due_back), production)
     if d.custodian_id is not None:
         person = session.get_one(Person, d.custodian_id)
         cart = replace(cart, custodian_id=person.id, custodian=person.name)
@@ -256,7 +252,7 @@ def scan_draft(
             session, d, DraftOutcome.REFUSED, "This draft is for another production.", tag
         )
     cart = draft_cart(session, d.id)
-    result = checkout.scan_into_cart(
+    result = checkout_cart.scan_into_cart(
         session, cart, text, quantity=quantity, whole_kit=True, today=today
     )
     verdict = result.verdict
@@ -271,9 +267,6 @@ def scan_draft(
         if (entry.kind is TagKind.ASSET)
         else None
     )
-    short = _model_short(session, d.production, model_id, cart, today)
-    if short:
-        return _answer(session, d, DraftOutcome.REFUSED, short, tag)
     booked = is_booked(pick, entry.kind, entry.ref_id, model_id)
     if not booked and not reason:
         return _answer(
@@ -314,47 +307,6 @@ def scan_draft(
     return _answer(session, d, DraftOutcome.SAVED, verdict.message, tag)
 
 
-def _model_short(
-    session: Session, prod: Production, model_id: int | None, cart: Cart, today: date
-) -> str:
-    """Why one more serial of this model cannot go out: other productions booked the rest."""
-    if model_id is None or not session.scalar(
-        select(ModelReservation.id)
-        .where(ModelReservation.model_id == model_id, ModelReservation.production_id != prod.id)
-        .limit(1)
-    ):
-        return ""
-    start, end = checkout.cart_window(session, cart, today)
-    avail = model_availability(session, [model_id], start, end, production_id=prod.id, today=today)[
-        model_id
-    ]
-    mine = own_use(session, prod.id, [model_id], start, end)[model_id]
-    in_cart = sum(
-        1
-        for mid in session.scalars(select(Asset.model_id).where(Asset.id.in_(list(cart.asset_ids))))
-        if mid == model_id
-    )
-    out_now = sum(
-        1
-        for mid in session.scalars(
-            select(Asset.model_id)
-            .join(CheckoutLine, CheckoutLine.asset_id == Asset.id)
-            .join(Checkout, Checkout.id == CheckoutLine.checkout_id)
-            .where(Checkout.production_id == prod.id, CheckoutLine.returned_at.is_(None))
-        )
-        if mid == model_id
-    )
-    for day in avail.days:
-        booked, by_tag = mine[day.day]
-        need = max(booked + by_tag, in_cart + out_now + 1)
-        if day.free < need:
-            return (
-                f"Only {day.free} of {day.bookable} {avail.name} are free on "
-                f"{day.day.isoformat()}: the others are booked elsewhere."
-            )
-    return ""
-
-
 def _answer(
     session: Session, d: DraftCheckout, outcome: DraftOutcome, message: str, tag: str
 ) -> DraftScanResult:
@@ -384,7 +336,7 @@ def commit_draft(
     *,
     override_reason: str | None = None,
     today: date | None = None,
-) -> checkout.CheckoutView:
+) -> checkout_out.CheckoutView:
     """The draft becomes the check-out, all or nothing; the draft is gone after."""
     d = _draft(session, draft_id, lock=True)
     cart = draft_cart(session, d.id)

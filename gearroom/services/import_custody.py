@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from gearroom.errors import NotFoundError, ValidationError
 from gearroom.models import Production
-from gearroom.services import checkout, people, productions
+from gearroom.services import checkout, checkout_cart, people, productions
 from gearroom.services.actor import Actor
 from gearroom.services.names import same_name
 
@@ -59,8 +59,10 @@ def check_out_to(
     """Check ``tag`` out to ``custodian`` for the custody production; returns the badge."""
     today = today or date.today()
     badge = custodian_badge(session, actor, custodian)
-    cart = checkout.new_cart(session, production_tag, badge, due_back=max(due_back or today, today))
-    scanned = checkout.scan_into_cart(session, cart, tag, today=today)
+    cart = checkout_cart.new_cart(
+        session, production_tag, badge, due_back=max(due_back or today, today)
+    )
+    scanned = checkout_cart.scan_into_cart(session, cart, tag, today=today)
     if not scanned.verdict.ok:
         raise ValidationError(
             f"{tag} cannot be checked out to {custodian}: {scanned.verdict.message}",

@@ -22,7 +22,7 @@ from gearroom.models import (
     Production,
     Reservation,
 )
-from gearroom.services.checkout import OutLine, out_lines
+from gearroom.services.checkout_out import OutLine, out_lines
 from gearroom.services.picklist import PickLine, PickList, picklist_of
 from gearroom.services.productions import production_by_key, window_of
 

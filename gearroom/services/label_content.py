@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gearroom.models import Asset, Category, Kit, StockItem, TagKind
-from gearroom.services import catalog, kits, people, resolver
+from gearroom.services import asset_search, catalog, kits, people, resolver
 
 
 class LabelKind(enum.StrEnum):
@@ -103,8 +103,8 @@ def contents_for_kit(session: Session, tag: str) -> list[LabelContent]:
 def contents_for_category(session: Session, name: str) -> list[LabelContent]:
     """Every active asset and stock item of a category, in tag order."""
     cat = catalog.get_category(session, name)
-    assets = catalog.list_assets(
-        session, catalog.AssetQuery(category_id=cat.id, include_retired=False)
+    assets = asset_search.list_assets(
+        session, asset_search.AssetQuery(category_id=cat.id, include_retired=False)
     )
     items = session.scalars(
         select(StockItem)

@@ -38,7 +38,7 @@ from gearroom.services.availability import (
     stock_availability,
     stock_shortage,
 )
-from gearroom.services.checkout import OutLine, out_lines
+from gearroom.services.checkout_out import OutLine, out_lines
 from gearroom.services.model_bookings import shortage
 from gearroom.services.productions import ensure_active, production_by_key, require_window
 from gearroom.services.tags import normalize_tag

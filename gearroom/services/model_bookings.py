@@ -17,7 +17,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from gearroom.errors import ConflictError, NotFoundError
-from gearroom.models import Asset, ModelReservation, Production, ProductModel
+from gearroom.models import (
+    Asset,
+    Checkout,
+    CheckoutLine,
+    ModelReservation,
+    Production,
+    ProductModel,
+)
 from gearroom.services import history
 from gearroom.services.actor import Actor, Permission
 from gearroom.services.availability import BlockKind, Conflict, day_text
@@ -332,3 +339,65 @@ def serial_model_conflicts(
             )
         )
     return out
+
+
+def serials_short(
+    session: Session,
+    production_id: int,
+    serials: dict[int, int],
+    start: date,
+    end: date,
+    *,
+    lock: bool = False,
+    today: date | None = None,
+) -> dict[int, str]:
+    """Why ``serials[model]`` serials of each model cannot go out to a production: the other
+    productions booked the rest by model. Counted with what the production has out already
+    and what it booked itself; ``lock`` takes the models' rows first (one winner for the last
+    unit, as :func:`reserve_models` does). Returns a message per model that does not fit."""
+    ids = sorted(m for m, n in serials.items() if n > 0)
+    if not ids:
+        return {}
+    if lock:
+        session.execute(
+            select(ProductModel.id).where(ProductModel.id.in_(ids)).with_for_update()
+        ).all()
+    booked = set(
+        session.scalars(
+            select(ModelReservation.model_id)
+            .where(
+                ModelReservation.model_id.in_(ids),
+                ModelReservation.production_id != production_id,
+            )
+            .distinct()
+        )
+    )
+    ids = [m for m in ids if m in booked]
+    if not ids:
+        return {}
+    avail = model_availability(session, ids, start, end, production_id=production_id, today=today)
+    mine = own_use(session, production_id, ids, start, end)
+    out_now: dict[int, int] = defaultdict(int)
+    for mid in session.scalars(
+        select(Asset.model_id)
+        .join(CheckoutLine, CheckoutLine.asset_id == Asset.id)
+        .join(Checkout, Checkout.id == CheckoutLine.checkout_id)
+        .where(
+            Checkout.production_id == production_id,
+            CheckoutLine.returned_at.is_(None),
+            Asset.model_id.in_(ids),
+        )
+    ):
+        if mid is not None:
+            out_now[mid] += 1
+    found: dict[int, str] = {}
+    for mid in ids:
+        for day in avail[mid].days:
+            booked_qty, by_tag = mine[mid][day.day]
+            if day.free < max(booked_qty + by_tag, serials[mid] + out_now[mid]):
+                found[mid] = (
+                    f"Only {day.free} of {day.bookable} {avail[mid].name} are free on "
+                    f"{day.day.isoformat()}: the others are booked elsewhere."
+                )
+                break
+    return found

@@ -30,16 +30,14 @@ from gearroom.services.actor import Actor, Permission
 from gearroom.services.availability import (
     HARD_BLOCKS,
     Conflict,
-    ItemSpec,
-    Wanted,
     asset_conflicts,
     check_window,
     chunks,
     day_text,
-    resolve_items,
     stock_availability,
     stock_shortage,
 )
+from gearroom.services.gear_lists import ItemSpec, Wanted, resolve_items
 from gearroom.services.model_bookings import serial_model_conflicts
 from gearroom.services.productions import ensure_active, production_by_key, require_window
 from gearroom.services.validation import clean_text

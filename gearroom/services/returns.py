@@ -31,9 +31,11 @@ from gearroom.models import (
 )
 from gearroom.services import history
 from gearroom.services.actor import Actor, Permission
-from gearroom.services.availability import chunks, expand_kits, parse_item
+from gearroom.services.availability import chunks
 from gearroom.services.catalog import _asset_by_tag, change_status
-from gearroom.services.checkout import OutLine, open_stock_out, out_lines, still_out
+from gearroom.services.checkout_cart import open_stock_out
+from gearroom.services.checkout_out import OutLine, out_lines, still_out
+from gearroom.services.gear_lists import expand_kits, parse_item
 from gearroom.services.productions import production_by_key
 from gearroom.services.resolver import clean_scan
 from gearroom.services.service_tickets import (

@@ -18,10 +18,11 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from sqlalchemy.orm import Session
 
 from gearroom import __version__
-from gearroom.config import default_data_dir, load_settings
+from gearroom.config import default_data_dir, default_operator, load_settings
 from gearroom.db import open_database, sqlite_path
 from gearroom.errors import GearroomError
-from gearroom.services import catalog, demo, operators
+from gearroom.paths import demo_dir
+from gearroom.services import asset_search, catalog, demo, operators
 from gearroom.services.actor import Actor, local_actor
 from gearroom.services.setup import ensure_standard_categories
 from gearroom.ui.context import AppContext
@@ -44,7 +45,7 @@ def catalog_is_empty(session: Session) -> bool:
     """A brand-new database: no categories and no assets yet."""
     if catalog.list_categories(session):
         return False
-    return not catalog.find_asset_ids(session, catalog.AssetQuery())
+    return not asset_search.find_asset_ids(session, asset_search.AssetQuery())
 
 
 def first_run_setup(session: Session, actor: Actor) -> bool:
@@ -53,7 +54,7 @@ def first_run_setup(session: Session, actor: Actor) -> bool:
     if not catalog_is_empty(session):
         return False
     ensure_standard_categories(session, actor)
-    demo.load_demo(session, actor)
+    demo.load_demo(session, actor, files=demo_dir())
     if not operators.has_operators(session):
         operators.create_demo_operators(session, actor)
     return True
@@ -96,7 +97,7 @@ def open_context_first_run(
     settings = load_settings()
     own_url = url or settings.effective_database_url()
     database = open_database(own_url)
-    context = AppContext(database, settings, local_actor())
+    context = AppContext(database, settings, local_actor(default_operator()))
     try:
         if not context.query(catalog_is_empty):
             return context, False
@@ -113,7 +114,7 @@ def open_context_first_run(
     demo_path = demo_database_path(own_url, default_data_dir())
     demo_path.parent.mkdir(parents=True, exist_ok=True)
     demo_db = open_database(f"sqlite:///{demo_path}")
-    demo_context = AppContext(demo_db, settings, local_actor())
+    demo_context = AppContext(demo_db, settings, local_actor(default_operator()))
     try:
         demo_context.perform(first_run_setup, "catalog")
     except BaseException:

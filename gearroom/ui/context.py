@@ -4,8 +4,22 @@ Pages never hold a session: each user action goes through the operation door,
 :attr:`AppContext.operations` (:mod:`gearroom.ui.operations`), which runs the service call off
 the UI thread in a session of its own and announces what a write changed on
 :attr:`AppContext.changed` as a typed :class:`~gearroom.services.changes.DataChange`, so that the
-pages it concerns refresh. :meth:`AppContext.query` and :meth:`AppContext.perform` are the same
-door taken synchronously, on the UI thread (quick calls that a page needs before it can go on).
+pages it concerns refresh. A page submits the call first and clears what the person typed or
+scanned only in the success callback.
+
+:meth:`AppContext.query` and :meth:`AppContext.perform` are the same door taken synchronously,
+on the UI thread. They stay for the places that cannot go on without the answer:
+
+* start-up (``ui/app.py``): whether the database is empty or has operators decides which modal
+  dialog comes first, before the window exists and before its event loop runs;
+* routing a scan (``window_controls.handle_badge`` and the pages' ``handle_scan`` of the
+  dashboard, inventory and productions): the router must know at once whether a tag was taken,
+  or the next receiver is asked; each is one lookup by primary key;
+* the connection check of the banner (:meth:`check_connection`) and the change watcher's first
+  read of the newest event id.
+
+The edit dialogs' loaders, the detail panels, the inventory table's blocks and the service
+page still call them too; those are quick reads and writes that are to move onto the door.
 
 Errors: :meth:`AppContext.query` and :meth:`AppContext.perform` raise
 :class:`~gearroom.errors.GearroomError` for anything a person can act on, a lost connection

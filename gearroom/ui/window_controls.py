@@ -7,6 +7,7 @@ matching actions to it and gives it scans first (a badge of another operator swi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -81,21 +82,41 @@ class WindowControls(QObject):
         dialog.open()
         return dialog
 
-    def switch_operator(self) -> FormDialog:
+    def _with_operators(self, then: Callable[[bool], FormDialog | None]) -> FormDialog | None:
+        """Ask the door whether the database has operators, then ``then(answer)``; returns
+        what ``then`` returned when the answer came before this returns (synchronous door)."""
+        opened: list[FormDialog | None] = []
+        self.context.operations.read(
+            operators.has_operators,
+            on_done=lambda has: opened.append(then(bool(has))),
+            on_error=lambda exc: self.warn("Operators", str(exc)),
+            description="Reading the operators",
+        )
+        return opened[0] if opened else None
+
+    def switch_operator(self) -> FormDialog | None:
         """Let another operator sign in (the first admin, on a database without operators)."""
-        if not self.context.query(operators.has_operators):
-            return self._open(FirstAdminDialog(self.context, self.window))
-        return self._open(SignInDialog(self.context, self.window))
+
+        def open_dialog(has_operators: bool) -> FormDialog:
+            if not has_operators:
+                return self._open(FirstAdminDialog(self.context, self.window))
+            return self._open(SignInDialog(self.context, self.window))
+
+        return self._with_operators(open_dialog)
 
     def change_own_pin(self) -> FormDialog | None:
         """The signed-in operator sets a new PIN (there is none before the first admin)."""
-        if not self.context.query(operators.has_operators):
-            self.warn(
-                "No operators yet",
-                "Create the first admin with File › Switch operator… before setting a PIN.",
-            )
-            return None
-        return self._open(PinDialog(self.context, self.context.actor.name, self.window))
+
+        def open_dialog(has_operators: bool) -> FormDialog | None:
+            if not has_operators:
+                self.warn(
+                    "No operators yet",
+                    "Create the first admin with File › Switch operator… before setting a PIN.",
+                )
+                return None
+            return self._open(PinDialog(self.context, self.context.actor.name, self.window))
+
+        return self._with_operators(open_dialog)
 
     def sign_out(self) -> FormDialog:
         """Wait for the next operator to sign in; Quit closes Gearroom."""
@@ -185,8 +206,9 @@ class WindowControls(QObject):
                 "Select an item, kit or stock item in the Inventory to print its label.", 6000
             )
             return False
-        try:
-            return print_label_for_tag(self.context, tag, self.window)
-        except GearroomError as exc:
-            self.warn("Print label", str(exc))
-            return False
+        return print_label_for_tag(
+            self.context,
+            tag,
+            self.window,
+            on_error=lambda exc: self.warn("Print label", str(exc)),
+        )

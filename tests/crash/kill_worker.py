@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from gearroom.db import open_database
 from gearroom.models import Asset, AssetStatus
-from gearroom.services import catalog, checkout, people, productions, returns
+from gearroom.services import catalog, checkout, checkout_cart, people, productions, returns
 from gearroom.services.actor import Actor, Role
 from gearroom.services.catalog import AssetDraft
 from gearroom.services.productions import ShootDayDraft
@@ -75,9 +75,9 @@ def run(url: str, seed: int) -> None:
         else:
             tags = rng.sample(free, min(len(free), rng.randint(1, 8)))
             with db.write() as s:
-                cart = checkout.new_cart(s, PRODUCTION, CUSTODIAN_BADGE)
+                cart = checkout_cart.new_cart(s, PRODUCTION, CUSTODIAN_BADGE)
                 for tag in tags:
-                    cart = checkout.scan_into_cart(s, cart, tag).cart
+                    cart = checkout_cart.scan_into_cart(s, cart, tag).cart
                 checkout.commit_checkout(s, ACTOR, cart)
         done += 1
         print(f"ok {done}", flush=True)

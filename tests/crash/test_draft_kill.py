@@ -12,7 +12,7 @@ from pathlib import Path
 from draft_worker import LENSES, tags
 
 from gearroom.db import open_database
-from gearroom.services import checkout, drafts
+from gearroom.services import checkout_out, drafts
 from gearroom.services.actor import Actor, Role
 
 WORKER = Path(__file__).with_name("draft_worker.py")
@@ -68,7 +68,7 @@ def test_a_killed_scanner_loses_no_scan_and_the_draft_resumes_elsewhere(tmp_path
             view = drafts.commit_draft(s, actor, draft.id)
         assert len(view.lines) == LENSES
         with db.read() as s:
-            assert len(checkout.out_items(s, production="Night Shift")) == LENSES
+            assert len(checkout_out.out_items(s, production="Night Shift")) == LENSES
             assert drafts.list_drafts(s) == []
     finally:
         db.dispose()

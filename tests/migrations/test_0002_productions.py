@@ -16,6 +16,7 @@ from gearroom.services import (
     availability,
     catalog,
     checkout,
+    checkout_cart,
     kits,
     people,
     productions,
@@ -112,8 +113,8 @@ def test_foundation_data_survives_the_upgrade_and_works_with_productions(engine,
         with db.write() as s:
             productions.create_production(s, actor, "Night Train", days=[ShootDayDraft(today)])
             reservations.reserve(s, actor, "Night Train", ["KIT-0001"])
-            cart = checkout.new_cart(s, "Night Train", "P-0001")
-            cart = checkout.scan_into_cart(s, cart, "KIT-0001", whole_kit=True).cart
+            cart = checkout_cart.new_cart(s, "Night Train", "P-0001")
+            cart = checkout_cart.scan_into_cart(s, cart, "KIT-0001", whole_kit=True).cart
             view = checkout.commit_checkout(s, actor, cart)
         assert sorted(ln.tag for ln in view.lines) == ["CAM-0042", "PWR-0001"]
         # The open-line guarantee exists on the upgraded database too.

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from gearroom.db import create_gearroom_engine, downgrade_schema, open_database, upgrade_schema
-from gearroom.services import catalog, people, productions
+from gearroom.services import asset_search, catalog, people, productions
 from gearroom.text import name_key
 
 NOW = datetime(2026, 11, 30, 9, 0)
@@ -66,9 +66,9 @@ def test_existing_rows_get_their_keys_and_are_found_after_the_upgrade(engine, em
             assert productions.get_production(s, "ΟΔΎΣΣΕΙΑ").tag == "PRD-0001"
             assert catalog.get_category(s, "OBJECTIFS").prefix == "LNS"
             for typed in ("angenieux", "ANGÉNIEUX", "Angénieux"):
-                assert catalog.find_asset_ids(s, catalog.AssetQuery(text=typed)) == [1]
-            assert catalog.find_asset_ids(s, catalog.AssetQuery(text="straße")) == [2]
-            assert catalog.find_asset_ids(s, catalog.AssetQuery(text="istanbul")) == [2]
+                assert asset_search.find_asset_ids(s, asset_search.AssetQuery(text=typed)) == [1]
+            assert asset_search.find_asset_ids(s, asset_search.AssetQuery(text="straße")) == [2]
+            assert asset_search.find_asset_ids(s, asset_search.AssetQuery(text="istanbul")) == [2]
             asset = catalog.get_asset(s, "LNS-0001")
             assert asset.location == "SOKODÉ"
     finally:

@@ -36,6 +36,8 @@ from gearroom.errors import GearroomError
 from gearroom.models import Asset, AssetStatus, CheckoutLine, Reservation, StockItem
 from gearroom.services import (
     checkout,
+    checkout_cart,
+    checkout_out,
     history,
     kits,
     people,
@@ -46,7 +48,7 @@ from gearroom.services import (
 )
 from gearroom.services.actor import Actor, Role
 from gearroom.services.catalog import AssetDraft, create_asset
-from gearroom.services.checkout import Cart
+from gearroom.services.checkout_cart import Cart
 from gearroom.services.productions import ShootDayDraft
 
 SIZES = (2, 8)
@@ -185,9 +187,9 @@ def shop(catalog_db: Database, db_url: str, actor: Actor) -> Shop:
 
 def _cart(shop: Shop, i: int, *scans: str) -> Cart:
     with shop.db.read() as s:
-        cart = checkout.new_cart(s, shop.productions[i], shop.badges[i], due_back=_day(3))
+        cart = checkout_cart.new_cart(s, shop.productions[i], shop.badges[i], due_back=_day(3))
         for text in scans:
-            result = checkout.scan_into_cart(s, cart, text)
+            result = checkout_cart.scan_into_cart(s, cart, text)
             assert result.verdict.ok, result.verdict.message
             cart = result.cart
     return cart
@@ -308,8 +310,8 @@ def test_checking_out_one_asset_from_every_workstation(
             message,
         ), message
     with shop.db.read() as s:
-        assert len(checkout.out_items(s)) == 2  # the camera and the winner's lens
-        assert {o.production for o in checkout.out_items(s)} == {f"Job {winner}"}
+        assert len(checkout_out.out_items(s)) == 2  # the camera and the winner's lens
+        assert {o.production for o in checkout_out.out_items(s)} == {f"Job {winner}"}
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QLabel
 
 from gearroom.db import open_database
 from gearroom.errors import DatabaseError
-from gearroom.services import catalog, demo
+from gearroom.services import asset_search, catalog, demo
 from gearroom.services.catalog import AssetDraft
 from gearroom.ui import app
 from gearroom.ui.dialogs.first_run import FirstRunChoice, FirstRunDialog
@@ -16,7 +16,7 @@ from gearroom.ui.dialogs.first_run import FirstRunChoice, FirstRunDialog
 def fake_demo(monkeypatch):
     calls = []
 
-    def load_demo(session, actor):
+    def load_demo(session, actor, **_options):
         calls.append(actor.name)
         catalog.create_asset(session, actor, AssetDraft(name="Demo camera", category="Camera"))
 
@@ -62,7 +62,9 @@ def test_starting_empty_gives_the_standard_categories_and_no_demo(qtbot, tmp_pat
     try:
         assert not is_demo and fake_demo == []
         assert "Camera" in [c.name for c in context.query(catalog.list_categories)]
-        assert context.query(lambda s: catalog.find_asset_ids(s, catalog.AssetQuery())) == []
+        assert (
+            context.query(lambda s: asset_search.find_asset_ids(s, asset_search.AssetQuery())) == []
+        )
     finally:
         context.database.dispose()
     assert not (tmp_path / "gearroom-demo.sqlite3").exists()

@@ -204,7 +204,7 @@ def test_print_label_prints_the_selected_item(window, staffed, small_catalog, mo
     monkeypatch.setattr(
         window_controls,
         "print_label_for_tag",
-        lambda context, tag, parent: printed.append(tag) or True,
+        lambda context, tag, parent, **_options: printed.append(tag) or True,
     )
     page = inventory(window)
     assert window.controls.print_label() is False

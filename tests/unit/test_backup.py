@@ -9,7 +9,7 @@ from gearroom import backup
 from gearroom.cli import main
 from gearroom.db import open_database
 from gearroom.errors import DatabaseError, ValidationError
-from gearroom.services import catalog
+from gearroom.services import asset_search, catalog
 from gearroom.services.catalog import AssetDraft
 from gearroom.services.setup import ensure_standard_categories
 
@@ -26,7 +26,7 @@ def sqlite_db(tmp_path, actor):
 
 def _asset_names(db):
     with db.read() as s:
-        return [r.name for r in catalog.list_assets(s)]
+        return [r.name for r in asset_search.list_assets(s)]
 
 
 def test_backup_is_a_working_copy_taken_while_open(sqlite_db):

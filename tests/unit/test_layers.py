@@ -106,3 +106,39 @@ def test_the_import_contracts_catch_qt_in_a_service(tmp_path):
     result = _lint_imports(tmp_path)
     assert result.returncode != 0
     assert "gearroom.services.sneaky" in result.stdout
+
+
+# --------------------------------------------------------------------------- size
+
+MAX_LINES = 600
+
+
+def files_over(root: Path, limit: int = MAX_LINES) -> list[str]:
+    """``path (lines)`` of every Python file under ``root`` longer than ``limit`` lines."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        with path.open(encoding="utf-8") as f:
+            lines = sum(1 for _ in f)
+        if lines > limit:
+            found.append(f"{path.relative_to(root.parent).as_posix()} ({lines})")
+    return found
+
+
+def test_the_size_rule_notices_a_long_file(tmp_path):
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "short.py").write_text("x = 1\n" * MAX_LINES)
+    (package / "sub" / "long.py").write_text("x = 1\n" * (MAX_LINES + 1))
+    assert files_over(package) == [f"pkg/sub/long.py ({MAX_LINES + 1})"]
+
+
+# The weekly report's service is still one long module; it is being split separately.
+@pytest.mark.xfail(
+    (REPO / "gearroom" / "services" / "report.py").exists()
+    and len((REPO / "gearroom" / "services" / "report.py").read_text().splitlines()) > MAX_LINES,
+    reason="gearroom/services/report.py is still over 600 lines",
+    strict=False,
+)
+def test_no_file_in_gearroom_is_over_600_lines():
+    over = files_over(REPO / "gearroom")
+    assert over == [], f"Files over {MAX_LINES} lines (split them by responsibility): {over}"

@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 
 from gearroom.db import open_database
+from gearroom.paths import demo_dir
 from gearroom.services import demo, operators
 from gearroom.services.actor import Actor, Role
 from gearroom.services.setup import ensure_standard_categories
@@ -140,7 +141,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     try:
         with database.write() as session:
             ensure_standard_categories(session, actor)
-            demo.load_demo(session, actor)
+            demo.load_demo(session, actor, files=demo_dir())
             operators.create_demo_operators(session, actor)
     finally:
         database.dispose()

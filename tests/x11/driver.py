@@ -185,7 +185,7 @@ class Driver:
         elif cmd == "focus":
             self.focus(command)
         elif cmd == "state":
-            QTimer.singleShot(int(command.get("after_ms", 300)), self.safe_dump)
+            QTimer.singleShot(int(command.get("after_ms", 300)), self.dump_when_idle)
         elif cmd == "call":
             self.call(command["what"])
         elif cmd == "settings":
@@ -240,11 +240,23 @@ class Driver:
             return
         QTimer.singleShot(20, lambda: self.answer_when_active(dialog, tries - 1))
 
+    def dump_when_idle(self, tries: int = 500) -> None:
+        """Dump once the operation door has given back what it was doing (scans checked)."""
+        if (self.context.operations.busy or getattr(self.page(), "busy", False)) and tries > 0:
+            QTimer.singleShot(20, lambda: self.dump_when_idle(tries - 1))
+            return
+        self.safe_dump()
+
     def call(self, what: str) -> None:
         page = self.page()
         result: Any = None
         if what == "commit":
-            result = page.commit()  # type: ignore[attr-defined]
+            # The check-out is written off the UI thread: answer with the id it announces.
+            page.committed.connect(  # type: ignore[attr-defined]
+                lambda checkout_id: self.answer({"ok": True, "result": checkout_id})
+            )
+            page.commit()  # type: ignore[attr-defined]
+            return
         elif what == "new_production":
             self.answer_when_active(page.new_production())  # type: ignore[attr-defined]
             return

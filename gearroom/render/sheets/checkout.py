@@ -9,7 +9,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter, QPdfWriter
 
 from gearroom.render.sheets.layout import TEXT, Column, Sheet, mm, paint_qr, write_sheet
-from gearroom.services.checkout import CheckoutSheet
+from gearroom.services.checkout_out import CheckoutSheet
 
 QR_MM = 24.0
 

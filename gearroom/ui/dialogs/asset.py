@@ -147,7 +147,7 @@ class AssetDialog(FormDialog):
     def attributes(self) -> dict[str, str]:
         return {key: line.text() for key, line in self._attribute_inputs.items()}
 
-    def save(self) -> int:
+    def save(self) -> int | None:
         category = self.current_category()
         category_name = category.name if category else ""
         location = str(self.location.currentData() or "") or None
@@ -170,7 +170,8 @@ class AssetDialog(FormDialog):
             def create(session: Session, actor: Actor) -> AssetView:
                 return catalog.create_asset(session, actor, draft)
 
-            return self.context.perform(create, "asset").id
+            self.write(create, "asset", lambda view: view.id)
+            return None
 
         changes: dict[str, Any] = {
             "tag": self.tag.text(),
@@ -190,4 +191,5 @@ class AssetDialog(FormDialog):
         def update(session: Session, actor: Actor) -> AssetView:
             return catalog.update_asset(session, actor, tag, changes)
 
-        return self.context.perform(update, "asset").id
+        self.write(update, "asset", lambda view: view.id)
+        return None

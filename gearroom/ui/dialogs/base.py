@@ -1,11 +1,17 @@
 """The base of the add/edit dialogs: a form whose errors show inside the dialog.
 
-OK runs :meth:`FormDialog.save`. A :class:`~gearroom.errors.GearroomError` keeps the dialog
-open with everything typed: a :class:`~gearroom.errors.ValidationError` that names a field is
-shown under that field (which is marked and focused), any other error above the form.
+OK runs :meth:`FormDialog.save`, which checks what it can and hands the service call to
+:meth:`FormDialog.write`: the call runs through the operation door (off the UI thread) while
+the dialog waits with Save disabled, and the dialog closes once the write succeeded. A
+:class:`~gearroom.errors.GearroomError` keeps the dialog open with everything typed: a
+:class:`~gearroom.errors.ValidationError` that names a field is shown under that field (which is
+marked and focused), any other error above the form.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -17,9 +23,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from gearroom.errors import GearroomError, ValidationError
+from gearroom.services.actor import Actor
 from gearroom.ui.context import AppContext
+
+T = TypeVar("T")
 
 ERROR_STYLE = "color: #b3261e;"
 BANNER_STYLE = (
@@ -57,6 +67,7 @@ class FormDialog(QDialog):
         self.setWindowTitle(title)
         self.setStyleSheet(INVALID_STYLE)
         self._fields: dict[str, FieldRow] = {}
+        self._saving = False
         self.banner = QLabel()
         self.banner.setObjectName("errorBanner")
         self.banner.setWordWrap(True)
@@ -150,16 +161,66 @@ class FormDialog(QDialog):
 
     # ------------------------------------------------------------------ saving
 
-    def save(self) -> int:
-        """Validate and call the service; return the saved thing's id. Raises GearroomError."""
+    def save(self) -> int | None:
+        """Validate and hand the service call to :meth:`write` (None), or return the saved
+        thing's id when nothing needs writing. Raises GearroomError."""
         raise NotImplementedError
 
+    @property
+    def saving(self) -> bool:
+        """A write is on its way through the door."""
+        return self._saving
+
+    def write(
+        self,
+        fn: Callable[[Session, Actor], T],
+        changed: str | Iterable[str],
+        then: Callable[[T], int],
+    ) -> None:
+        """Run ``fn`` through the door; ``then`` turns its result into the saved id (and may
+        raise GearroomError). The dialog closes after the write, or shows why it failed."""
+        self._saving = True
+        self._set_save_enabled(False)
+
+        def done(result: T) -> None:
+            self._saving = False
+            self._set_save_enabled(True)
+            try:
+                saved_id = then(result)
+            except GearroomError as exc:
+                self.show_error(exc)
+                return
+            self._finish(saved_id)
+
+        def failed(exc: GearroomError) -> None:
+            self._saving = False
+            self._set_save_enabled(True)
+            self.show_error(exc)
+
+        self.context.operations.write(
+            fn, changed, on_done=done, on_error=failed, description="Saving"
+        )
+
+    def _set_save_enabled(self, enabled: bool) -> None:
+        for button in self.buttons.buttons():
+            if self.buttons.buttonRole(button) in (
+                QDialogButtonBox.ButtonRole.AcceptRole,
+                QDialogButtonBox.ButtonRole.ApplyRole,
+            ):
+                button.setEnabled(enabled)
+
     def accept(self) -> None:
+        if self._saving:
+            return
         try:
             saved_id = self.save()
         except GearroomError as exc:
             self.show_error(exc)
             return
+        if saved_id is not None:
+            self._finish(saved_id)
+
+    def _finish(self, saved_id: int) -> None:
         self.clear_errors()
         self.saved.emit(saved_id)
         super().accept()

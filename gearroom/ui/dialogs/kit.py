@@ -238,7 +238,7 @@ class KitDialog(FormDialog):
                 additions.append(member)
         return removals, additions
 
-    def save(self) -> int:
+    def save(self) -> int | None:
         name = self.name.text()
         parent = str(self.parent_kit.currentData() or "") or None
         location = str(self.location.currentData() or "") or None
@@ -265,4 +265,5 @@ class KitDialog(FormDialog):
                 kits.add_to_kit(session, actor, view.tag, member.tag, member.quantity)
             return view.id
 
-        return self.context.perform(write, "kit")
+        self.write(write, "kit", lambda kit_id: kit_id)
+        return None

@@ -103,7 +103,7 @@ class OperatorDialog(GrowingFormDialog):
         self.finish_layout()
         self.setMinimumWidth(500)
 
-    def save(self) -> int:
+    def save(self) -> int | None:
         role = Role(str(self.role.currentData()))
         if self.existing is None:
             if self.pin.text() != self.pin_again.text():
@@ -112,19 +112,21 @@ class OperatorDialog(GrowingFormDialog):
                 )
             name, display = self.name.text(), self.display_name.text()
             badge, pin = self.badge.text().strip() or None, self.pin.text()
-            view = self.context.perform(
+            self.write(
                 lambda s, a: operators.create_operator(
                     s, a, name, role, pin, display_name=display, badge=badge
                 ),
                 "operator",
+                lambda view: view.id,
             )
-            return view.id
+            return None
         existing, active = self.existing, self.active.isChecked()
-        view = self.context.perform(
+        self.write(
             lambda s, a: operators.update_operator(s, a, existing.name, role=role, active=active),
             "operator",
+            lambda view: view.id,
         )
-        return view.id
+        return None
 
 
 class PinDialog(GrowingFormDialog):
@@ -141,14 +143,16 @@ class PinDialog(GrowingFormDialog):
         self.finish_layout()
         self.setMinimumWidth(400)
 
-    def save(self) -> int:
+    def save(self) -> int | None:
         if self.pin.text() != self.pin_again.text():
             raise ValidationError(
                 "The two PINs differ; type the same PIN twice.", field="pin_again"
             )
         name, pin = self.operator_name, self.pin.text()
-        view = self.context.perform(lambda s, a: operators.set_pin(s, a, name, pin), "operator")
-        return view.id
+        self.write(
+            lambda s, a: operators.set_pin(s, a, name, pin), "operator", lambda view: view.id
+        )
+        return None
 
 
 class OperatorsDialog(QDialog):
@@ -221,8 +225,17 @@ class OperatorsDialog(QDialog):
         return "" if self.banner.isHidden() else self.banner.text()
 
     def refresh(self) -> None:
+        """Read the operators through the door; the table shows them when they come."""
+        self.context.operations.read(
+            operators.list_operators,
+            on_done=self._show_operators,
+            on_error=lambda exc: self.show_error(str(exc)),
+            description="Reading the operators",
+        )
+
+    def _show_operators(self, found: list[OperatorView]) -> None:
         keep = self.selected()
-        self.operators = self.context.query(operators.list_operators)
+        self.operators = found
         self.table.setRowCount(len(self.operators))
         for r, op in enumerate(self.operators):
             state = "locked" if op.locked else ("active" if op.active else "no access")

@@ -221,7 +221,7 @@ class ProductionDialog(FormDialog):
             del self.rows[row]
         self._show_days()
 
-    def save(self) -> int:
+    def save(self) -> int | None:
         name = self.name.text()
         client = self.client.text()
         contact = self.contact.currentData()
@@ -250,4 +250,5 @@ class ProductionDialog(FormDialog):
                 productions.add_shoot_days(s, a, view.tag, new)
             return view.id
 
-        return self.context.perform(write, "production")
+        self.write(write, "production", lambda saved_id: saved_id)
+        return None

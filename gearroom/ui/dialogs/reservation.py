@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from gearroom.errors import ConflictError, GearroomError
 from gearroom.services import reservations, resolver
-from gearroom.services.availability import ItemSpec
+from gearroom.services.gear_lists import ItemSpec
 from gearroom.services.productions import ProductionView
 from gearroom.services.reservations import ReservationCheck
 from gearroom.ui.context import AppContext
@@ -188,7 +188,7 @@ class ReservationDialog(FormDialog):
             )
         return check
 
-    def save(self) -> int:
+    def save(self) -> int | None:
         check = self.run_check()
         if check is not None and check.conflicts and not self.override.isChecked():
             raise ConflictError(
@@ -200,10 +200,11 @@ class ReservationDialog(FormDialog):
         reason = self.reason.text() if self.override.isChecked() else None
         if not items:
             raise ConflictError("Add the gear to reserve first.")
-        result = self.context.perform(
+        self.write(
             lambda s, a: reservations.reserve(
                 s, a, tag, items, start=start, end=end, override_reason=reason
             ),
             "reservation",
+            lambda result: len(result.reserved),
         )
-        return len(result.reserved)
+        return None

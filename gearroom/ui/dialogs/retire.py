@@ -45,9 +45,10 @@ class RetireDialog(FormDialog):
         save.setText("Retire")
         self.setMinimumWidth(460)
 
-    def save(self) -> int:
+    def save(self) -> int | None:
         reason = self.reason.text().strip()
         if not reason:
             raise ValidationError("Say why this item is retired.", field="reason")
         retire = self._retire
-        return self.context.perform(lambda s, a: retire(s, a, reason), self._changed)
+        self.write(lambda s, a: retire(s, a, reason), self._changed, lambda saved_id: saved_id)
+        return None

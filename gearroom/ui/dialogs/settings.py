@@ -224,7 +224,7 @@ class SettingsDialog(FormDialog):
             ),
         )
 
-    def save(self) -> int:
+    def save(self) -> int | None:
         settings = self.new_settings()
         try:
             save_settings(settings, self._config_file)

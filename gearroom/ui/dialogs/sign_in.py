@@ -79,13 +79,12 @@ class SignInDialog(GrowingFormDialog):
             self.body.insertWidget(2, self.demo_hint)
         self.operator = QComboBox()
         self.operator.setObjectName("operatorChoice")
-        for op in context.query(operators.list_operators):
-            if op.active:
-                label = op.name if op.display_name == op.name else f"{op.display_name} ({op.name})"
-                self.operator.addItem(label, op.name)
-        current = self.operator.findData(context.actor.name)
-        if current >= 0:
-            self.operator.setCurrentIndex(current)
+        context.operations.read(
+            operators.list_operators,
+            on_done=self._show_operators,
+            on_error=self.show_error,
+            description="Reading the operators",
+        )
         self.pin = _pin_field()
         self.pin.setObjectName("pinField")
         self.add_field("name", "Operator", self.operator)
@@ -98,17 +97,30 @@ class SignInDialog(GrowingFormDialog):
         self.setMinimumWidth(420)
         self.pin.setFocus()
 
+    def _show_operators(self, found: list[operators.OperatorView]) -> None:
+        chosen = self.operator.currentData()
+        for op in found:
+            if op.active:
+                label = op.name if op.display_name == op.name else f"{op.display_name} ({op.name})"
+                self.operator.addItem(label, op.name)
+        current = self.operator.findData(chosen or self.context.actor.name)
+        if current >= 0:
+            self.operator.setCurrentIndex(current)
+
     def choose(self, name: str) -> None:
         index = self.operator.findData(name)
         if index >= 0:
             self.operator.setCurrentIndex(index)
 
-    def save(self) -> int:
+    def save(self) -> int | None:
         name = str(self.operator.currentData() or "")
         if not name:
             raise ValidationError("Choose who is signing in.", field="name")
         pin = self.pin.text()
-        result = self.context.perform(lambda s, _a: operators.sign_in(s, name, pin), "operator")
+        self.write(lambda s, _a: operators.sign_in(s, name, pin), "operator", self._signed_in)
+        return None
+
+    def _signed_in(self, result: operators.SignInResult) -> int:
         self.pin.clear()
         actor = result.actor_or_raise()
         self.actor = actor
@@ -138,12 +150,15 @@ class BadgeSignInDialog(GrowingFormDialog):
         self.setMinimumWidth(380)
         self.pin.setFocus()
 
-    def save(self) -> int:
+    def save(self) -> int | None:
         pin = self.pin.text()
         badge = self.badge
-        result = self.context.perform(
-            lambda s, _a: operators.sign_in_by_badge(s, badge, pin), "operator"
+        self.write(
+            lambda s, _a: operators.sign_in_by_badge(s, badge, pin), "operator", self._signed_in
         )
+        return None
+
+    def _signed_in(self, result: operators.SignInResult) -> int:
         self.pin.clear()
         actor = result.actor_or_raise()
         self.actor = actor
@@ -180,7 +195,7 @@ class FirstAdminDialog(GrowingFormDialog):
         self.finish_layout()
         self.setMinimumWidth(460)
 
-    def save(self) -> int:
+    def save(self) -> int | None:
         if self.pin.text() != self.pin_again.text():
             raise ValidationError(
                 "The two PINs differ; type the same PIN twice.", field="pin_again"
@@ -193,7 +208,10 @@ class FirstAdminDialog(GrowingFormDialog):
             )
             return operators.sign_in(session, view.name, pin)
 
-        result = self.context.perform(create, "operator")
+        self.write(create, "operator", self._signed_in)
+        return None
+
+    def _signed_in(self, result: operators.SignInResult) -> int:
         actor = result.actor_or_raise()
         self.actor = actor
         self.context.set_actor(actor)

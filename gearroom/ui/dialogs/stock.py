@@ -69,7 +69,7 @@ class StockItemDialog(FormDialog):
         self.setMinimumWidth(440)
         self.name.setFocus()
 
-    def save(self) -> int:
+    def save(self) -> int | None:
         location = str(self.location.currentData() or "") or None
         category = str(self.category.currentData() or "")
         if self.item is None:
@@ -89,7 +89,8 @@ class StockItemDialog(FormDialog):
                     notes=notes,
                 )
 
-            return self.context.perform(create, "stock").id
+            self.write(create, "stock", lambda view: view.id)
+            return None
 
         changes: dict[str, Any] = {
             "tag": self.tag.text(),
@@ -105,4 +106,5 @@ class StockItemDialog(FormDialog):
         def update(session: Session, actor: Actor) -> StockView:
             return stock.update_stock_item(session, actor, old_tag, changes)
 
-        return self.context.perform(update, "stock").id
+        self.write(update, "stock", lambda view: view.id)
+        return None

@@ -28,8 +28,8 @@ from PySide6.QtCore import (
 )
 
 from gearroom.errors import GearroomError
-from gearroom.services import catalog
-from gearroom.services.catalog import AssetQuery, AssetRow
+from gearroom.services import asset_search
+from gearroom.services.asset_search import AssetQuery, AssetRow
 from gearroom.ui.context import AppContext
 from gearroom.ui.models.status import status_icon, status_label, status_text_color
 
@@ -145,7 +145,7 @@ class AssetTableModel(QAbstractTableModel):
 
     def _fetch_ids(self, query: AssetQuery) -> list[int]:
         self.searches += 1
-        return self._context.query(lambda s: catalog.find_asset_ids(s, query))
+        return self._context.query(lambda s: asset_search.find_asset_ids(s, query))
 
     # ------------------------------------------------------------------ ids and rows
 
@@ -170,7 +170,7 @@ class AssetTableModel(QAbstractTableModel):
         if asset_id not in self._rows or asset_id in self._stale:
             start = self._block_start(row)
             try:
-                rows = self._context.query(lambda s: catalog.asset_rows(s, self._block(start)))
+                rows = self._context.query(lambda s: asset_search.asset_rows(s, self._block(start)))
             except GearroomError:
                 return self._rows.get(asset_id)
             self._store(start, rows)
@@ -219,7 +219,7 @@ class AssetTableModel(QAbstractTableModel):
             self._unreadable(generation, start)
 
         self._context.operations.read(
-            lambda s: catalog.asset_rows(s, block),
+            lambda s: asset_search.asset_rows(s, block),
             on_done=arrived,
             on_error=unreadable,
             description="Reading the inventory",

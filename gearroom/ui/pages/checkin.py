@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 
 from gearroom.errors import GearroomError, ValidationError
 from gearroom.models import ReturnCondition
-from gearroom.services import checkout, returns
+from gearroom.services import checkout_out, returns
 from gearroom.services.actor import Permission
-from gearroom.services.checkout import OutLine
+from gearroom.services.checkout_out import OutLine
 from gearroom.services.returns import CheckinResult
 from gearroom.ui.context import AppContext
 from gearroom.ui.dialogs.checkin_condition import NEEDS_NOTE, ConditionSelector
@@ -58,6 +58,7 @@ class CheckinPage(Page):
         super().__init__(context, parent)
         self.setObjectName("checkinPage")
         self.last_result: CheckinResult | None = None
+        self._in_flight = 0
         self.feedback = ScanFeedback()
         self.scan = scan_field("Scan or type the tag of an item, kit or stock (TAG:QTY)…")
         self.scan.returnPressed.connect(self._typed)
@@ -109,29 +110,44 @@ class CheckinPage(Page):
             self.handle_scan(text)
 
     def handle_scan(self, text: str) -> bool:
-        """Check one scanned tag in with the selected condition and note."""
+        """Check one scanned tag in with the selected condition and note (through the door:
+        scans are written one after the other, in the order they came)."""
         condition = self.condition.condition()
         note = self.condition.note_text()
         whole = self.whole_kit.isChecked()
-        try:
-            result = self.context.perform(
-                lambda s, a: returns.checkin(
-                    s, a, [text], condition=condition, note=note, whole_kit=whole
-                ),
-                "checkin",
-            )
-        except GearroomError as exc:
+        self._in_flight += 1
+
+        def failed(exc: GearroomError) -> None:
+            self._in_flight -= 1
             self.feedback.show_verdict(Verdict.REFUSED, str(exc))
             if isinstance(exc, ValidationError) and condition in NEEDS_NOTE and not note:
                 self.condition.note.setFocus(Qt.FocusReason.OtherFocusReason)
-            return True
-        self.last_result = result
-        self._show(result, condition)
-        if result.items:
-            if note:
-                self.condition.note.clear()
-            self.condition.scanned()
+
+        def done(result: CheckinResult) -> None:
+            self._in_flight -= 1
+            self.last_result = result
+            self._show(result, condition)
+            if result.items:
+                # Cleared after the write, and only when it still holds what was sent.
+                if note and self.condition.note_text() == note:
+                    self.condition.note.clear()
+                self.condition.scanned()
+
+        self.context.operations.write(
+            lambda s, a: returns.checkin(
+                s, a, [text], condition=condition, note=note, whole_kit=whole
+            ),
+            "checkin",
+            on_done=done,
+            on_error=failed,
+            description="Checking in",
+        )
         return True
+
+    @property
+    def busy(self) -> bool:
+        """Check-ins are being written."""
+        return self._in_flight > 0
 
     def _show(self, result: CheckinResult, condition: ReturnCondition) -> None:
         messages = [item.message for item in result.items]
@@ -171,7 +187,9 @@ class CheckinPage(Page):
             return
         ids = sorted({o.production_id for o in self.still_out.records_model.records()})
         today = date.today()
-        lines = self.context.query(
-            lambda s: [line for pid in ids for line in checkout.still_out(s, pid, today)]
+        self.context.operations.read(
+            lambda s: [line for pid in ids for line in checkout_out.still_out(s, pid, today)],
+            on_done=self.still_out.set_records,
+            on_error=lambda exc: self.feedback.show_verdict(Verdict.REFUSED, str(exc)),
+            description="Reading what is still out",
         )
-        self.still_out.set_records(lines)

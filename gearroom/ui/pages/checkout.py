@@ -1,12 +1,15 @@
 """Check-out: scan the production, the custodian's badge, then the gear; commit in one go.
 
 The cart is a plain value held here between scans (nothing is written until "Check out"). Every
-scan answers at once in the feedback banner. A failed commit shows the service's message and
-keeps the cart exactly as it was.
+scan is checked through the operation door and answers in the feedback banner; scans are checked
+one after the other, each against the cart the one before left. The commit runs off the UI
+thread too (a 60-item check-out does not freeze the window); a failed commit shows the service's
+message and keeps the cart exactly as it was, scans that arrive meanwhile wait for it.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -28,11 +31,15 @@ from PySide6.QtWidgets import (
 
 from gearroom.errors import GearroomError
 from gearroom.render.sheets import write_checkout_sheet
-from gearroom.services import checkout, people, productions
+from gearroom.services import checkout, checkout_cart, checkout_out, people, productions
 from gearroom.services.actor import Permission
-from gearroom.services.checkout import Cart, ScanOutcome, ScanVerdict
+from gearroom.services.checkout_cart import Cart, ScanOutcome, ScanResult, ScanVerdict
+from gearroom.services.checkout_out import CheckoutView
+from gearroom.services.people import PersonView
+from gearroom.services.productions import ProductionSummary
 from gearroom.ui.context import AppContext
 from gearroom.ui.feedback import ScanFeedback, Verdict
+from gearroom.ui.operations import Operation
 from gearroom.ui.pages.base import Page
 from gearroom.ui.widgets.cart_table import CartTable, KitChecklistView
 from gearroom.ui.widgets.desk_common import default_page_size, scan_field, to_date, verdict_of
@@ -70,6 +77,13 @@ class CheckoutPage(Page):
         self.cart = Cart()
         self.last_checkout_id: int | None = None
         self.last_sheet: Path | None = None
+        #: Scans waiting for the one before to be checked (or for the commit to finish).
+        self._scans: deque[str] = deque()
+        self._scanning = False
+        #: True while the check-out is being written.
+        self.committing = False
+        #: The last commit submitted to the door.
+        self.commit_operation: Operation[CheckoutView] | None = None
 
         self.feedback = ScanFeedback()
         self.scan = scan_field("Scan or type a tag (production sheet, badge, item, kit, stock)…")
@@ -158,13 +172,20 @@ class CheckoutPage(Page):
     # ------------------------------------------------------------------ pickers
 
     def refresh(self) -> None:
+        """Read the production and crew pickers through the door."""
         today = date.today()
-        rows, crew = self.context.query(
+        self.context.operations.read(
             lambda s: (
                 productions.list_productions(s, active_on_or_after=today),
                 people.list_people(s),
-            )
+            ),
+            on_done=lambda found: self._show_pickers(*found),
+            on_error=lambda exc: self.feedback.show_verdict(Verdict.REFUSED, str(exc)),
+            description="Reading productions and crew",
         )
+        self._loaded = True
+
+    def _show_pickers(self, rows: list[ProductionSummary], crew: list[PersonView]) -> None:
         self._production_tags = {r.id: r.tag for r in rows}
         self._badges = {person.id: person.badge for person in crew}
         self.production.blockSignals(True)
@@ -180,7 +201,6 @@ class CheckoutPage(Page):
         for person in crew:
             self.custodian.addItem(f"{person.name} ({person.badge})", person.badge)
         self.custodian.blockSignals(False)
-        self._loaded = True
         self._show_header()
 
     def _production_picked(self, index: int) -> None:
@@ -214,15 +234,43 @@ class CheckoutPage(Page):
             self.handle_scan(text)
 
     def handle_scan(self, text: str) -> bool:
-        """Feed one scan to the cart and answer in the banner."""
+        """Feed one scan to the cart (checked through the door) and answer in the banner."""
         if not self._loaded:
             self.refresh()
+        self._scans.append(text)
+        self._next_scan()
+        return True
+
+    @property
+    def busy(self) -> bool:
+        """Scans are being checked or the check-out is being written."""
+        return self._scanning or self.committing or bool(self._scans)
+
+    def _next_scan(self) -> None:
+        if self._scanning or self.committing or not self._scans:
+            return
+        text = self._scans.popleft()
         cart = self.cart
-        try:
-            result = self.context.query(lambda s: checkout.scan_into_cart(s, cart, text))
-        except GearroomError as exc:
+        self._scanning = True
+
+        def failed(exc: GearroomError) -> None:
+            self._scanning = False
             self.feedback.show_verdict(Verdict.REFUSED, str(exc))
-            return True
+            self._next_scan()
+
+        def done(result: ScanResult) -> None:
+            self._scanning = False
+            self._take_scan(cart, result)
+            self._next_scan()
+
+        self.context.operations.read(
+            lambda s: checkout_cart.scan_into_cart(s, cart, text),
+            on_done=done,
+            on_error=failed,
+            description="Checking the scan",
+        )
+
+    def _take_scan(self, cart: Cart, result: ScanResult) -> None:
         verdict = result.verdict
         if cart.production_id is None and verdict.outcome in NEEDS_PRODUCTION:
             self.feedback.show_verdict(
@@ -230,13 +278,12 @@ class CheckoutPage(Page):
                 "Scan the production sheet (or choose the production) before the gear, so it "
                 "is checked against the production's dates.",
             )
-            return True
+            return
         self.cart = result.cart
         self.feedback.show_verdict(self._verdict(verdict), verdict.message)
         if verdict.outcome in (ScanOutcome.PRODUCTION_SET, ScanOutcome.CUSTODIAN_SET):
             self._show_header()
         self._show_cart()
-        return True
 
     def _verdict(self, verdict: ScanVerdict) -> Verdict:
         if verdict.outcome is ScanOutcome.KIT_ADDED and self.cart.unticked():
@@ -285,13 +332,13 @@ class CheckoutPage(Page):
         if left:
             text += f" · {left} kit member(s) not scanned"
         self.summary.setText(text)
-        self.commit_button.setEnabled(bool(cart.lines))
+        self.commit_button.setEnabled(bool(cart.lines) and not self.committing)
 
     # ------------------------------------------------------------------ cart actions
 
     def remove_selected(self) -> None:
         for tag in self.table.selected_tags():
-            self.cart = checkout.remove_from_cart(self.cart, tag)
+            self.cart = checkout_cart.remove_from_cart(self.cart, tag)
         self._show_cart()
 
     def ask(self, title: str, text: str, yes: str) -> bool:
@@ -337,9 +384,19 @@ class CheckoutPage(Page):
         )
 
     def commit(self) -> int | None:
-        """Write the check-out; on failure the message shows and the cart stays as it was.
+        """Write the check-out through the door; :attr:`committed` announces its id.
 
+        Returns the id when the check-out was written before this returns (the door's
+        synchronous mode), else None: refused, not confirmed, or still being written. On failure
+        the message shows and the cart stays as it was (it is cleared only after the write).
         A kit with members not scanned goes out only after a confirmation that names them."""
+        if self.committing:
+            return None
+        if self._scanning or self._scans:
+            self.feedback.show_verdict(
+                Verdict.NOTICE, "Not checked out yet: the last scans are still being checked."
+            )
+            return None
         cart = self.cart
         if not self._confirm_incomplete(cart):
             self.feedback.show_verdict(
@@ -347,14 +404,28 @@ class CheckoutPage(Page):
             )
             self.scan.setFocus(Qt.FocusReason.OtherFocusReason)
             return None
-        try:
-            view = self.context.perform(
-                lambda s, a: checkout.commit_checkout(s, a, cart), "checkout"
-            )
-        except GearroomError as exc:
-            self.cart = cart
-            self.feedback.show_verdict(Verdict.REFUSED, f"Not checked out: {exc}")
-            return None
+        self.committing = True
+        self.commit_button.setEnabled(False)
+        self.feedback.show_verdict(Verdict.NOTICE, f"Checking out {len(cart.lines)} line(s)…")
+        operation = self.context.operations.write(
+            lambda s, a: checkout.commit_checkout(s, a, cart),
+            "checkout",
+            on_done=self._committed,
+            on_error=self._commit_failed,
+            description="Checking out",
+        )
+        self.commit_operation = operation
+        view = operation.result if operation.done else None
+        return view.id if isinstance(view, CheckoutView) else None
+
+    def _commit_failed(self, exc: GearroomError) -> None:
+        self.committing = False
+        self.feedback.show_verdict(Verdict.REFUSED, f"Not checked out: {exc}")
+        self._show_summary()
+        self._next_scan()
+
+    def _committed(self, view: CheckoutView) -> None:
+        self.committing = False
         self.last_checkout_id = view.id
         self.print_button.setEnabled(True)
         self.done.setText(
@@ -372,10 +443,11 @@ class CheckoutPage(Page):
         self._show_cart()
         self.scan.setFocus(Qt.FocusReason.OtherFocusReason)
         self.committed.emit(view.id)
-        return view.id
+        self._next_scan()
 
     def print_sheet(self, path: Path | None = None) -> Path | None:
-        """Write the last check-out's sheet as a PDF (asks where when no path is given)."""
+        """Write the last check-out's sheet as a PDF (asks where when no path is given);
+        returns its path when it was written before this returns (synchronous door)."""
         checkout_id = self.last_checkout_id
         if checkout_id is None:
             return None
@@ -386,17 +458,32 @@ class CheckoutPage(Page):
             if not chosen:
                 return None
             path = Path(chosen)
-        try:
-            data = self.context.query(lambda s: checkout.checkout_sheet(s, checkout_id))
-            written = write_checkout_sheet(
-                data,
-                path,
-                house_name=self.context.settings.house_name,
-                page_size=default_page_size(),
-            )
-        except GearroomError as exc:
+        target = path
+        written: list[Path] = []
+
+        def failed(exc: GearroomError) -> None:
             self.feedback.show_verdict(Verdict.REFUSED, str(exc))
-            return None
-        self.last_sheet = written
-        self.done.setText(f"{self.done.text()} Sheet saved to {written}.")
-        return written
+
+        def write(data: checkout_out.CheckoutSheet) -> None:
+            try:
+                sheet = write_checkout_sheet(
+                    data,
+                    target,
+                    house_name=self.context.settings.house_name,
+                    page_size=default_page_size(),
+                )
+            except GearroomError as exc:
+                failed(exc)
+                return
+            written.append(sheet)
+            self.last_sheet = sheet
+            self.done.setText(f"{self.done.text()} Sheet saved to {sheet}.")
+
+        # The sheet's data is read through the door; the PDF is drawn when it comes back.
+        self.context.operations.read(
+            lambda s: checkout_out.checkout_sheet(s, checkout_id),
+            on_done=write,
+            on_error=failed,
+            description="Reading the check-out sheet",
+        )
+        return written[0] if written else None

@@ -18,7 +18,7 @@ from gearroom.errors import GearroomError
 from gearroom.models import TagKind
 from gearroom.services import dashboard, resolver
 from gearroom.services.changes import ChangeKind
-from gearroom.services.checkout import OutLine
+from gearroom.services.checkout_out import OutLine
 from gearroom.services.dashboard import Dashboard, InService
 from gearroom.services.reservations import ReservationView
 from gearroom.text import format_day

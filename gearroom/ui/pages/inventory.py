@@ -29,7 +29,8 @@ from gearroom.errors import GearroomError
 from gearroom.models import AssetStatus, TagKind
 from gearroom.services import catalog, resolver
 from gearroom.services.actor import Actor, Permission
-from gearroom.services.catalog import AssetQuery, CategoryView, LocationView
+from gearroom.services.asset_search import AssetQuery
+from gearroom.services.catalog import CategoryView, LocationView
 from gearroom.services.changes import ChangeKind
 from gearroom.ui.context import AppContext
 from gearroom.ui.dialogs.asset import AssetDialog

@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 
 from gearroom.errors import GearroomError
 from gearroom.render.labels import write_pdf
-from gearroom.services import catalog, kits, labels
+from gearroom.services import asset_search, kits, labels
 from gearroom.services.actor import Permission
 from gearroom.services.labels import LabelContent, LabelJob, LabelOptions, LabelSettings
 from gearroom.ui.context import AppContext
@@ -68,17 +68,43 @@ def _options_from(context: AppContext, flags: dict[str, bool]) -> LabelOptions:
 
 
 def print_label_for_tag(
-    context: AppContext, tag: str, parent: QWidget | None = None, printer: QPrinter | None = None
+    context: AppContext,
+    tag: str,
+    parent: QWidget | None = None,
+    printer: QPrinter | None = None,
+    on_error: Callable[[GearroomError], object] | None = None,
 ) -> bool:
     """Print the label of whatever ``tag`` names on the remembered stock.
 
-    Shows the print dialog unless a ``printer`` is given. Returns True if the label was printed;
-    a :class:`GearroomError` (unknown tag, label too small) is raised for the caller to show.
+    The item is read through the operation door; the label prints when it comes back (the
+    print dialog shows unless a ``printer`` is given). Returns True if the label was printed
+    before this returns (the door's synchronous mode). A :class:`GearroomError` (unknown tag,
+    label too small) goes to ``on_error``.
     """
+    printed: list[bool] = []
+
+    def got(content: LabelContent) -> None:
+        try:
+            printed.append(_print_content(context, content, parent, printer))
+        except GearroomError as exc:
+            if on_error is not None:
+                on_error(exc)
+
+    context.operations.read(
+        lambda s: labels.content_for_tag(s, tag),
+        on_done=got,
+        on_error=on_error,
+        description="Reading the label's item",
+    )
+    return bool(printed and printed[0])
+
+
+def _print_content(
+    context: AppContext, content: LabelContent, parent: QWidget | None, printer: QPrinter | None
+) -> bool:
     remembered = labels.load_label_settings()
     template = labels.get_template(remembered.template or context.settings.label_template)
     place = remembered.for_template(template.name)
-    content = context.query(lambda s: labels.content_for_tag(s, tag))
     start = min(max(1, place.start), template.per_page)
     job = labels.plan_job(
         [content],
@@ -259,30 +285,40 @@ class LabelsPage(Page):
 
     # ----------------------------------------------------------------- data
 
-    def _ask(self, fn: Callable[[Session], T]) -> T | None:
-        try:
-            return self.context.query(fn)
-        except GearroomError as exc:
-            self._show(str(exc), error=True)
-            return None
+    def _ask(self, fn: Callable[[Session], T], then: Callable[[T], object]) -> None:
+        """Read through the door; ``then`` gets the answer, an error shows on the page."""
+        self.context.operations.read(
+            fn,
+            on_done=then,
+            on_error=lambda exc: self._show(str(exc), error=True),
+            description="Reading the labels' items",
+        )
 
     def refresh(self) -> None:
-        kits_now = self._ask(kits.list_kits) or []
+        self._ask(kits.list_kits, self._show_kits)
+        self._ask(labels.category_names, self._show_categories)
+        self._search(self.search_edit.text())
+
+    def _show_kits(self, kits_now: list[kits.KitSummary]) -> None:
         current_kit = self.kit_combo.currentData()
         self.kit_combo.clear()
         for kit in kits_now:
             self.kit_combo.addItem(f"{kit.tag} — {kit.name}", kit.tag)
         self.kit_combo.setCurrentIndex(max(0, self.kit_combo.findData(current_kit)))
-        names = self._ask(labels.category_names) or []
+
+    def _show_categories(self, names: list[str]) -> None:
         current_cat = self.category_combo.currentText()
         self.category_combo.clear()
         self.category_combo.addItems(names)
         self.category_combo.setCurrentIndex(max(0, self.category_combo.findText(current_cat)))
-        self._search(self.search_edit.text())
 
     def _search(self, text: str) -> None:
-        query = catalog.AssetQuery(text=text, include_retired=False)
-        rows = self._ask(lambda s: catalog.list_assets(s, query, limit=SEARCH_LIMIT)) or []
+        query = asset_search.AssetQuery(text=text, include_retired=False)
+        self._ask(
+            lambda s: asset_search.list_assets(s, query, limit=SEARCH_LIMIT), self._show_results
+        )
+
+    def _show_results(self, rows: list[asset_search.AssetRow]) -> None:
         self.results.clear()
         for row in rows:
             item = QListWidgetItem(f"{row.tag} — {row.name}")
@@ -298,12 +334,15 @@ class LabelsPage(Page):
             self._show(f"{len(contents)} label(s) added; {len(self._contents)} to print.")
         self._rebuild()
 
-    def add_tags(self, tags: list[str]) -> bool:
-        found = self._ask(lambda s: labels.contents_for_tags(s, labels.clean_tags(tags)))
-        if found is None:
-            return False
-        self.add_contents(found)
-        return True
+    def add_tags(self, tags: list[str], then: Callable[[], object] | None = None) -> None:
+        """Queue the labels of ``tags``; ``then`` runs once they are added (not on an error)."""
+
+        def found(contents: list[LabelContent]) -> None:
+            self.add_contents(contents)
+            if then is not None:
+                then()
+
+        self._ask(lambda s: labels.contents_for_tags(s, labels.clean_tags(tags)), found)
 
     def add_selected(self) -> None:
         tags = [str(i.data(Qt.ItemDataRole.UserRole)) for i in self.results.selectedItems()]
@@ -317,31 +356,33 @@ class LabelsPage(Page):
         if not tag:
             self._show("There is no kit to add.", error=True)
             return
-        found = self._ask(lambda s: labels.contents_for_kit(s, str(tag)))
-        if found is not None:
-            self.add_contents(found)
+        self._ask(lambda s: labels.contents_for_kit(s, str(tag)), self.add_contents)
 
     def add_category(self) -> None:
         name = self.category_combo.currentText()
-        found = self._ask(lambda s: labels.contents_for_category(s, name))
-        if found is not None:
-            if not found:
+
+        def found(contents: list[LabelContent]) -> None:
+            if not contents:
                 self._show(f"The category {name} has no items to label.", error=True)
-            self.add_contents(found)
+            self.add_contents(contents)
+
+        self._ask(lambda s: labels.contents_for_category(s, name), found)
 
     def add_since(self) -> None:
         qdate = self.since_edit.date()
         since = date(qdate.year(), qdate.month(), qdate.day())
-        found = self._ask(lambda s: labels.contents_added_since(s, since))
-        if found is not None:
-            if not found:
+
+        def found(contents: list[LabelContent]) -> None:
+            if not contents:
                 self._show(f"Nothing was added since {since.isoformat()}.", error=True)
-            self.add_contents(found)
+            self.add_contents(contents)
+
+        self._ask(lambda s: labels.contents_added_since(s, since), found)
 
     def _add_typed(self) -> None:
         text = self.tag_edit.text()
-        if text.strip() and self.add_tags([text]):
-            self.tag_edit.clear()
+        if text.strip():
+            self.add_tags([text], then=self.tag_edit.clear)  # cleared once the labels came
 
     def handle_scan(self, text: str) -> bool:
         self.add_tags([text])

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from gearroom.errors import GearroomError
-from gearroom.services import checkout, dashboard, returns, service_tickets
+from gearroom.services import checkout_out, dashboard, returns, service_tickets
 from gearroom.services.actor import Actor, Permission
-from gearroom.services.checkout import OutLine
+from gearroom.services.checkout_out import OutLine
 from gearroom.services.dashboard import InService
 from gearroom.services.service_tickets import TicketView
 from gearroom.ui.context import AppContext
@@ -148,7 +148,7 @@ class ServicePage(Page):
         self.context.operations.read(
             lambda s: (
                 service_tickets.list_open_tickets(s),
-                checkout.out_items(s),
+                checkout_out.out_items(s),
                 dashboard.in_service(s),
             ),
             on_done=self._show_data,

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gearroom.services.checkout import Cart, CartLine
+from gearroom.services.checkout_cart import Cart, CartLine
 
 Index = QModelIndex | QPersistentModelIndex
 

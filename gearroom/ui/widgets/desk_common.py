@@ -8,7 +8,7 @@ from PySide6.QtCore import QDate, QTime
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from gearroom.render.pdf_file import default_page_size as default_page_size
-from gearroom.services.checkout import ScanOutcome, ScanVerdict
+from gearroom.services.checkout_cart import ScanOutcome, ScanVerdict
 from gearroom.ui.feedback import Verdict
 
 

@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from gearroom.render.sheets import write_checkout_sheet, write_production_sheet
-from gearroom.services import checkout, reservations
+from gearroom.services import checkout, checkout_cart, checkout_out, reservations
 from gearroom.services.labels import Rect
 from gearroom.services.production_sheet import production_sheet_data
 from gearroom.ui.context import AppContext
@@ -31,9 +31,9 @@ def booked(context: AppContext) -> tuple[Desk, int]:
 
     def book(s, a):  # type: ignore[no-untyped-def]
         reservations.reserve(s, a, desk.production, [*desk.loose, desk.kit, (desk.battery, 4)])
-        cart = checkout.new_cart(s, desk.production, desk.badge)
+        cart = checkout_cart.new_cart(s, desk.production, desk.badge)
         for tag in [*desk.loose, *desk.kit_members, f"{desk.battery}:4"]:
-            cart = checkout.scan_into_cart(s, cart, tag).cart
+            cart = checkout_cart.scan_into_cart(s, cart, tag).cart
         return checkout.commit_checkout(s, a, cart).id
 
     return desk, context.perform(book, "checkout")
@@ -48,7 +48,7 @@ def test_checkout_sheet_lists_every_line_with_serial_custodian_and_pages(
     points: tuple[int, int],
 ) -> None:
     desk, checkout_id = booked
-    data = context.query(lambda s: checkout.checkout_sheet(s, checkout_id))
+    data = context.query(lambda s: checkout_out.checkout_sheet(s, checkout_id))
     path = write_checkout_sheet(data, tmp_path / "co.pdf", house_name=HOUSE, page_size=size)
     reader, pages = _pages(path)
     assert len(pages) >= 2  # 45 lines do not fit one page
@@ -97,7 +97,7 @@ def test_both_sheets_qr_codes_read_at_every_resolution(
     at 150–600 dpi, anti-aliased or not, in the corner where they are printed."""
     desk, checkout_id = booked
     production = context.query(lambda s: production_sheet_data(s, desk.production_id))
-    out = context.query(lambda s: checkout.checkout_sheet(s, checkout_id))
+    out = context.query(lambda s: checkout_out.checkout_sheet(s, checkout_id))
     sheets = [
         write_production_sheet(production, tmp_path / "prod.pdf", house_name=HOUSE),
         write_checkout_sheet(out, tmp_path / "co.pdf", house_name=HOUSE, page_size="letter"),

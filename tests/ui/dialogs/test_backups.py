@@ -7,14 +7,15 @@ import pytest
 
 from gearroom import backup
 from gearroom.config import load_settings
-from gearroom.services import catalog
+from gearroom.services import asset_search
 from gearroom.ui.dialogs.backups import BackupScheduler, BackupsSection
 from gearroom.ui.dialogs.settings import SettingsDialog
 
 
 def asset_names(context):
     return sorted(
-        a.name for a in context.query(lambda s: catalog.list_assets(s, catalog.AssetQuery()))
+        a.name
+        for a in context.query(lambda s: asset_search.list_assets(s, asset_search.AssetQuery()))
     )
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QWizard
 
-from gearroom.services import catalog, history, people
+from gearroom.services import asset_search, catalog, history, people
 from gearroom.services.changes import ChangeKind
 from gearroom.services.importer import MappingStore
 from gearroom.ui.dialogs.import_wizard import ImportWizard, open_import_wizard
@@ -31,7 +31,7 @@ def _choose(wizard, path, kind="assets", preset=""):
 
 
 def _assets(context):
-    return context.query(lambda s: [r.tag for r in catalog.list_assets(s)])
+    return context.query(lambda s: [r.tag for r in asset_search.list_assets(s)])
 
 
 def _import_button(wizard):
@@ -186,6 +186,8 @@ def test_the_files_statuses_and_custody_are_chosen_on_the_mapping_page(wizard, c
     wizard.next()
     assert wizard.preview_page.problem_rows() == []
     wizard.next()  # import
-    statuses = context.query(lambda s: {a.name: a.status.value for a in catalog.list_assets(s)})
+    statuses = context.query(
+        lambda s: {a.name: a.status.value for a in asset_search.list_assets(s)}
+    )
     assert statuses == {"Sony FX6": "available", "Alexa 35": "in_service", "Venice 2": "out"}
     assert [p.name for p in context.query(people.list_people)] == ["Zoé Lefèvre"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from gearroom.config import default_operator
 from gearroom.models import Operator, Role
 from gearroom.services import operators, people
 from gearroom.services.actor import Actor, local_actor
@@ -164,7 +165,7 @@ def test_first_run_loads_the_demo_with_its_operators(tmp_path):
 
 def test_first_run_keeps_operators_a_database_already_has(database):
     with database.write() as s:
-        operators.create_operator(s, local_actor(), "owner", Role.ADMIN, PIN)
+        operators.create_operator(s, local_actor(default_operator()), "owner", Role.ADMIN, PIN)
     with database.write() as s:
         assert app.first_run_setup(s, Actor("owner", Role.ADMIN)) is True
     with database.read() as s:

@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import insert, select
 
 from gearroom.models import Asset, AssetStatus, Category
-from gearroom.services.catalog import AssetQuery
+from gearroom.services.asset_search import AssetQuery
 from gearroom.ui.models.asset_table import ASSET_ID_ROLE, COLUMN_KEYS, AssetTableModel
 from gearroom.ui.models.status import STATUS_STYLES
 

@@ -9,7 +9,14 @@ from desk_data import Desk, build_desk
 from sqlalchemy import func, select
 
 from gearroom.models import AssetStatus, ReturnCondition, ServiceTicket
-from gearroom.services import availability, catalog, checkout, reservations
+from gearroom.services import (
+    catalog,
+    checkout,
+    checkout_cart,
+    checkout_out,
+    gear_lists,
+    reservations,
+)
 from gearroom.ui.context import AppContext
 from gearroom.ui.feedback import Verdict
 from gearroom.ui.pages.checkin import CheckinPage
@@ -20,9 +27,9 @@ from gearroom.ui.pages.service import ServicePage
 
 def _send_out(context: AppContext, desk: Desk, tags: list[str]) -> None:
     def go(s, a):  # type: ignore[no-untyped-def]
-        cart = checkout.new_cart(s, desk.production, desk.badge)
+        cart = checkout_cart.new_cart(s, desk.production, desk.badge)
         for t in tags:
-            cart = checkout.scan_into_cart(s, cart, t).cart
+            cart = checkout_cart.scan_into_cart(s, cart, t).cart
         return checkout.commit_checkout(s, a, cart)
 
     context.perform(go, "checkout")
@@ -75,7 +82,7 @@ def test_damaged_needs_a_note_and_the_condition_returns_to_ok(page, context, des
 
 
 def _condition_of(context: AppContext, tag: str) -> ReturnCondition | None:
-    lines = context.query(lambda s: checkout.out_lines(s, include_closed=True))
+    lines = context.query(lambda s: checkout_out.out_lines(s, include_closed=True))
     found = [ln for ln in lines if ln.tag == tag]
     assert found, tag
     line = found[-1]
@@ -173,7 +180,7 @@ def test_a_camera_package_reserved_out_by_scan_and_back_with_a_damaged_lens(
     assert out_page.table.cart_model.rowCount() == 43
     checkout_id = out_page.commit()
     assert checkout_id is not None
-    assert context.query(lambda s: len(checkout.still_out(s, desk.production_id))) == 43
+    assert context.query(lambda s: len(checkout_out.still_out(s, desk.production_id))) == 43
 
     # Back in: everything ok, except one lens that is damaged.
     in_page = CheckinPage(context)
@@ -192,7 +199,7 @@ def test_a_camera_package_reserved_out_by_scan_and_back_with_a_damaged_lens(
     assert lens.status is AssetStatus.IN_SERVICE
     tomorrow = date.today() + timedelta(days=1)
     free = context.query(
-        lambda s: availability.availability(s, desk.lens, tomorrow, tomorrow + timedelta(days=2))
+        lambda s: gear_lists.availability(s, desk.lens, tomorrow, tomorrow + timedelta(days=2))
     )
     assert not free.free
     assert any("is in service" in c.message for c in free.conflicts)

@@ -13,7 +13,14 @@ from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
 from gearroom.models import AssetStatus, Checkout, CheckoutLine
-from gearroom.services import catalog, checkout, reservations, service_tickets
+from gearroom.services import (
+    catalog,
+    checkout,
+    checkout_cart,
+    checkout_out,
+    reservations,
+    service_tickets,
+)
 from gearroom.ui.context import AppContext
 from gearroom.ui.feedback import Verdict
 from gearroom.ui.main_window import MainWindow
@@ -125,7 +132,7 @@ def test_commit_writes_everything_and_prints_the_sheet(
     checkout_id = page.commit()
     assert checkout_id is not None
     assert page.cart.lines == ()
-    sheet = context.query(lambda s: checkout.checkout_sheet(s, checkout_id))
+    sheet = context.query(lambda s: checkout_out.checkout_sheet(s, checkout_id))
     assert {ln.tag: ln.quantity for ln in sheet.lines} == {
         **{t: 1 for t in desk.loose[:3]},
         desk.battery: 4,
@@ -160,8 +167,8 @@ def test_a_failed_commit_keeps_the_cart(page: CheckoutPage, context, desk: Desk)
 
 
 def _send_out(s, a, desk: Desk):  # type: ignore[no-untyped-def]
-    cart = checkout.new_cart(s, desk.other, desk.badge)
-    cart = checkout.scan_into_cart(s, cart, desk.loose[1]).cart
+    cart = checkout_cart.new_cart(s, desk.other, desk.badge)
+    cart = checkout_cart.scan_into_cart(s, cart, desk.loose[1]).cart
     return checkout.commit_checkout(s, a, cart)
 
 
@@ -253,7 +260,7 @@ def test_a_partial_kit_goes_out_only_after_a_confirmation_naming_the_missing(
     _answer("Check out without them", seen)
     checkout_id = page.commit()
     assert checkout_id is not None
-    sheet = context.query(lambda s: checkout.checkout_sheet(s, checkout_id))
+    sheet = context.query(lambda s: checkout_out.checkout_sheet(s, checkout_id))
     assert [m.tag for m in sheet.not_taken] == list(desk.kit_members[1:])
     assert {m.kit_tag for m in sheet.not_taken} == {desk.kit}
     path = page.print_sheet(tmp_path / "partial.pdf")
@@ -271,7 +278,7 @@ def test_a_complete_kit_goes_out_without_a_question(
         page.handle_scan(tag)
     checkout_id = page.commit()  # a question would block here: no one answers it
     assert checkout_id is not None
-    assert context.query(lambda s: checkout.checkout_sheet(s, checkout_id)).not_taken == ()
+    assert context.query(lambda s: checkout_out.checkout_sheet(s, checkout_id)).not_taken == ()
 
 
 def test_empty_cart_asks_when_the_cart_is_not_empty(page: CheckoutPage, desk: Desk) -> None:
@@ -301,3 +308,44 @@ def test_after_a_commit_focus_returns_to_the_scan_field(
     qtbot.waitUntil(page.commit_button.hasFocus)
     assert page.commit() is not None
     qtbot.waitUntil(page.scan.hasFocus)
+
+
+def test_through_the_threaded_door_scans_queue_and_the_commit_runs_off_the_ui_thread(
+    qtbot, page: CheckoutPage, context: AppContext, desk: Desk
+) -> None:
+    context.operations.inline = False
+    _ready(page, desk)
+    for tag in desk.loose[:4]:
+        page.handle_scan(tag)  # faster than they are checked: each waits for the one before
+    qtbot.waitUntil(lambda: not page.busy, timeout=10_000)
+    assert page.table.cart_model.tags() == list(desk.loose[:4])
+    with qtbot.waitSignal(page.committed, timeout=10_000) as blocker:
+        assert page.commit() is None  # not written yet when commit() returns
+        assert page.committing and not page.commit_button.isEnabled()
+        page.handle_scan(desk.loose[4])  # scanned while the commit runs: waits for it
+        assert page.cart.line(desk.loose[4]) is None
+    checkout_id = blocker.args[0]
+    sheet = context.query(lambda s: checkout_out.checkout_sheet(s, checkout_id))
+    assert sorted(ln.tag for ln in sheet.lines) == sorted(desk.loose[:4])
+    qtbot.waitUntil(lambda: not page.busy, timeout=10_000)
+    # Checked against the new, empty cart: gear needs the production first.
+    assert page.feedback.verdict is Verdict.REFUSED and "production" in page.feedback.message
+    assert page.cart.lines == ()
+
+
+def test_a_commit_refused_off_the_ui_thread_keeps_the_cart(
+    qtbot, page: CheckoutPage, context: AppContext, desk: Desk
+) -> None:
+    context.operations.inline = False
+    _ready(page, desk)
+    page.handle_scan(desk.loose[0])
+    page.handle_scan(desk.loose[1])
+    qtbot.waitUntil(lambda: not page.busy, timeout=10_000)
+    before = page.cart
+    context.perform(lambda s, a: _send_out(s, a, desk), "checkout")
+    page.commit()
+    qtbot.waitUntil(lambda: not page.committing, timeout=10_000)
+    assert page.feedback.verdict is Verdict.REFUSED
+    assert f"{desk.loose[1]} is already out" in page.feedback.message
+    assert page.cart == before
+    assert page.commit_button.isEnabled()

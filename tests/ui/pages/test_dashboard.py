@@ -9,6 +9,7 @@ from desk_data import build_desk
 from gearroom.models import ShootDayKind
 from gearroom.services import (
     checkout,
+    checkout_cart,
     dashboard,
     productions,
     reservations,
@@ -29,8 +30,8 @@ def test_sections_show_today_overdue_service_and_the_week(qtbot, context) -> Non
         productions.create_production(
             s, a, "Due Today", days=[ShootDayDraft(today, ShootDayKind.WRAP)]
         )
-        cart = checkout.new_cart(s, "Due Today", desk.badge)
-        cart = checkout.scan_into_cart(s, cart, desk.loose[2]).cart
+        cart = checkout_cart.new_cart(s, "Due Today", desk.badge)
+        cart = checkout_cart.scan_into_cart(s, cart, desk.loose[2]).cart
         checkout.commit_checkout(s, a, cart)
         productions.create_production(
             s,
@@ -38,8 +39,8 @@ def test_sections_show_today_overdue_service_and_the_week(qtbot, context) -> Non
             "Late Job",
             days=[ShootDayDraft(today - timedelta(days=3)), ShootDayDraft(today)],
         )
-        cart = checkout.new_cart(s, "Late Job", desk.badge, due_back=today)
-        cart = checkout.scan_into_cart(s, cart, desk.loose[3]).cart
+        cart = checkout_cart.new_cart(s, "Late Job", desk.badge, due_back=today)
+        cart = checkout_cart.scan_into_cart(s, cart, desk.loose[3]).cart
         checkout.commit_checkout(s, a, cart)
         service_tickets.open_ticket(s, a, desk.loose[4], "Sensor clean")
 
@@ -73,8 +74,8 @@ def test_overdue_rows_carry_production_and_custodian(qtbot, context) -> None:
     qtbot.addWidget(page)
 
     def setup(s, a):  # type: ignore[no-untyped-def]
-        cart = checkout.new_cart(s, desk.production, desk.badge, due_back=today)
-        cart = checkout.scan_into_cart(s, cart, desk.loose[0]).cart
+        cart = checkout_cart.new_cart(s, desk.production, desk.badge, due_back=today)
+        cart = checkout_cart.scan_into_cart(s, cart, desk.loose[0]).cart
         checkout.commit_checkout(s, a, cart)
 
     context.perform(setup, "checkout")

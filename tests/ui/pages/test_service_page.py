@@ -5,7 +5,7 @@ from __future__ import annotations
 from desk_data import build_desk
 
 from gearroom.models import AssetStatus
-from gearroom.services import catalog, checkout, returns, service_tickets
+from gearroom.services import catalog, checkout, checkout_cart, returns, service_tickets
 from gearroom.ui.feedback import Verdict
 from gearroom.ui.pages.service import ServicePage
 
@@ -42,8 +42,8 @@ def test_missing_gear_is_written_off(qtbot, context) -> None:
     desk = build_desk(context, loose_items=2, kit_items=1)
 
     def lose(s, a):  # type: ignore[no-untyped-def]
-        cart = checkout.new_cart(s, desk.production, desk.badge)
-        cart = checkout.scan_into_cart(s, cart, desk.loose[1]).cart
+        cart = checkout_cart.new_cart(s, desk.production, desk.badge)
+        cart = checkout_cart.scan_into_cart(s, cart, desk.loose[1]).cart
         checkout.commit_checkout(s, a, cart)
         returns.checkin(s, a, [desk.loose[1]], condition="missing", note="Not in the case")
 

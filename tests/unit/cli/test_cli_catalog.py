@@ -10,7 +10,7 @@ from click.testing import CliRunner, Result
 
 from gearroom.cli import cli, main
 from gearroom.db import open_database
-from gearroom.services import catalog
+from gearroom.services import asset_search
 
 ASSET_KEYS = {
     "id",
@@ -295,7 +295,7 @@ def test_a_failed_command_changes_nothing(url, capsys):
             from gearroom.services import kits
 
             assert kits.list_kits(s) == []
-            assert catalog.list_assets(s) == []
+            assert asset_search.list_assets(s) == []
     finally:
         database.dispose()
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 
 from gearroom.cli import cli, main
 from gearroom.db import open_database
-from gearroom.services import catalog, history, kits
+from gearroom.services import asset_search, history, kits
 
 
 def invoke(*args: str) -> Result:
@@ -37,7 +37,7 @@ def _contents(url: str) -> tuple[list[str], int, list[str]]:
     try:
         with db.read() as s:
             return (
-                [r.tag for r in catalog.list_assets(s)],
+                [r.tag for r in asset_search.list_assets(s)],
                 history.newest_event_id(s),
                 [k.tag for k in kits.list_kits(s)],
             )

@@ -21,7 +21,7 @@ def demo_db(db_url, capsys, monkeypatch):
     return db_url
 
 
-def _tiny_demo(session, actor):
+def _tiny_demo(session, actor, **_options):
     from gearroom.services.demo import DemoSummary
 
     return DemoSummary(0, 0, 0, 0, 0)

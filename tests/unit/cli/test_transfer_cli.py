@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from gearroom.cli import main
-from gearroom.services import catalog, history, import_files, importer
+from gearroom.services import asset_search, catalog, history, import_files, importer
 from gearroom.services.import_files import ImportKind
 from gearroom.services.importer import MappingStore
 
@@ -23,7 +23,7 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 def _assets(db):
     with db.read() as s:
-        return [r.tag for r in catalog.list_assets(s)]
+        return [r.tag for r in asset_search.list_assets(s)]
 
 
 def test_dry_run_of_the_messy_snipe_it_file_lists_problems_and_writes_nothing(catalog_db, capsys):

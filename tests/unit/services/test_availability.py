@@ -7,7 +7,16 @@ from sqlalchemy import event, select
 
 from gearroom.errors import ConflictError, ValidationError
 from gearroom.models import AssetStatus, Event, Reservation
-from gearroom.services import availability, catalog, checkout, kits, reservations, service_tickets
+from gearroom.services import (
+    availability,
+    catalog,
+    checkout,
+    checkout_cart,
+    gear_lists,
+    kits,
+    reservations,
+    service_tickets,
+)
 from gearroom.services.availability import BlockKind
 from gearroom.services.productions import production_by_key
 from gearroom.services.reservations import BarKind
@@ -163,8 +172,8 @@ def test_out_and_due_back_later(house, actor):
     db = house["db"]
     with db.write() as s:
         badge = person(s, actor, "Ana Costa")
-        cart = checkout.new_cart(s, "Alpha", badge)
-        cart = checkout.scan_into_cart(s, cart, house["cam1"], today=day(0)).cart
+        cart = checkout_cart.new_cart(s, "Alpha", badge)
+        cart = checkout_cart.scan_into_cart(s, cart, house["cam1"], today=day(0)).cart
         checkout.commit_checkout(s, actor, cart, today=day(0))  # due back day 4
     with db.read() as s:
         cam = catalog.get_asset(s, house["cam1"])
@@ -218,7 +227,7 @@ def test_stock_free_per_day(catalog_db, actor):
     _reserve(catalog_db, actor, "Alpha", [f"{cable}:3"])
     _reserve(catalog_db, actor, "Bravo", [f"{cable}:6"])
     with catalog_db.read() as s:
-        result = availability.availability(s, cable, day(0), day(6), today=day(-5))
+        result = gear_lists.availability(s, cable, day(0), day(6), today=day(-5))
         (avail,) = result.stock
         assert [d.free for d in avail.days] == [7, 7, 7, 10, 4, 4, 10]
         assert avail.free_on(day(4)) == 4
@@ -266,7 +275,7 @@ def test_availability_of_a_whole_kit_takes_a_handful_of_queries(catalog_db, acto
     _reserve(catalog_db, actor, "Bravo", [members[5]])
 
     def ask(tag):
-        return lambda s: availability.availability(s, tag, day(0), day(9), production="Alpha")
+        return lambda s: gear_lists.availability(s, tag, day(0), day(9), production="Alpha")
 
     big, big_statements = _statements(catalog_db, ask(outer))
     assert not big.free
@@ -283,7 +292,7 @@ def test_availability_of_a_whole_kit_takes_a_handful_of_queries(catalog_db, acto
 
 def test_window_must_be_in_order(house):
     with house["db"].read() as s, pytest.raises(ValidationError, match="before it starts"):
-        availability.availability(s, house["cam1"], day(5), day(2))
+        gear_lists.availability(s, house["cam1"], day(5), day(2))
 
 
 def test_cancel_reservation(house, actor):
@@ -329,7 +338,7 @@ def test_reserving_more_stock_adds_only_the_difference(catalog_db, actor):
     assert _reserve(catalog_db, actor, "Alpha", [f"{batt}:4"]).reserved == ()
     with catalog_db.read() as s:
         held = sum(v.quantity for v in reservations.list_reservations(s, "Alpha"))
-        (avail,) = availability.availability(s, batt, day(0), day(3)).stock
+        (avail,) = gear_lists.availability(s, batt, day(0), day(3)).stock
     assert held == 5
     assert avail.min_free == 5
 

@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 
 from gearroom.errors import ConflictError, NotFoundError, ValidationError
 from gearroom.models import AssetStatus, Event
-from gearroom.services import catalog, history
+from gearroom.services import asset_search, catalog, history
 from gearroom.services.actor import Actor, PermissionDenied, Role
-from gearroom.services.catalog import AssetDraft, AssetQuery
+from gearroom.services.asset_search import AssetQuery
+from gearroom.services.catalog import AssetDraft
 
 
 def _add(db, actor, **kw):
@@ -50,7 +51,7 @@ def test_tag_unique_across_everything(catalog_db, actor):
     with pytest.raises(ConflictError, match="already used by person CAM-0007"):
         _add(catalog_db, actor, tag="CAM-0007")
     with catalog_db.read() as s:
-        assert catalog.list_assets(s) == []
+        assert asset_search.list_assets(s) == []
 
 
 def test_create_records_history_in_the_same_transaction(catalog_db, actor):
@@ -155,14 +156,14 @@ def test_search_matches_every_word_across_fields(catalog_db, actor):
         serial="VP75-1",
     )
     with catalog_db.read() as s:
-        assert [r.name for r in catalog.list_assets(s, AssetQuery(text="vespid 75"))] == [
+        assert [r.name for r in asset_search.list_assets(s, AssetQuery(text="vespid 75"))] == [
             "DZO Vespid Prime 75mm"
         ]
-        assert len(catalog.list_assets(s, AssetQuery(text="vr-00"))) == 1
-        assert catalog.list_assets(s, AssetQuery(text="100%")) == []
+        assert len(asset_search.list_assets(s, AssetQuery(text="vr-00"))) == 1
+        assert asset_search.list_assets(s, AssetQuery(text="100%")) == []
         lens = catalog.get_category(s, "lens")
-        ids = catalog.find_asset_ids(s, AssetQuery(category_id=lens.id))
-        assert [r.tag for r in catalog.asset_rows(s, ids)] == ["LNS-0001", "LNS-0002"]
+        ids = asset_search.find_asset_ids(s, AssetQuery(category_id=lens.id))
+        assert [r.tag for r in asset_search.asset_rows(s, ids)] == ["LNS-0001", "LNS-0002"]
 
 
 def test_unknown_category_lists_known_ones(catalog_db, actor):

@@ -11,6 +11,7 @@ import pytest
 from gearroom.db import open_database
 from gearroom.errors import ValidationError
 from gearroom.services import (
+    asset_search,
     catalog,
     catalog_export,
     history,
@@ -95,7 +96,7 @@ def _import_everything(db, actor, path):
 def _snapshot(db):
     with db.read() as s:
         assets = []
-        for row in catalog.list_assets(s):
+        for row in asset_search.list_assets(s):
             v = catalog.get_asset(s, row.tag)
             assets.append(
                 (

@@ -8,6 +8,8 @@ from gearroom.models import AssetStatus, CheckoutLine, Event, ReturnCondition, S
 from gearroom.services import (
     catalog,
     checkout,
+    checkout_cart,
+    checkout_out,
     kits,
     reservations,
     returns,
@@ -15,7 +17,7 @@ from gearroom.services import (
     stock,
 )
 from gearroom.services.availability import BlockKind
-from gearroom.services.checkout import ScanOutcome
+from gearroom.services.checkout_cart import ScanOutcome
 from gearroom.services.productions import get_production
 from tests.unit.services._gear import asset, count, day, events, kit, person, production, stock_item
 
@@ -32,10 +34,10 @@ def out(catalog_db, actor):
         ana = person(s, actor, "Ana Costa")
         production(s, actor, "Alpha", 0, 4)
         production(s, actor, "Bravo", 6, 9)
-        cart = checkout.new_cart(s, "Alpha", ana)
+        cart = checkout_cart.new_cart(s, "Alpha", ana)
         for text in [cam, *lenses, f"{batt}:4"]:
-            cart = checkout.scan_into_cart(s, cart, text, today=day(0)).cart
-        cart = checkout.scan_into_cart(s, cart, case, whole_kit=True, today=day(0)).cart
+            cart = checkout_cart.scan_into_cart(s, cart, text, today=day(0)).cart
+        cart = checkout_cart.scan_into_cart(s, cart, case, whole_kit=True, today=day(0)).cart
         checkout.commit_checkout(s, actor, cart, today=day(0))
     return {
         "db": catalog_db,
@@ -107,7 +109,7 @@ def test_missing_stays_on_the_production_until_found(out, actor):
     _checkin(db, actor, [tag], condition="missing", note="not in the case at wrap")
     assert _status(db, tag) is AssetStatus.LOST
     with db.read() as s:
-        listed = {o.tag: o for o in checkout.out_items(s, production="Alpha")}
+        listed = {o.tag: o for o in checkout_out.out_items(s, production="Alpha")}
     assert listed[tag].missing
     with pytest.raises(ConflictError, match="missing already"):
         _checkin(db, actor, [tag], condition="missing")
@@ -116,7 +118,7 @@ def test_missing_stays_on_the_production_until_found(out, actor):
     assert "found" in result.items[0].message
     assert _status(db, tag) is AssetStatus.AVAILABLE
     with db.read() as s:
-        assert tag not in {o.tag for o in checkout.out_items(s, production="Alpha")}
+        assert tag not in {o.tag for o in checkout_out.out_items(s, production="Alpha")}
 
 
 def test_missing_written_off_as_lost(out, actor):
@@ -127,7 +129,7 @@ def test_missing_written_off_as_lost(out, actor):
         returns.write_off_missing(s, actor, tag, "insurance claim 4711")
     assert _status(db, tag) is AssetStatus.LOST
     with db.read() as s:
-        assert tag not in {o.tag for o in checkout.out_items(s)}
+        assert tag not in {o.tag for o in checkout_out.out_items(s)}
         actions = s.scalars(select(Event.action).where(Event.entity_tag == tag)).all()
     assert "missing" in actions and "write_off" in actions
     with db.write() as s, pytest.raises(ConflictError, match="not marked missing"):
@@ -163,12 +165,12 @@ def test_stock_comes_back_by_quantity(out, actor):
     part = _checkin(db, actor, [f"{out['batt']}:3"])
     assert part.items[0].quantity == 3
     with db.read() as s:
-        left = [o for o in checkout.out_items(s) if o.tag == out["batt"]]
+        left = [o for o in checkout_out.out_items(s) if o.tag == out["batt"]]
     assert [o.quantity for o in left] == [1]
     rest = _checkin(db, actor, [out["batt"]], condition="missing")
     assert rest.items[0].quantity == 1
     with db.read() as s:
-        assert not [o for o in checkout.out_items(s) if o.tag == out["batt"]]
+        assert not [o for o in checkout_out.out_items(s) if o.tag == out["batt"]]
         assert stock.get_stock_item(s, out["batt"]).quantity == 9  # one written off
 
 
@@ -204,11 +206,11 @@ def test_camera_package_of_forty_items_out_and_back_with_one_damaged_lens(catalo
     assert len([v for v in reserved.reserved if v.item_kind == "asset"]) == 41
 
     # Prep day: the AC scans the package tag, then every item, then the badge.
-    cart = checkout.Cart()
+    cart = checkout_cart.Cart()
     with catalog_db.read() as s:
         prod_tag = get_production(s, "Feature X").tag  # scanned off the production sheet
         for text in [prod_tag, ana, pkg, *[m.tag for m in everything], f"{batt}:6"]:
-            result = checkout.scan_into_cart(s, cart, text, today=day(0))
+            result = checkout_cart.scan_into_cart(s, cart, text, today=day(0))
             assert result.verdict.ok, result.verdict.message
             cart = result.cart
     assert cart.unticked() == ()
@@ -228,15 +230,15 @@ def test_camera_package_of_forty_items_out_and_back_with_one_damaged_lens(catalo
     assert back.kits[0].complete
     assert back.still_out == ()
     with catalog_db.read() as s:
-        assert checkout.out_items(s, production="Feature X") == []
+        assert checkout_out.out_items(s, production="Feature X") == []
         (ticket,) = service_tickets.list_open_tickets(s)
         assert ticket.tag == damaged
         check = reservations.check_reservation(s, "Commercial Y", [pkg])
     assert _status(catalog_db, damaged) is AssetStatus.IN_SERVICE
     assert [(c.tag, c.kind) for c in check.conflicts] == [(damaged, BlockKind.IN_SERVICE)]
     with catalog_db.read() as s:
-        verdict = checkout.scan_into_cart(
-            s, checkout.new_cart(s, "Commercial Y", ana), damaged, today=day(8)
+        verdict = checkout_cart.scan_into_cart(
+            s, checkout_cart.new_cart(s, "Commercial Y", ana), damaged, today=day(8)
         ).verdict
     assert verdict.outcome is ScanOutcome.UNAVAILABLE
     assert "mount loose" in verdict.message

@@ -22,12 +22,15 @@ from gearroom.models import (
 from gearroom.services import (
     catalog,
     checkout,
+    checkout_cart,
+    checkout_out,
     dashboard,
+    model_bookings,
     reservations,
     service_tickets,
 )
 from gearroom.services.actor import Actor, Role
-from gearroom.services.checkout import Cart, ScanOutcome
+from gearroom.services.checkout_cart import Cart, ScanOutcome
 from tests.unit.services._gear import asset, count, day, events, kit, person, production, stock_item
 
 
@@ -59,7 +62,7 @@ def _scan(db, cart, *texts, **kw):
     verdicts = []
     with db.read() as s:
         for text in texts:
-            result = checkout.scan_into_cart(s, cart, text, today=day(0), **kw)
+            result = checkout_cart.scan_into_cart(s, cart, text, today=day(0), **kw)
             cart = result.cart
             verdicts.append(result.verdict)
     return cart, verdicts
@@ -101,7 +104,7 @@ def test_scan_says_why_an_item_is_not_available(shop, actor):
         reservations.reserve(s, actor, "Bravo", [shop["cams"][1]])
         service_tickets.open_ticket(s, actor, shop["cams"][2], "viewfinder flickers")
     with db.read() as s:
-        cart = checkout.new_cart(s, "Alpha", shop["ana"])
+        cart = checkout_cart.new_cart(s, "Alpha", shop["ana"])
     cart, (reserved, in_service) = _scan(db, cart, shop["cams"][1], shop["cams"][2])
     assert reserved.outcome is ScanOutcome.UNAVAILABLE
     assert "reserved for Bravo" in reserved.message
@@ -113,7 +116,7 @@ def test_scan_says_why_an_item_is_not_available(shop, actor):
 def test_kit_scan_makes_a_checklist_ticked_as_members_are_scanned(shop):
     db = shop["db"]
     with db.read() as s:
-        cart = checkout.new_cart(s, "Alpha", shop["ana"])
+        cart = checkout_cart.new_cart(s, "Alpha", shop["ana"])
     cart, (kit_verdict, first) = _scan(db, cart, shop["case"], shop["lenses"][0])
     assert kit_verdict.outcome is ScanOutcome.KIT_ADDED
     assert "3 item(s) to check, 3 still to scan" in kit_verdict.message
@@ -132,7 +135,7 @@ def test_kit_scan_makes_a_checklist_ticked_as_members_are_scanned(shop):
 def test_whole_kit_and_stock_quantities(shop):
     db = shop["db"]
     with db.read() as s:
-        cart = checkout.new_cart(s, "Alpha", shop["ana"])
+        cart = checkout_cart.new_cart(s, "Alpha", shop["ana"])
     cart, verdicts = _scan(db, cart, shop["case"], whole_kit=True)
     assert verdicts[0].outcome is ScanOutcome.KIT_ADDED
     assert sorted(ln.tag for ln in cart.lines) == sorted(shop["lenses"][:3])
@@ -148,7 +151,7 @@ def test_whole_kit_and_stock_quantities(shop):
 def test_commit_writes_everything_in_one_go(shop, actor):
     db = shop["db"]
     with db.read() as s:
-        cart = checkout.new_cart(s, "Alpha", shop["ana"])
+        cart = checkout_cart.new_cart(s, "Alpha", shop["ana"])
     cart, _ = _scan(db, cart, shop["cams"][0], shop["lenses"][4], f"{shop['batt']}:2")
     view = _commit(db, actor, cart)
     assert view.due_back == day(4)  # the production's return (wrap) day
@@ -162,7 +165,7 @@ def test_commit_writes_everything_in_one_go(shop, actor):
             (e.action, e.entity_tag)
             for e in s.scalars(select(Event).where(Event.action == "checkout"))
         ]
-        sheet = checkout.checkout_sheet(s, view.id)
+        sheet = checkout_out.checkout_sheet(s, view.id)
     assert ("checkout", shop["cams"][0]) in actions
     assert ("checkout", shop["alpha"].tag) in actions
     assert ("checkout", shop["batt"]) in actions
@@ -173,7 +176,7 @@ def test_commit_writes_everything_in_one_go(shop, actor):
 def test_one_bad_item_in_ten_writes_nothing(shop, actor):
     db = shop["db"]
     with db.read() as s:
-        cart = checkout.new_cart(s, "Alpha", shop["ana"])
+        cart = checkout_cart.new_cart(s, "Alpha", shop["ana"])
     cart, verdicts = _scan(db, cart, *shop["cams"], *shop["lenses"])
     assert len(cart.lines) == 10 and all(v.ok for v in verdicts)
     # Meanwhile, someone sends a lens to service.
@@ -189,12 +192,12 @@ def test_one_bad_item_in_ten_writes_nothing(shop, actor):
 def test_already_out_message_names_person_production_and_date(shop, actor):
     db = shop["db"]
     with db.read() as s:
-        cart = checkout.new_cart(s, "Alpha", shop["ana"])
+        cart = checkout_cart.new_cart(s, "Alpha", shop["ana"])
     cart, _ = _scan(db, cart, shop["cams"][0])
     _commit(db, actor, cart)
     # A stale cart from another workstation tries to send it out again.
     with db.read() as s:
-        other = checkout.new_cart(s, "Bravo", shop["ben"])
+        other = checkout_cart.new_cart(s, "Bravo", shop["ben"])
     stale = dataclasses.replace(other, lines=cart.lines, due_back=day(8))
     with pytest.raises(ConflictError) as err:
         _commit(db, actor, stale, override_reason="ignore bookings")
@@ -209,9 +212,10 @@ def test_reserved_elsewhere_needs_an_override(shop, actor):
     with db.write() as s:
         reservations.reserve(s, actor, "Bravo", [shop["cams"][1]])
     with db.read() as s:
-        cart = checkout.new_cart(s, "Alpha", shop["ana"])
+        cart = checkout_cart.new_cart(s, "Alpha", shop["ana"])
     cart = dataclasses.replace(
-        cart, lines=(checkout.CartLine("asset", _id(db, shop["cams"][1]), shop["cams"][1], "x"),)
+        cart,
+        lines=(checkout_cart.CartLine("asset", _id(db, shop["cams"][1]), shop["cams"][1], "x"),),
     )
     with pytest.raises(ConflictError, match="override"):
         _commit(db, actor, cart)
@@ -227,7 +231,7 @@ def _id(db, tag):
 def test_partial_unique_index_refuses_a_second_open_line(shop, actor):
     db = shop["db"]
     with db.read() as s:
-        cart = checkout.new_cart(s, "Alpha", shop["ana"])
+        cart = checkout_cart.new_cart(s, "Alpha", shop["ana"])
     cart, _ = _scan(db, cart, shop["cams"][0])
     view = _commit(db, actor, cart)
     asset_id = _id(db, shop["cams"][0])
@@ -247,14 +251,14 @@ def test_partial_unique_index_refuses_a_second_open_line(shop, actor):
 def test_stock_never_goes_out_beyond_what_is_owned(shop, actor):
     db = shop["db"]
     with db.read() as s:
-        cart = checkout.new_cart(s, "Alpha", shop["ana"])
+        cart = checkout_cart.new_cart(s, "Alpha", shop["ana"])
     cart, _ = _scan(db, cart, f"{shop['batt']}:6")
     _commit(db, actor, cart)
     with db.read() as s:
-        cart2 = checkout.new_cart(s, "Bravo", shop["ben"], due_back=day(8))
+        cart2 = checkout_cart.new_cart(s, "Bravo", shop["ben"], due_back=day(8))
     sid = cart.lines[0].item_id
     greedy = dataclasses.replace(
-        cart2, lines=(checkout.CartLine("stock", sid, shop["batt"], "V-mount", 3),)
+        cart2, lines=(checkout_cart.CartLine("stock", sid, shop["batt"], "V-mount", 3),)
     )
     before = (count(db, CheckoutLine), events(db))
     with pytest.raises(ConflictError, match="Only 2 of 8"):
@@ -267,11 +271,11 @@ def test_commit_needs_production_custodian_and_items(shop, actor):
     with pytest.raises(ValidationError, match="production"):
         _commit(db, actor, Cart())
     with db.read() as s:
-        cart = checkout.new_cart(s, "Alpha")
+        cart = checkout_cart.new_cart(s, "Alpha")
     with pytest.raises(ValidationError, match="badge"):
         _commit(db, actor, cart)
     with db.read() as s:
-        cart = checkout.new_cart(s, "Alpha", shop["ana"])
+        cart = checkout_cart.new_cart(s, "Alpha", shop["ana"])
     with pytest.raises(ValidationError, match="empty"):
         _commit(db, actor, cart)
 
@@ -280,8 +284,8 @@ def test_dashboard(shop, actor):
     db = shop["db"]
     with db.write() as s:
         reservations.reserve(s, actor, "Alpha", [shop["cams"][0]])
-        cart = checkout.new_cart(s, "Alpha", shop["ana"], due_back=day(0))
-        cart = checkout.scan_into_cart(s, cart, shop["lenses"][0], today=day(0)).cart
+        cart = checkout_cart.new_cart(s, "Alpha", shop["ana"], due_back=day(0))
+        cart = checkout_cart.scan_into_cart(s, cart, shop["lenses"][0], today=day(0)).cart
         checkout.commit_checkout(s, actor, cart, today=day(0))
         service_tickets.open_ticket(s, actor, shop["cams"][2], "rebuild")
     with db.read() as s:
@@ -311,8 +315,8 @@ def _race_worker(url: str, asset_tag: str, production: str, badge: str, barrier,
     db = open_database(url)
     try:
         with db.read() as s:
-            cart = checkout.new_cart(s, production, badge, due_back=datetime.now(UTC).date())
-            cart = checkout.scan_into_cart(s, cart, asset_tag).cart
+            cart = checkout_cart.new_cart(s, production, badge, due_back=datetime.now(UTC).date())
+            cart = checkout_cart.scan_into_cart(s, cart, asset_tag).cart
         barrier.wait(timeout=30)
         try:
             with db.write() as s:
@@ -366,7 +370,7 @@ def test_the_index_backs_up_the_check_when_a_race_slips_through(shop, actor, mon
     refuses our line and the user still gets the plain 'already out' message."""
     db = shop["db"]
     with db.read() as s:
-        cart = checkout.new_cart(s, "Alpha", shop["ana"])
+        cart = checkout_cart.new_cart(s, "Alpha", shop["ana"])
     cart, _ = _scan(db, cart, shop["cams"][0])
     _commit(db, actor, cart)
     real = checkout._already_out_message
@@ -378,7 +382,7 @@ def test_the_index_backs_up_the_check_when_a_race_slips_through(shop, actor, mon
 
     monkeypatch.setattr(checkout, "_already_out_message", blind_first)
     with db.read() as s:
-        other = checkout.new_cart(s, "Bravo", shop["ben"], due_back=day(8))
+        other = checkout_cart.new_cart(s, "Bravo", shop["ben"], due_back=day(8))
     stale = dataclasses.replace(other, lines=cart.lines)
     before = (count(db, Checkout), count(db, CheckoutLine), events(db))
     with pytest.raises(ConflictError) as err:
@@ -386,3 +390,48 @@ def test_the_index_backs_up_the_check_when_a_race_slips_through(shop, actor, mon
     assert len(calls) == 2
     assert str(err.value).startswith(f"{shop['cams'][0]} is already out to Ana Costa for Alpha")
     assert (count(db, Checkout), count(db, CheckoutLine), events(db)) == before
+
+
+# --------------------------------------------------------------------------- model capacity
+
+LF = "ARRI Alexa Mini LF"
+
+
+@pytest.fixture
+def booked_away(shop, actor):
+    """Three LF bodies; Bravo booked two of them by model, so Alpha may take one."""
+    db = shop["db"]
+    with db.write() as s:
+        bodies = [
+            asset(s, actor, f"LF {n}", "Camera", make="ARRI", model="Alexa Mini LF")
+            for n in range(3)
+        ]
+        model_bookings.reserve_models(s, actor, "Bravo", [(LF, 2)], start=day(0), end=day(4))
+    return bodies
+
+
+def test_a_plain_scan_refuses_a_serial_of_a_model_booked_away(shop, actor, booked_away):
+    db = shop["db"]
+    with db.read() as s:
+        cart = checkout_cart.new_cart(s, "Alpha", shop["ana"], due_back=day(2))
+    cart, verdicts = _scan(db, cart, booked_away[0], booked_away[1])
+    assert verdicts[0].ok
+    assert verdicts[1].outcome is ScanOutcome.UNAVAILABLE
+    assert "Only 1 of 3 ARRI Alexa Mini LF are free" in verdicts[1].message
+    assert [ln.tag for ln in cart.lines] == [booked_away[0]]
+
+
+def test_the_commit_refuses_serials_beyond_what_the_model_bookings_leave(shop, actor, booked_away):
+    """Scanned before the production was known, the commit still counts the model bookings."""
+    db = shop["db"]
+    cart, verdicts = _scan(db, Cart(), *booked_away[:2], shop["ana"], shop["alpha"].tag)
+    assert all(v.ok for v in verdicts)
+    cart = dataclasses.replace(cart, due_back=day(2))
+    before = (count(db, Checkout), count(db, CheckoutLine), events(db))
+    with pytest.raises(ConflictError) as err:
+        _commit(db, actor, cart, override_reason="needed")
+    assert "Only 1 of 3 ARRI Alexa Mini LF are free" in str(err.value)
+    assert (count(db, Checkout), count(db, CheckoutLine), events(db)) == before
+    one = dataclasses.replace(cart, lines=cart.lines[:1])
+    assert _commit(db, actor, one).lines[0].tag == booked_away[0]
+    assert _status(db, booked_away[0]) is AssetStatus.OUT

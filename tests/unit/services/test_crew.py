@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gearroom.errors import ValidationError
-from gearroom.services import checkout, crew, resolver, returns
+from gearroom.services import checkout, checkout_cart, crew, resolver, returns
 from tests.unit.services._gear import asset, person, production
 
 
@@ -22,9 +22,9 @@ def test_edit_badge_phone_and_email_and_see_what_is_out(catalog_db, actor):
             "+1 (555) 010-2030",
             "ana@example.com",
         )
-        cart = checkout.new_cart(s, "Nightfall", "P-0777")
+        cart = checkout_cart.new_cart(s, "Nightfall", "P-0777")
         for tag in lenses:
-            cart = checkout.scan_into_cart(s, cart, tag).cart
+            cart = checkout_cart.scan_into_cart(s, cart, tag).cart
         checkout.commit_checkout(s, actor, cart)
         returns.checkin(s, actor, [lenses[0]])
     with catalog_db.read() as s:

@@ -27,7 +27,8 @@ from gearroom.models import (
     StockItem,
     Tag,
 )
-from gearroom.services import catalog, demo, history, kits, service_tickets, stock
+from gearroom.paths import demo_dir
+from gearroom.services import asset_search, catalog, demo, history, kits, service_tickets, stock
 from gearroom.services.actor import Actor, PermissionDenied, Role
 from gearroom.services.catalog import AssetDraft
 
@@ -38,7 +39,7 @@ ACTOR = Actor("tester", Role.ADMIN)
 def _load(url: str) -> tuple[Database, demo.DemoSummary]:
     db = open_database(url)
     with db.write() as s:
-        summary = demo.load_demo(s, ACTOR, today=TODAY)
+        summary = demo.load_demo(s, ACTOR, files=demo_dir(), today=TODAY)
     return db, summary
 
 
@@ -107,7 +108,7 @@ def test_summary_matches_the_database(loaded):
         assert summary.kits == count(Kit) >= 12
         assert summary.people == count(Person) >= 20
         assert summary.locations == count(Location) >= 20
-        statuses = catalog.count_assets_by_status(s)
+        statuses = asset_search.count_assets_by_status(s)
     assert summary.in_service == statuses[AssetStatus.IN_SERVICE] >= 1
     assert summary.retired == statuses[AssetStatus.RETIRED] >= 1
     text = summary.describe()
@@ -259,8 +260,8 @@ def test_every_item_has_exactly_one_creation_in_history(demo_db):
 
 def test_some_gear_is_in_service_or_retired_with_a_reason(demo_db):
     with demo_db.read() as s:
-        bench = catalog.list_assets(s, catalog.AssetQuery(status=AssetStatus.IN_SERVICE))
-        retired = catalog.list_assets(s, catalog.AssetQuery(status=AssetStatus.RETIRED))
+        bench = asset_search.list_assets(s, asset_search.AssetQuery(status=AssetStatus.IN_SERVICE))
+        retired = asset_search.list_assets(s, asset_search.AssetQuery(status=AssetStatus.RETIRED))
         assert bench and retired
         ticketed = {t.tag for t in service_tickets.list_open_tickets(s)}
         # on the bench by hand (with a reason), or back damaged from a job (with a ticket)
@@ -289,7 +290,7 @@ def test_a_second_load_is_refused_and_changes_nothing(demo_db):
     with demo_db.read() as s:
         events = history.newest_event_id(s)
     with pytest.raises(ConflictError, match="not empty"), demo_db.write() as s:
-        demo.load_demo(s, ACTOR, today=TODAY)
+        demo.load_demo(s, ACTOR, files=demo_dir(), today=TODAY)
     assert _fingerprint(demo_db) == before
     with demo_db.read() as s:
         assert history.newest_event_id(s) == events
@@ -299,15 +300,15 @@ def test_one_asset_is_enough_to_refuse(catalog_db, actor):
     with catalog_db.write() as s:
         catalog.create_asset(s, actor, AssetDraft("Sony FX6", "Camera"))
     with pytest.raises(ConflictError, match=r"1 assets.*--db"), catalog_db.write() as s:
-        demo.load_demo(s, actor)
+        demo.load_demo(s, actor, files=demo_dir())
     with catalog_db.read() as s:
-        assert len(catalog.list_assets(s)) == 1
+        assert len(asset_search.list_assets(s)) == 1
         assert len(catalog.list_locations(s)) == 2
 
 
 def test_only_catalog_editors_may_load_it(database):
     with pytest.raises(PermissionDenied), database.write() as s:
-        demo.load_demo(s, Actor("ana", Role.ASSISTANT))
+        demo.load_demo(s, Actor("ana", Role.ASSISTANT), files=demo_dir())
     with database.read() as s:
         assert demo.is_catalog_empty(s)
         assert catalog.list_categories(s) == []
@@ -324,13 +325,13 @@ def test_same_house_every_time(loaded, tmp_path: Path):
 def test_loads_on_every_engine_into_a_house_with_shelves(catalog_db, actor, loaded):
     """Locations named like the demo's are reused, and the result is the same house."""
     with catalog_db.write() as s:
-        summary = demo.load_demo(s, actor, today=TODAY)
+        summary = demo.load_demo(s, actor, files=demo_dir(), today=TODAY)
     assert summary == loaded[1]
     with catalog_db.read() as s:
         assert not demo.is_catalog_empty(s)
         shelf = next(loc for loc in catalog.list_locations(s) if loc.name == "Shelf A1")
         assert shelf.tag == "LOC-0001"  # the house's own, not a second "Shelf A1"
-        assert catalog.list_assets(s, catalog.AssetQuery(location_id=shelf.id))
+        assert asset_search.list_assets(s, asset_search.AssetQuery(location_id=shelf.id))
     assert _fingerprint(catalog_db) == _fingerprint(loaded[0])
 
 
@@ -341,7 +342,7 @@ def test_the_demo_books_by_model_and_has_a_draft_check_out_in_progress(database,
     from gearroom.services.productions import production_by_key
 
     with database.write() as s:
-        load_demo(s, actor)
+        load_demo(s, actor, files=demo_dir())
     with database.read() as s:
         promo = production_by_key(s, "Morning Show Promo")
         (line,) = model_lines(s, promo.id)

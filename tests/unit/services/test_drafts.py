@@ -10,7 +10,7 @@ import pytest
 from gearroom.errors import NotFoundError
 from gearroom.services import (
     catalog,
-    checkout,
+    checkout_out,
     drafts,
     history,
     kits,
@@ -119,7 +119,7 @@ def test_a_draft_resumes_anywhere_and_commits_all_or_nothing(job, actor):
         assert sorted(ln.tag for ln in view.lines) == sorted(["CAM-0001", *lenses[:2]])
     with db.read() as s:
         assert drafts.list_drafts(s) == []
-        assert len(checkout.out_items(s, production="Nightfall")) == 3
+        assert len(checkout_out.out_items(s, production="Nightfall")) == 3
         with pytest.raises(NotFoundError):
             drafts.draft_view(s, draft.id)
 
@@ -131,7 +131,7 @@ def test_discarding_a_draft_sends_nothing_out_and_is_in_history(job, actor):
         drafts.scan_draft(s, actor, draft.id, "CAM-0002")
         assert drafts.discard_draft(s, actor, draft.id, "wrong job") == 1
     with db.read() as s:
-        assert checkout.out_items(s) == []
+        assert checkout_out.out_items(s) == []
         assert any("discarded" in e.summary for e in history.recent_events(s, 5))
 
 

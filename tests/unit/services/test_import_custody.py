@@ -10,7 +10,7 @@ import pytest
 from gearroom.cli import main
 from gearroom.errors import ValidationError
 from gearroom.models import AssetStatus
-from gearroom.services import catalog, checkout, import_files, importer, people
+from gearroom.services import asset_search, checkout_out, import_files, importer, people
 from gearroom.services.import_files import ImportKind
 from gearroom.services.importer import ImportOptions, ImportRefused
 
@@ -32,7 +32,7 @@ def _import(db, actor, path, preset_name, *, commit=False, **options):
 
 def _statuses(db):
     with db.read() as s:
-        return {a.tag: a.status for a in catalog.list_assets(s, catalog.AssetQuery())}
+        return {a.tag: a.status for a in asset_search.list_assets(s, asset_search.AssetQuery())}
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -88,7 +88,7 @@ def test_custody_is_reported_row_by_row_by_default(catalog_db, actor):
     ]
     assert "2 item(s) were checked out in the old system" in report.summary()
     with catalog_db.read() as s:
-        assert checkout.out_lines(s) == []
+        assert checkout_out.out_lines(s) == []
         assert people.list_people(s) == []
 
 
@@ -99,7 +99,7 @@ def test_custody_can_arrive_as_open_check_outs_to_people_created_on_the_way(cata
                      create_categories=True)  # fmt: skip
     assert report.committed and report.custody == []
     with catalog_db.read() as s:
-        out = {line.tag: line.custodian for line in checkout.out_lines(s)}
+        out = {line.tag: line.custodian for line in checkout_out.out_lines(s)}
         names = sorted(p.name for p in people.list_people(s))
     assert out == {"SAM-0002": "ÅSA NYSTRÖM", "SAM-0003": "Søren Kierkegaard"}
     assert names == ["Søren Kierkegaard", "ÅSA NYSTRÖM"]

@@ -11,7 +11,16 @@ from sqlalchemy import func, select
 
 from gearroom.errors import GearroomError, ValidationError
 from gearroom.models import AssetStatus, Event
-from gearroom.services import catalog, history, import_files, importer, kits, people, stock
+from gearroom.services import (
+    asset_search,
+    catalog,
+    history,
+    import_files,
+    importer,
+    kits,
+    people,
+    stock,
+)
 from gearroom.services.actor import Actor, PermissionDenied, Role
 from gearroom.services.catalog import AssetDraft
 from gearroom.services.import_files import ImportKind
@@ -300,7 +309,7 @@ def test_messy_snipe_it_dry_run_lists_every_problem_row_by_row(catalog_db, actor
     # a dry run writes nothing
     assert _events(catalog_db) == before
     with catalog_db.read() as s:
-        assert catalog.list_assets(s) == []
+        assert asset_search.list_assets(s) == []
 
 
 def test_messy_snipe_it_commit_is_all_or_nothing(catalog_db, actor):
@@ -310,7 +319,7 @@ def test_messy_snipe_it_commit_is_all_or_nothing(catalog_db, actor):
     assert len(refused.value.report.problems) == 7
     assert _events(catalog_db) == before
     with catalog_db.read() as s:
-        assert catalog.list_assets(s) == []
+        assert asset_search.list_assets(s) == []
         assert [loc.name for loc in catalog.list_locations(s)] == ["Prep Bay 1", "Shelf A1"]
         assert history.verify_chain(s).ok
 

@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from gearroom.errors import ConflictError, ValidationError
 from gearroom.models import Invoice, InvoiceLine, LineKind
-from gearroom.services import checkout, invoicing, payments, quotes, returns
+from gearroom.services import checkout, checkout_cart, invoicing, payments, quotes, returns
 from gearroom.services.actor import Actor, PermissionDenied, Role
 from gearroom.services.amounts import from_minor
 from gearroom.services.documents import DocumentView, LineDraft, LineView, fill_line
@@ -44,8 +44,8 @@ def test_stock_that_does_not_come_back_is_sold(catalog_db, actor):
         book(s, actor, name, f"{h.batt}:4")
         quotes.accept_quote(s, actor, quotes.build_quote(s, actor, name).number)
         ana = person(s, actor, "Ana Costa")
-        cart = checkout.new_cart(s, name, ana, due_back=day(3))
-        cart = checkout.scan_into_cart(s, cart, f"{h.batt}:4").cart
+        cart = checkout_cart.new_cart(s, name, ana, due_back=day(3))
+        cart = checkout_cart.scan_into_cart(s, cart, f"{h.batt}:4").cart
         checkout.commit_checkout(s, actor, cart)
         returns.checkin(s, actor, [f"{h.batt}:3"], production=name)
         view = invoicing.draft_invoice(s, actor, name)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import update
 
 from gearroom.models import Checkout
-from gearroom.services import checkout, drafts, jobs, model_bookings, reservations
+from gearroom.services import checkout, checkout_cart, drafts, jobs, model_bookings, reservations
 from gearroom.services.jobs import JobSection
 from tests.unit.services._gear import D0, asset, day, person, production
 
@@ -29,8 +29,8 @@ def test_jobs_are_grouped_by_production_with_picked_of_booked(catalog_db, actor)
         draft = drafts.start_draft(s, actor, "Today Job", custodian=ana)
         for tag in (*lenses[:3], bodies[0]):
             assert drafts.scan_draft(s, actor, draft.id, tag).ok
-        cart = checkout.new_cart(s, "Late Job", ana, due_back=day(5))
-        cart = checkout.scan_into_cart(s, cart, lenses[40]).cart
+        cart = checkout_cart.new_cart(s, "Late Job", ana, due_back=day(5))
+        cart = checkout_cart.scan_into_cart(s, cart, lenses[40]).cart
         view = checkout.commit_checkout(s, actor, cart)
         s.execute(
             update(Checkout).where(Checkout.id == view.id).values(due_back=D0 - timedelta(days=1))

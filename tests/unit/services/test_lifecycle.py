@@ -9,9 +9,11 @@ import pytest
 from gearroom.errors import ConflictError
 from gearroom.models import AssetStatus
 from gearroom.services import (
-    availability,
     catalog,
     checkout,
+    checkout_cart,
+    checkout_out,
+    gear_lists,
     history,
     lifecycle,
     model_bookings,
@@ -54,7 +56,7 @@ def house(catalog_db, actor):
 
 
 def _free(s, tag: str, start: int, end: int, production: str | None = None) -> bool:
-    return availability.availability(s, tag, _d(start), _d(end), production=production).free
+    return gear_lists.availability(s, tag, _d(start), _d(end), production=production).free
 
 
 def test_swap_releases_the_old_unit_and_books_the_new_one(house, actor):
@@ -82,15 +84,15 @@ def test_swap_is_refused_when_the_new_unit_is_taken_and_nothing_changes(house, a
 def test_moving_dates_rechecks_conflicts_and_due_back_follows(house, actor):
     with house.write() as s:
         model_bookings.reserve_models(s, actor, "Nightfall", [(LF, 2)])
-        cart = checkout.new_cart(s, "Nightfall", "P-0042")
-        cart = checkout.scan_into_cart(s, cart, "LNS-0001").cart
+        cart = checkout_cart.new_cart(s, "Nightfall", "P-0042")
+        cart = checkout_cart.scan_into_cart(s, cart, "LNS-0001").cart
         checkout.commit_checkout(s, actor, cart)
     # a day later: free, the bookings and the due-back of what is out follow
     with house.write() as s:
         moved = lifecycle.move_dates(s, actor, "Nightfall", wrap=[_d(3)])
         assert (moved.start, moved.end) == (_d(0), _d(3))
         assert moved.checkouts_due_back == 1
-        (out,) = checkout.out_items(s, production="Nightfall")
+        (out,) = checkout_out.out_items(s, production="Nightfall")
         assert out.due_back == _d(3)
         model = product_models.model_by_key(s, LF)
         days = product_models.model_availability(s, [model.id], _d(3), _d(3))[model.id].days
@@ -113,8 +115,8 @@ def test_moving_dates_rechecks_conflicts_and_due_back_follows(house, actor):
 def test_cancel_is_refused_while_gear_is_out_and_releases_bookings(house, actor):
     with house.write() as s:
         model_bookings.reserve_models(s, actor, "Nightfall", [(LF, 1)])
-        cart = checkout.new_cart(s, "Nightfall", "P-0042")
-        cart = checkout.scan_into_cart(s, cart, "LNS-0001").cart
+        cart = checkout_cart.new_cart(s, "Nightfall", "P-0042")
+        cart = checkout_cart.scan_into_cart(s, cart, "LNS-0001").cart
         checkout.commit_checkout(s, actor, cart)
     with pytest.raises(ConflictError, match="still has 1 line"), house.write() as s:
         lifecycle.cancel_production(s, actor, "Nightfall", "client pulled out")
@@ -140,9 +142,9 @@ def test_cancel_is_refused_while_gear_is_out_and_releases_bookings(house, actor)
 
 def test_close_out_marks_what_is_still_out_missing_in_one_step(house, actor):
     with house.write() as s:
-        cart = checkout.new_cart(s, "Nightfall", "P-0042")
+        cart = checkout_cart.new_cart(s, "Nightfall", "P-0042")
         for tag in ("LNS-0001", "LNS-0002", "CAM-0001"):
-            cart = checkout.scan_into_cart(s, cart, tag).cart
+            cart = checkout_cart.scan_into_cart(s, cart, tag).cart
         checkout.commit_checkout(s, actor, cart)
         from gearroom.services import returns
 
@@ -154,6 +156,6 @@ def test_close_out_marks_what_is_still_out_missing_in_one_step(house, actor):
         assert catalog.get_asset(s, "LNS-0001").status is AssetStatus.LOST
         assert catalog.get_asset(s, "CAM-0001").status is AssetStatus.AVAILABLE
         assert not _free(s, "LNS-0001", 10, 12)
-        assert all(ln.missing for ln in checkout.out_items(s, production="Nightfall"))
+        assert all(ln.missing for ln in checkout_out.out_items(s, production="Nightfall"))
     with pytest.raises(ConflictError, match="nothing out"), house.write() as s:
         lifecycle.close_out(s, actor, "Nightfall")

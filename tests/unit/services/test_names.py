@@ -14,8 +14,9 @@ from sqlalchemy import select, text
 from gearroom.cli import cli
 from gearroom.errors import ConflictError, NotFoundError
 from gearroom.models import Asset, Category, Location, Person, Production
-from gearroom.services import catalog, operators, people, productions
-from gearroom.services.catalog import AssetDraft, AssetQuery
+from gearroom.services import asset_search, catalog, operators, people, productions
+from gearroom.services.asset_search import AssetQuery
+from gearroom.services.catalog import AssetDraft
 from gearroom.services.names import did_you_mean, nearest_names
 from gearroom.text import name_key, search_fold
 from tests.unit.services._gear import day
@@ -74,7 +75,7 @@ def test_a_name_is_found_however_it_is_typed(catalog_db, actor, name, typed, wor
         assert catalog.get_asset(s, tag).location == name
         assert [p.name for p in people.list_people(s, typed.split()[0])] == [name]
         for query in (word, typed, name):
-            assert catalog.find_asset_ids(s, AssetQuery(text=query)), query
+            assert asset_search.find_asset_ids(s, AssetQuery(text=query)), query
         keys = {
             s.scalar(select(model.name_key).where(model.name == name))
             for model in (Location, Person, Production)
@@ -100,7 +101,7 @@ def test_keys_follow_renames_and_core_inserts(catalog_db, actor):
             )
         )
     with catalog_db.read() as s:
-        found = catalog.find_asset_ids(s, AssetQuery(text="angenieux"))
+        found = asset_search.find_asset_ids(s, AssetQuery(text="angenieux"))
         tags = set(s.scalars(select(Asset.tag).where(Asset.id.in_(found))))
     assert tags == {tag, "LNS-9000"}
 

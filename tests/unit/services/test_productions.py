@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from gearroom.errors import ConflictError, NotFoundError, ValidationError
 from gearroom.models import Event, Production, ShootDayKind, TagKind
-from gearroom.services import dashboard, people, productions, reservations, resolver
+from gearroom.paths import demo_dir
+from gearroom.services import checkout_out, dashboard, people, productions, reservations, resolver
 from gearroom.services.productions import ShootDayDraft, gear_window, parse_dates
 from tests.unit.services._gear import count, day, events
 
@@ -114,17 +115,19 @@ def test_parse_dates():
 def test_demo_productions_on_the_demo_house(database, actor):
     from datetime import date
 
-    from gearroom.services import checkout, demo, demo_productions
+    from gearroom.services import demo, demo_productions
 
     today = date.today()
     with database.write() as s:
-        summary = demo.load_demo(s, actor, today=today)  # the demo house brings its productions
+        summary = demo.load_demo(
+            s, actor, files=demo_dir(), today=today
+        )  # the demo house brings its productions
         assert demo_productions.load_demo_productions(s, actor, today) == 0  # once only
     assert summary.productions == 5
     with database.read() as s:
         names = [p.name for p in productions.list_productions(s)]
         board = dashboard.dashboard(s, today)
-        out_now = checkout.out_items(s, production="Northern Line")
+        out_now = checkout_out.out_items(s, production="Northern Line")
         past = productions.get_production(s, "Harbour Lights")
         future = reservations.list_reservations(s, "Salt Flats")
     assert names[0] == "Harbour Lights" and names[-1] == "Salt Flats"

@@ -9,7 +9,7 @@ import pytest
 
 from gearroom.models import ReturnCondition
 from gearroom.render.receipt import write_receipt
-from gearroom.services import checkout, receipts, returns
+from gearroom.services import checkout, checkout_cart, receipts, returns
 from tests.unit.services._gear import asset, person, production
 
 
@@ -18,9 +18,9 @@ def test_a_partial_return_lists_what_came_back_and_what_is_still_out(catalog_db,
         lenses = [asset(s, actor, f"Prime {n}") for n in range(3)]
         ana = person(s, actor, "Ana Lopez")
         production(s, actor, "Nightfall", 0, 3)
-        cart = checkout.new_cart(s, "Nightfall", ana)
+        cart = checkout_cart.new_cart(s, "Nightfall", ana)
         for tag in lenses:
-            cart = checkout.scan_into_cart(s, cart, tag).cart
+            cart = checkout_cart.scan_into_cart(s, cart, tag).cart
         checkout.commit_checkout(s, actor, cart)
         result = returns.checkin(s, actor, [lenses[0]], condition="damaged", note="scratched")
         slip = receipts.return_receipt(result, actor.name)

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from gearroom.errors import ConflictError, NotFoundError, ValidationError
 from gearroom.models import AssetStatus, Event, ServiceTicket
-from gearroom.services import catalog, checkout, service_tickets
+from gearroom.services import catalog, checkout, checkout_cart, service_tickets
 from gearroom.services.actor import Actor, PermissionDenied, Role
 from tests.unit.services._gear import asset, count, day, events, person, production
 
@@ -84,8 +84,8 @@ def test_closing_while_out_keeps_it_out(catalog_db, actor, lens):
     with catalog_db.write() as s:
         badge = person(s, actor)
         production(s, actor, "Alpha", 0, 3)
-        cart = checkout.new_cart(s, "Alpha", badge)
-        cart = checkout.scan_into_cart(s, cart, lens, today=day(0)).cart
+        cart = checkout_cart.new_cart(s, "Alpha", badge)
+        cart = checkout_cart.scan_into_cart(s, cart, lens, today=day(0)).cart
         checkout.commit_checkout(s, actor, cart, today=day(0))
         service_tickets.open_ticket(s, actor, lens, "check iris on return")
     assert _status(catalog_db, lens) is AssetStatus.OUT
