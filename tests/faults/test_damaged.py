@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import assert_one_line_failure, build_house, database_file, run
+from faults_support import assert_one_line_failure, build_house, database_file, run
 
 from gearroom import backup
 from gearroom.db import open_database

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from conftest import build_house
+from faults_support import build_house
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import (
+from faults_support import (
     assert_one_line_failure,
     build_house,
     disk_fills_at,

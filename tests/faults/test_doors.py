@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import assert_one_line_failure, build_house, database_file, run, snapshot
+from faults_support import assert_one_line_failure, build_house, database_file, run, snapshot
 
 from gearroom.db import open_database
 from gearroom.services import operators

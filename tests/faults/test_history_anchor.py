@@ -6,7 +6,7 @@ import json
 import sqlite3
 
 import pytest
-from conftest import assert_one_line_failure, build_house, database_file, run
+from faults_support import assert_one_line_failure, build_house, database_file, run
 from sqlalchemy import create_engine, text
 
 from gearroom.db import open_database

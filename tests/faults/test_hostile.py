@@ -9,7 +9,7 @@ import threading
 import time
 
 import pytest
-from conftest import (
+from faults_support import (
     assert_one_line_failure,
     build_house,
     database_file,

@@ -11,8 +11,8 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from conftest import assert_one_line_failure, build_house, run, snapshot, write_commands
 from engines import PostgresServer, PostgresUnavailable, require_postgres
+from faults_support import assert_one_line_failure, build_house, run, snapshot, write_commands
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 

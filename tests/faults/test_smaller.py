@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import assert_one_line_failure, run, snapshot
+from faults_support import assert_one_line_failure, run, snapshot
 
 from gearroom.db import open_database
 from gearroom.services import catalog

@@ -132,13 +132,6 @@ def test_the_size_rule_notices_a_long_file(tmp_path):
     assert files_over(package) == [f"pkg/sub/long.py ({MAX_LINES + 1})"]
 
 
-# The weekly report's service is still one long module; it is being split separately.
-@pytest.mark.xfail(
-    (REPO / "gearroom" / "services" / "report.py").exists()
-    and len((REPO / "gearroom" / "services" / "report.py").read_text().splitlines()) > MAX_LINES,
-    reason="gearroom/services/report.py is still over 600 lines",
-    strict=False,
-)
 def test_no_file_in_gearroom_is_over_600_lines():
     over = files_over(REPO / "gearroom")
     assert over == [], f"Files over {MAX_LINES} lines (split them by responsibility): {over}"

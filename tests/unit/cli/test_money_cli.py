@@ -176,11 +176,11 @@ def test_roles_on_the_command_line(catalog_db, actor, monkeypatch, capsys):
 
     url = catalog_db.url
     with catalog_db.write() as s:
-        operators.create_operator(s, actor, "boss", "admin", "1111")
+        operators.create_operator(s, actor, "boss", "admin", "111111")
         operators.create_operator(s, actor, "desk", "staff", "2222")
         operators.create_operator(s, actor, "ac", "assistant", "3333")
     monkeypatch.setenv("GEARROOM_OPERATOR", "boss")
-    monkeypatch.setenv("GEARROOM_PIN", "1111")
+    monkeypatch.setenv("GEARROOM_PIN", "111111")
     ok(url, "rate", "set", "--category", "Camera", "--day", "400")
     monkeypatch.setenv("GEARROOM_OPERATOR", "desk")
     monkeypatch.setenv("GEARROOM_PIN", "2222")
@@ -212,8 +212,12 @@ def test_production_edit_sets_the_client_that_quotes_use(catalog_db, capsys):
     edited = ok(url, "production", "edit", "Night Train", "--client", "northlight films")
     assert edited["client"] == "northlight films"
     with catalog_db.read() as s:
-        linked = s.execute(text("SELECT c.name FROM productions p JOIN clients c "
-                                "ON c.id = p.client_id WHERE p.name = 'Night Train'")).scalar()  # fmt: skip
+        linked = s.execute(
+            text(
+                "SELECT c.name FROM productions p JOIN clients c ON c.id = p.client_id "
+                "WHERE p.name = 'Night Train'"
+            )
+        ).scalar()
     assert linked == "Northlight Films"
     err = refused(capsys, url, "production", "edit", "Night Train")
     assert "--client" in err

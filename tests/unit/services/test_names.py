@@ -63,7 +63,7 @@ def test_a_name_is_found_however_it_is_typed(catalog_db, actor, name, typed, wor
         catalog.create_location(s, actor, name)
         person = people.add_person(s, actor, name)
         productions.create_production(s, actor, name)
-        operators.create_operator(s, actor, name.split()[0], "admin", "1234")
+        operators.create_operator(s, actor, name.split()[0], "admin", "123456")
         tag = catalog.create_asset(
             s, actor, AssetDraft(name=name, category="Camera", make=name, location=typed)
         ).tag
