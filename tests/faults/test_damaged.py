@@ -110,7 +110,7 @@ def test_restore_over_a_damaged_database_keeps_its_bytes_aside(damaged, tmp_path
     code, _out, err = run(capsys, "--db", url, "restore", str(good), "--yes")
     assert code == 0, err
     assert "damaged" in err
-    kept = [p for p in (database_file(url).parent / "backups").iterdir()]
+    kept = list((database_file(url).parent / "backups").glob("*.sqlite3"))
     assert [p.read_bytes() for p in kept] == [data]
     code, _out, err = run(capsys, "--db", url, "asset", "show", house.lenses[0])
     assert code == 0, err
