@@ -26,6 +26,12 @@ EXPECTED_KEYS = [
     "kit_availability_40",
     "weekly_report",
     "labels_1000_pdf",
+    "stall_report",
+    "stall_import",
+    "stall_backup",
+    "stall_checkout_page_60",
+    "stall_checkout_60",
+    "stall_checkin_60",
     "cold_start",
     "peak_memory",
 ]
