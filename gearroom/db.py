@@ -24,8 +24,7 @@ from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.exc import SQLAlchemyError as _SAError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError as _SAError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 

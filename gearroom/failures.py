@@ -11,8 +11,7 @@ import errno
 import os
 from pathlib import Path
 
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.exc import SQLAlchemyError as _SAError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError as _SAError
 
 from gearroom.db import BUSY_TIMEOUT_MS, TransactionLost, _redacted, sqlite_path
 from gearroom.errors import DatabaseError, GearroomError, ValidationError

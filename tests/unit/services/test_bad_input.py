@@ -12,8 +12,7 @@ import io
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from gearroom.errors import GearroomError
 from gearroom.services import (

@@ -6,8 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from gearroom.errors import ValidationError
 from gearroom.models import ShootDayKind
