@@ -77,41 +77,20 @@ from gearroom.models import (
     Event,
     ReturnCondition,
 )
+from gearroom.services.history_anchor import current_anchor
 from gearroom.services.report_json import report_as_dict as report_as_dict
 from gearroom.services.report_period import (
     MAX_PERIOD_DAYS as MAX_PERIOD_DAYS,
-)
-from gearroom.services.report_period import (
     TIMEZONE_SETTING as TIMEZONE_SETTING,
-)
-from gearroom.services.report_period import (
     Period as Period,
-)
-from gearroom.services.report_period import (
     first_day_out as first_day_out,
-)
-from gearroom.services.report_period import (
     house_timezone as house_timezone,
-)
-from gearroom.services.report_period import (
     last_day_out as last_day_out,
-)
-from gearroom.services.report_period import (
     last_full_week as last_full_week,
-)
-from gearroom.services.report_period import (
     local_midnight as local_midnight,
-)
-from gearroom.services.report_period import (
     parse_timezone as parse_timezone,
-)
-from gearroom.services.report_period import (
     range_period as range_period,
-)
-from gearroom.services.report_period import (
     week_of as week_of,
-)
-from gearroom.services.report_period import (
     week_period as week_period,
 )
 from gearroom.services.report_queries import (
@@ -127,29 +106,13 @@ from gearroom.services.report_queries import (
 )
 from gearroom.services.report_results import (
     CategoryUtilisation as CategoryUtilisation,
-)
-from gearroom.services.report_results import (
     GearOutLine as GearOutLine,
-)
-from gearroom.services.report_results import (
     ItemUtilisation as ItemUtilisation,
-)
-from gearroom.services.report_results import (
     KitReport as KitReport,
-)
-from gearroom.services.report_results import (
     Movement as Movement,
-)
-from gearroom.services.report_results import (
     Outstanding as Outstanding,
-)
-from gearroom.services.report_results import (
     ProductionGear as ProductionGear,
-)
-from gearroom.services.report_results import (
     TicketRow as TicketRow,
-)
-from gearroom.services.report_results import (
     Totals as Totals,
 )
 
@@ -484,4 +447,5 @@ def build_report(
         busiest=busiest,
         idle=tuple(idle),
         totals=totals,
+        history_anchor=current_anchor(session).describe(),
     )

@@ -136,6 +136,8 @@ def summary_rows(report: KitReport, house_name: str = "") -> tuple[tuple[Cell, .
         ("Item days available", t.available_days),
         ("Utilisation", t.utilisation),
     ]
+    if report.history_anchor:
+        rows.append(("History ends at event", report.history_anchor))
     return tuple(rows)
 
 

@@ -168,6 +168,9 @@ class KitReport:
     busiest: tuple[ItemUtilisation, ...]
     idle: tuple[ItemUtilisation, ...]
     totals: Totals = field(repr=False)
+    #: Where the history chain ended when the report was built ("#1234 9f2c…"): kept on paper
+    #: and in files, outside the database, so a chain cut or rewritten later is caught.
+    history_anchor: str = ""
 
     @property
     def gear_out(self) -> tuple[GearOutLine, ...]:

@@ -181,6 +181,18 @@ def test_an_unfinished_period_counts_days_up_to_today(week_db: Database) -> None
     assert items["LNS-0001"] == (4, 4)
 
 
+def test_the_report_carries_where_the_history_chain_ended(week_db: Database) -> None:
+    with week_db.read() as s:
+        last_id, last_hash = s.execute(
+            select(Event.id, Event.hash).order_by(Event.id.desc()).limit(1)
+        ).one()
+    report = _report(week_db)
+    assert report.history_anchor == f"#{last_id} {last_hash[:16]}"
+    assert ("History ends at event", report.history_anchor) in summary_rows(report)
+    after_the_fact(week_db)
+    assert _report(week_db).history_anchor != report.history_anchor
+
+
 def test_a_date_range_report(week_db: Database) -> None:
     with week_db.read() as s:
         report = build_report(s, range_period("2026-11-01", "2026-11-30"), now=la(2026, 12, 5))
