@@ -28,12 +28,13 @@ from PySide6.QtWidgets import (
 
 from gearroom.errors import GearroomError
 from gearroom.render.sheets import write_checkout_sheet
-from gearroom.services import checkout, people, productions
+from gearroom.services import checkout, desk, people, productions
 from gearroom.services.actor import Permission
 from gearroom.services.checkout import Cart, ScanOutcome, ScanVerdict
 from gearroom.ui.context import AppContext
 from gearroom.ui.feedback import ScanFeedback, Verdict
 from gearroom.ui.pages.base import Page
+from gearroom.ui.pages.checkout_draft import DraftDesk
 from gearroom.ui.widgets.cart_table import CartTable, KitChecklistView
 from gearroom.ui.widgets.desk_common import default_page_size, scan_field, to_date, verdict_of
 from gearroom.ui.widgets.empty_state import ADD_PEOPLE, EMPTY_CART, EmptyState
@@ -97,6 +98,7 @@ class CheckoutPage(Page):
 
         self.table = CartTable(self._quantity_changed)
         self.checklist = KitChecklistView()
+        self.desk = DraftDesk(self)
         EmptyState.over(self.table, "The cart is empty", EMPTY_CART, ADD_PEOPLE)
         self.remove_button = QPushButton("Remove from cart")
         self.remove_button.clicked.connect(self.remove_selected)
@@ -137,11 +139,13 @@ class CheckoutPage(Page):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(self.checklist)
+        splitter.addWidget(self.desk.pick_list)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
 
         bottom = QHBoxLayout()
         bottom.addWidget(self.done, 1)
+        bottom.addWidget(self.desk.print_button)
         bottom.addWidget(self.print_button)
         bottom.addWidget(self.commit_button)
 
@@ -182,6 +186,7 @@ class CheckoutPage(Page):
         self.custodian.blockSignals(False)
         self._loaded = True
         self._show_header()
+        self.desk.reload()
 
     def _production_picked(self, index: int) -> None:
         tag = self.production.itemData(index)
@@ -195,8 +200,12 @@ class CheckoutPage(Page):
 
     def _due_changed(self, value: QDate) -> None:
         self.cart = replace(self.cart, due_back=to_date(value))
+        if self.desk.draft_id is not None:
+            self.desk.set_due_back(to_date(value))
 
     def _quantity_changed(self, tag: str, quantity: int) -> None:
+        if self.desk.draft_id is not None:
+            self.desk.set_quantity(tag, quantity)
         self.cart = replace(
             self.cart,
             lines=tuple(
@@ -217,6 +226,9 @@ class CheckoutPage(Page):
         """Feed one scan to the cart and answer in the banner."""
         if not self._loaded:
             self.refresh()
+        if self.cart.production_id is not None:
+            self.desk.scan(text)  # saved into the production's draft
+            return True
         cart = self.cart
         try:
             result = self.context.query(lambda s: checkout.scan_into_cart(s, cart, text))
@@ -236,6 +248,8 @@ class CheckoutPage(Page):
         if verdict.outcome in (ScanOutcome.PRODUCTION_SET, ScanOutcome.CUSTODIAN_SET):
             self._show_header()
         self._show_cart()
+        if verdict.outcome is ScanOutcome.PRODUCTION_SET and self.cart.production_id is not None:
+            self.desk.open(self.cart.production_id)
         return True
 
     def _verdict(self, verdict: ScanVerdict) -> Verdict:
@@ -290,6 +304,9 @@ class CheckoutPage(Page):
     # ------------------------------------------------------------------ cart actions
 
     def remove_selected(self) -> None:
+        if self.desk.draft_id is not None:
+            self.desk.remove(self.table.selected_tags())
+            return
         for tag in self.table.selected_tags():
             self.cart = checkout.remove_from_cart(self.cart, tag)
         self._show_cart()
@@ -306,7 +323,11 @@ class CheckoutPage(Page):
         return box.clickedButton() is confirm
 
     def clear_cart(self) -> bool:
-        """Empty the cart, after asking when it holds anything; True when it was emptied."""
+        """Empty the cart, after asking when it holds anything; True when it was emptied.
+
+        A saved draft is discarded (on every workstation)."""
+        if self.desk.draft_id is not None:
+            return self.desk.discard()
         lines = len(self.cart.lines)
         if lines and not self.ask(
             "Empty the cart",
@@ -347,9 +368,15 @@ class CheckoutPage(Page):
             )
             self.scan.setFocus(Qt.FocusReason.OtherFocusReason)
             return None
+        draft_id, pid = self.desk.draft_id, cart.production_id
         try:
             view = self.context.perform(
-                lambda s, a: checkout.commit_checkout(s, a, cart), "checkout"
+                lambda s, a: (
+                    desk.commit_desk(s, a, pid, draft_id)
+                    if draft_id is not None and pid is not None
+                    else checkout.commit_checkout(s, a, cart)
+                ),
+                "checkout",
             )
         except GearroomError as exc:
             self.cart = cart
@@ -365,6 +392,7 @@ class CheckoutPage(Page):
             Verdict.OK, f"Checked out: {len(view.lines)} line(s) to {view.custodian}."
         )
         self.cart = Cart()
+        self.desk.clear()
         self.due.blockSignals(True)
         self.due.setDate(_qdate(date.today()))
         self.due.blockSignals(False)
