@@ -142,6 +142,7 @@ class CheckoutPage(Page):
         splitter.addWidget(self.desk.pick_list)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(2, 4)
 
         bottom = QHBoxLayout()
         bottom.addWidget(self.done, 1)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 from gearroom.services.picklist import PickLine, PickList
 
 #: Columns of the list.
-COLUMNS = ("Location", "Tag", "Item", "Picked", "")
+COLUMNS = ("Location", "Tag", "Item", "Picked", "Pick list")
 DONE = QColor("#1b7f3b")
 TODO = QColor("#8a5a00")
 
@@ -38,8 +38,9 @@ class PickListView(QTreeWidget):
         header = self.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 120), (1, 90), (3, 60), (4, 70)):
+        for col, width in ((0, 130), (1, 84), (3, 56), (4, 70)):
             self.setColumnWidth(col, width)
+        self.setMinimumWidth(520)
         self.pick: PickList | None = None
 
     def show_pick(self, pick: PickList | None) -> None:
@@ -48,7 +49,9 @@ class PickListView(QTreeWidget):
         if pick is None:
             self.setHeaderLabels(list(COLUMNS))
             return
-        self.setHeaderLabels([f"Pick list · {pick.picked} of {pick.wanted} picked", *COLUMNS[1:]])
+        self.setHeaderLabels(
+            [*COLUMNS[:2], f"Item · {pick.picked} of {pick.wanted} picked", *COLUMNS[3:]]
+        )
         kits: dict[str, QTreeWidgetItem] = {}
         members: list[PickLine] = []
         for line in sorted(pick.lines, key=lambda ln: (ln.location, ln.kit_tag, ln.tag)):
