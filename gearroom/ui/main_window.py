@@ -93,6 +93,9 @@ class MainWindow(QMainWindow):
         self.scanner.scanned.connect(self.dispatch_scan)
         for page in self.pages:
             page.open_item.connect(self.open_item)
+        people = self.page("people")
+        if people is not None and hasattr(people, "print_labels"):
+            people.print_labels.connect(self.label_tags)
         dashboard = self.page("dashboard")
         if dashboard is not None and hasattr(dashboard, "open_job"):
             dashboard.open_job.connect(self.open_job)
@@ -212,6 +215,14 @@ class MainWindow(QMainWindow):
                 self.show_page(row)
                 return page.show_item(kind, item_id)
         return False
+
+    def label_tags(self, tags: list[str]) -> bool:
+        """Put ``tags`` (a person's badge) on the labels page and show it."""
+        page = self.page("labels")
+        if page is None or not hasattr(page, "add_tags"):
+            return False
+        self.show_page(self.pages.index(page))
+        return bool(page.add_tags(tags))
 
     def open_job(self, section: str, production_tag: str) -> bool:
         """A job of the dashboard: its pick list on the check-out page (going out, this week)

@@ -62,6 +62,7 @@ def test_builds_with_every_registered_page(qtbot, context):
         "Productions",
         "Check-out",
         "Check-in",
+        "People",
         "Service",
         "Labels",
         "Reports",

@@ -33,11 +33,15 @@ from gearroom.services.actor import Permission
 from gearroom.services.checkout import Cart, ScanOutcome, ScanVerdict
 from gearroom.ui.context import AppContext
 from gearroom.ui.feedback import ScanFeedback, Verdict
+from gearroom.ui.dialogs.person import PersonDialog
 from gearroom.ui.pages.base import Page
 from gearroom.ui.pages.checkout_draft import DraftDesk
 from gearroom.ui.widgets.cart_table import CartTable, KitChecklistView
 from gearroom.ui.widgets.desk_common import default_page_size, scan_field, to_date, verdict_of
 from gearroom.ui.widgets.empty_state import ADD_PEOPLE, EMPTY_CART, EmptyState
+
+#: The custodian picker's entry that adds a person.
+NEW_PERSON = "\x00new-person"
 
 #: Scans that need a production first (gear is checked against its dates).
 NEEDS_PRODUCTION = {
@@ -184,6 +188,7 @@ class CheckoutPage(Page):
         self.custodian.addItem("Scan the badge or choose…", None)
         for person in crew:
             self.custodian.addItem(f"{person.name} ({person.badge})", person.badge)
+        self.custodian.addItem("New person…", NEW_PERSON)
         self.custodian.blockSignals(False)
         self._loaded = True
         self._show_header()
@@ -196,8 +201,19 @@ class CheckoutPage(Page):
 
     def _custodian_picked(self, index: int) -> None:
         badge = self.custodian.itemData(index)
+        if badge == NEW_PERSON:
+            badge = self.new_person()
         if isinstance(badge, str):
             self.handle_scan(badge)
+
+    def new_person(self) -> str | None:
+        """Add someone at the counter; they are then the one who signs (their badge)."""
+        dialog = PersonDialog(self.context, parent=self)
+        badge = dialog.saved_badge if dialog.exec() else None
+        self.refresh()
+        if badge is None:
+            self._show_header()
+        return badge
 
     def _due_changed(self, value: QDate) -> None:
         self.cart = replace(self.cart, due_back=to_date(value))

@@ -17,6 +17,7 @@ def page_factories() -> list[PageFactory]:
     from gearroom.ui.pages.dashboard import DashboardPage
     from gearroom.ui.pages.inventory import InventoryPage
     from gearroom.ui.pages.labels import LabelsPage
+    from gearroom.ui.pages.people import PeoplePage
     from gearroom.ui.pages.productions import ProductionsPage
     from gearroom.ui.pages.reports import ReportsPage
     from gearroom.ui.pages.service import ServicePage
@@ -27,6 +28,7 @@ def page_factories() -> list[PageFactory]:
         ProductionsPage,
         CheckoutPage,
         CheckinPage,
+        PeoplePage,
         ServicePage,
         LabelsPage,
         ReportsPage,
