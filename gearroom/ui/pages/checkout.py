@@ -32,8 +32,8 @@ from gearroom.services import checkout, desk, people, productions
 from gearroom.services.actor import Permission
 from gearroom.services.checkout import Cart, ScanOutcome, ScanVerdict
 from gearroom.ui.context import AppContext
-from gearroom.ui.feedback import ScanFeedback, Verdict
 from gearroom.ui.dialogs.person import PersonDialog
+from gearroom.ui.feedback import ScanFeedback, Verdict
 from gearroom.ui.pages.base import Page
 from gearroom.ui.pages.checkout_draft import DraftDesk
 from gearroom.ui.widgets.cart_table import CartTable, KitChecklistView
