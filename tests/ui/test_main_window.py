@@ -59,6 +59,7 @@ def test_builds_with_every_registered_page(qtbot, context):
     assert titles == [
         "Dashboard",
         "Inventory",
+        "Models",
         "Productions",
         "Check-out",
         "Check-in",

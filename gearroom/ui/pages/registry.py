@@ -17,6 +17,7 @@ def page_factories() -> list[PageFactory]:
     from gearroom.ui.pages.dashboard import DashboardPage
     from gearroom.ui.pages.inventory import InventoryPage
     from gearroom.ui.pages.labels import LabelsPage
+    from gearroom.ui.pages.models import ModelsPage
     from gearroom.ui.pages.people import PeoplePage
     from gearroom.ui.pages.productions import ProductionsPage
     from gearroom.ui.pages.reports import ReportsPage
@@ -25,6 +26,7 @@ def page_factories() -> list[PageFactory]:
     return [
         DashboardPage,
         InventoryPage,
+        ModelsPage,
         ProductionsPage,
         CheckoutPage,
         CheckinPage,
