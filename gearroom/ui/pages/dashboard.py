@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
-    QTabWidget,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -148,14 +148,18 @@ class DashboardPage(Page):
         self.jobs.open_job.connect(self.open_job)
         by_item = QWidget()
         by_item.setLayout(grid)
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("dashboardTabs")
-        self.tabs.addTab(self.jobs, "By job")
-        self.tabs.addTab(by_item, "By item")
+        # The jobs on top, the item tables under them (both in view: a scan lands anywhere).
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.setObjectName("dashboardSplit")
+        self.split.addWidget(self.jobs)
+        self.split.addWidget(by_item)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 8)
         layout.addWidget(self.headline)
-        layout.addWidget(self.tabs, 1)
+        layout.addWidget(section_label("Jobs"))
+        layout.addWidget(self.split, 1)
 
     def refresh(self) -> None:
         """Read the dashboard through the door; it shows when it comes back."""
