@@ -155,6 +155,7 @@ class DashboardPage(Page):
         self.split.addWidget(by_item)
         self.split.setStretchFactor(0, 3)
         self.split.setStretchFactor(1, 2)
+        self.split.setSizes([600, 400])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 8)
         layout.addWidget(self.headline)
