@@ -31,6 +31,7 @@ from gearroom.ui.pages.registry import PageFactory, page_factories
 from gearroom.ui.scanner import ScanDetector, belongs_to, offer_to_dialog, refuse_in_dialog
 from gearroom.ui.widgets.actions import ACTIONS, STARTS_GROUP, ItemActions, create_actions
 from gearroom.ui.widgets.connection_banner import install_banner
+from gearroom.ui.widgets.job_board import OPENS_PICK_LIST
 from gearroom.ui.window_controls import WindowControls
 
 NAV_WIDTH = 176
@@ -92,6 +93,12 @@ class MainWindow(QMainWindow):
         self.scanner.scanned.connect(self.dispatch_scan)
         for page in self.pages:
             page.open_item.connect(self.open_item)
+        people = self.page("people")
+        if people is not None and hasattr(people, "print_labels"):
+            people.print_labels.connect(self.label_tags)
+        dashboard = self.page("dashboard")
+        if dashboard is not None and hasattr(dashboard, "open_job"):
+            dashboard.open_job.connect(self.open_job)
 
     # ------------------------------------------------------------------ chrome
 
@@ -208,6 +215,24 @@ class MainWindow(QMainWindow):
                 self.show_page(row)
                 return page.show_item(kind, item_id)
         return False
+
+    def label_tags(self, tags: list[str]) -> bool:
+        """Put ``tags`` (a person's badge) on the labels page and show it."""
+        page = self.page("labels")
+        if page is None or not hasattr(page, "add_tags"):
+            return False
+        self.show_page(self.pages.index(page))
+        return bool(page.add_tags(tags))
+
+    def open_job(self, section: str, production_tag: str) -> bool:
+        """A job of the dashboard: its pick list on the check-out page (going out, this week)
+        or the check-in page (due back, overdue)."""
+        page_id = "checkout" if section in {s.value for s in OPENS_PICK_LIST} else "checkin"
+        page = self.page(page_id)
+        if page is None:
+            return False
+        self.show_page(self.pages.index(page))
+        return page.handle_scan(production_tag) if page_id == "checkout" else True
 
     # ------------------------------------------------------------------ actions
 

@@ -59,9 +59,11 @@ def test_builds_with_every_registered_page(qtbot, context):
     assert titles == [
         "Dashboard",
         "Inventory",
+        "Models",
         "Productions",
         "Check-out",
         "Check-in",
+        "People",
         "Service",
         "Labels",
         "Clients",

@@ -72,3 +72,21 @@ def out_assets(db: Path) -> list[str]:
             "ORDER BY a.tag",
         )
     ]
+
+
+def book_for_desk(db: Path, production: str, items: list[str | tuple[str, int]]) -> None:
+    """Book ``items`` for ``production`` and drop its drafts in progress: a check-out that starts
+    from a clean cart and scans only what was booked (nothing asks for a reason)."""
+    from gearroom.db import open_database
+    from gearroom.services import drafts, reservations
+    from gearroom.services.actor import Actor, Role
+
+    database = open_database(f"sqlite:///{db}")
+    actor = Actor("tester", Role.ADMIN)
+    try:
+        with database.write() as session:
+            reservations.reserve(session, actor, production, items)
+            for draft in drafts.list_drafts(session, production):
+                drafts.discard_draft(session, actor, draft.id, "the test starts afresh")
+    finally:
+        database.dispose()

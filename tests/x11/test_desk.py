@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from scanning import free_assets, leaked_text, out_assets, rows, unexpected
+from scanning import book_for_desk, free_assets, leaked_text, out_assets, rows, unexpected
 
 #: (focus kind, index, ms a key, lower-case tag)
 DESK_FOCUS = [
@@ -30,6 +30,9 @@ def test_check_out_by_scanner_with_focus_anywhere(apps: Any) -> None:
     app = apps("checkout")
     free = free_assets(app.db_path, len(DESK_FOCUS))
     assert len(free) == len(DESK_FOCUS)
+    # What is scanned is booked (an unbooked scan asks for a reason first).
+    booked = free_assets(app.db_path, len(DESK_FOCUS) + 1)
+    book_for_desk(app.db_path, "PRD-0004", [*booked, ("PWR-0022", 1)])
     app.show("Check-out")
     # The production sheet scanned while its own combo box has focus, the badge likewise.
     app.focus("QComboBox", 0)
@@ -63,7 +66,7 @@ def test_check_out_by_scanner_with_focus_anywhere(apps: Any) -> None:
     assert [e[2] for e in editors] == ["1"]
     # And with focus in that line's quantity spin box: the quantity stays 1.
     app.focus("tableEditor")
-    tag = free_assets(app.db_path, len(DESK_FOCUS) + 1)[-1]
+    tag = booked[-1]  # the next free asset (booked above)
     app.scan(tag)
     after = app.state()
     assert [e[2] for e in after["values"]["CartTable#0"]["editors"]] == ["1"]

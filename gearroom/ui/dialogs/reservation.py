@@ -22,15 +22,18 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from gearroom.errors import ConflictError, GearroomError
-from gearroom.services import reservations, resolver
+from gearroom.services import model_bookings, reservations, resolver
+from gearroom.services.actor import Actor
 from gearroom.services.gear_lists import ItemSpec
 from gearroom.services.productions import ProductionView
 from gearroom.services.reservations import ReservationCheck
 from gearroom.ui.context import AppContext
 from gearroom.ui.dialogs.base import FormDialog
 from gearroom.ui.widgets.desk_common import to_date
+from gearroom.ui.widgets.model_strip import ModelPicker
 
 
 def _qdate(d: date) -> QDate:
@@ -81,6 +84,9 @@ class ReservationDialog(FormDialog):
         al.addWidget(self.quantity)
         al.addWidget(add)
         self.add_field("items", "Add", adder)
+        self.models = ModelPicker(context, self._add_model)
+        self.add_field("models", "Or a model", self.models)
+        self.wanted_models: list[tuple[str, int]] = []  # model name, quantity
         self.gear = QListWidget()
         self.form.addRow("Gear", self.gear)
         remove = QPushButton("Remove selected")
@@ -133,15 +139,31 @@ class ReservationDialog(FormDialog):
     def remove_selected(self) -> None:
         rows = sorted({i.row() for i in self.gear.selectedIndexes()}, reverse=True)
         for row in rows:
-            del self.wanted[row]
+            if row >= len(self.wanted):
+                del self.wanted_models[row - len(self.wanted)]
+            else:
+                del self.wanted[row]
         self._show_gear()
         self.run_check()
+
+    def _add_model(self, name: str, quantity: int) -> None:
+        """Book ``quantity`` of a model: any of its free serials, chosen at check-out."""
+        for i, (have, q) in enumerate(self.wanted_models):
+            if have == name:
+                self.wanted_models[i] = (name, q + quantity)
+                break
+        else:
+            self.wanted_models.append((name, quantity))
+        self.clear_errors()
+        self._show_gear()
 
     def _show_gear(self) -> None:
         self.gear.clear()
         for tag, qty, label in self.wanted:
             amount = f" × {qty}" if qty > 1 else ""
             self.gear.addItem(f"{tag}{amount}  {label}")
+        for name, qty in self.wanted_models:
+            self.gear.addItem(f"{qty} × {name}  model: any free serial")
 
     def items(self) -> list[ItemSpec]:
         return [(tag, qty) for tag, qty, _ in self.wanted]
@@ -198,13 +220,30 @@ class ReservationDialog(FormDialog):
         start, end = self.dates()
         tag, items = self.production.tag, self.items()
         reason = self.reason.text() if self.override.isChecked() else None
-        if not items:
+        models = list(self.wanted_models)
+        production_id = self.production.id
+        if not items and not models:
             raise ConflictError("Add the gear to reserve first.")
-        self.write(
-            lambda s, a: reservations.reserve(
-                s, a, tag, items, start=start, end=end, override_reason=reason
-            ),
-            "reservation",
-            lambda result: len(result.reserved),
-        )
+
+        def book(s: Session, a: Actor) -> int:
+            count = 0
+            if items:
+                count += len(
+                    reservations.reserve(
+                        s, a, tag, items, start=start, end=end, override_reason=reason
+                    ).reserved
+                )
+            if models:
+                # The service takes how many in all: add what the production holds already.
+                held: dict[str, int] = {}
+                for line in model_bookings.model_lines(s, production_id):
+                    held[line.model] = held.get(line.model, 0) + line.quantity
+                totals = [(name, held.get(name, 0) + q) for name, q in models]
+                model_bookings.reserve_models(
+                    s, a, tag, totals, start=start, end=end, override_reason=reason
+                )
+                count += sum(q for _n, q in models)
+            return count
+
+        self.write(book, "reservation", lambda count: count)
         return None

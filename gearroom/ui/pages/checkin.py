@@ -34,6 +34,7 @@ from gearroom.ui.models.records import RecordColumn
 from gearroom.ui.pages.base import Page
 from gearroom.ui.widgets.desk_common import scan_field, section_label
 from gearroom.ui.widgets.desk_table import DeskTable
+from gearroom.ui.widgets.receipt_offer import ReceiptOffer
 
 OUT_COLUMNS: tuple[RecordColumn[OutLine], ...] = (
     RecordColumn("Tag", lambda o: o.tag, 96),
@@ -80,6 +81,8 @@ class CheckinPage(Page):
         left_box.addWidget(section_label("Checked in here"))
         left_box.addWidget(self.returned, 1)
         left_box.addWidget(self.kit_status)
+        self.receipt = ReceiptOffer(context, self)
+        left_box.addWidget(self.receipt.button)
         right = QWidget()
         right_box = QVBoxLayout(right)
         right_box.setContentsMargins(0, 0, 0, 0)
@@ -127,6 +130,7 @@ class CheckinPage(Page):
             self._in_flight -= 1
             self.last_result = result
             self._show(result, condition)
+            self.receipt.add(result)
             if result.items:
                 # Cleared after the write, and only when it still holds what was sent.
                 if note and self.condition.note_text() == note:

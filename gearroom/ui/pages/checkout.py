@@ -31,19 +31,24 @@ from PySide6.QtWidgets import (
 
 from gearroom.errors import GearroomError
 from gearroom.render.sheets import write_checkout_sheet
-from gearroom.services import checkout, checkout_cart, checkout_out, people, productions
+from gearroom.services import checkout, checkout_cart, checkout_out, desk, people, productions
 from gearroom.services.actor import Permission
 from gearroom.services.checkout_cart import Cart, ScanOutcome, ScanResult, ScanVerdict
 from gearroom.services.checkout_out import CheckoutView
 from gearroom.services.people import PersonView
 from gearroom.services.productions import ProductionSummary
 from gearroom.ui.context import AppContext
+from gearroom.ui.dialogs.person import PersonDialog
 from gearroom.ui.feedback import ScanFeedback, Verdict
 from gearroom.ui.operations import Operation
 from gearroom.ui.pages.base import Page
+from gearroom.ui.pages.checkout_draft import DraftDesk
 from gearroom.ui.widgets.cart_table import CartTable, KitChecklistView
 from gearroom.ui.widgets.desk_common import default_page_size, scan_field, to_date, verdict_of
 from gearroom.ui.widgets.empty_state import ADD_PEOPLE, EMPTY_CART, EmptyState
+
+#: The custodian picker's entry that adds a person.
+NEW_PERSON = "\x00new-person"
 
 #: Scans that need a production first (gear is checked against its dates).
 NEEDS_PRODUCTION = {
@@ -111,6 +116,7 @@ class CheckoutPage(Page):
 
         self.table = CartTable(self._quantity_changed)
         self.checklist = KitChecklistView()
+        self.desk = DraftDesk(self)
         EmptyState.over(self.table, "The cart is empty", EMPTY_CART, ADD_PEOPLE)
         self.remove_button = QPushButton("Remove from cart")
         self.remove_button.clicked.connect(self.remove_selected)
@@ -151,11 +157,14 @@ class CheckoutPage(Page):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(self.checklist)
+        splitter.addWidget(self.desk.pick_list)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(2, 4)
 
         bottom = QHBoxLayout()
         bottom.addWidget(self.done, 1)
+        bottom.addWidget(self.desk.print_button)
         bottom.addWidget(self.print_button)
         bottom.addWidget(self.commit_button)
 
@@ -200,8 +209,10 @@ class CheckoutPage(Page):
         self.custodian.addItem("Scan the badge or choose…", None)
         for person in crew:
             self.custodian.addItem(f"{person.name} ({person.badge})", person.badge)
+        self.custodian.addItem("New person…", NEW_PERSON)
         self.custodian.blockSignals(False)
         self._show_header()
+        self.desk.reload()
 
     def _production_picked(self, index: int) -> None:
         tag = self.production.itemData(index)
@@ -210,13 +221,28 @@ class CheckoutPage(Page):
 
     def _custodian_picked(self, index: int) -> None:
         badge = self.custodian.itemData(index)
+        if badge == NEW_PERSON:
+            badge = self.new_person()
         if isinstance(badge, str):
             self.handle_scan(badge)
 
+    def new_person(self) -> str | None:
+        """Add someone at the counter; they are then the one who signs (their badge)."""
+        dialog = PersonDialog(self.context, parent=self)
+        badge = dialog.saved_badge if dialog.exec() else None
+        self.refresh()
+        if badge is None:
+            self._show_header()
+        return badge
+
     def _due_changed(self, value: QDate) -> None:
         self.cart = replace(self.cart, due_back=to_date(value))
+        if self.desk.draft_id is not None:
+            self.desk.set_due_back(to_date(value))
 
     def _quantity_changed(self, tag: str, quantity: int) -> None:
+        if self.desk.draft_id is not None:
+            self.desk.set_quantity(tag, quantity)
         self.cart = replace(
             self.cart,
             lines=tuple(
@@ -243,13 +269,17 @@ class CheckoutPage(Page):
 
     @property
     def busy(self) -> bool:
-        """Scans are being checked or the check-out is being written."""
-        return self._scanning or self.committing or bool(self._scans)
+        """Scans are being checked or saved, or the check-out is being written."""
+        return self._scanning or self.committing or bool(self._scans) or self.desk.busy
 
     def _next_scan(self) -> None:
         if self._scanning or self.committing or not self._scans:
             return
         text = self._scans.popleft()
+        if self.cart.production_id is not None:
+            self.desk.scan(text)  # saved into the production's draft
+            self._next_scan()
+            return
         cart = self.cart
         self._scanning = True
 
@@ -284,6 +314,8 @@ class CheckoutPage(Page):
         if verdict.outcome in (ScanOutcome.PRODUCTION_SET, ScanOutcome.CUSTODIAN_SET):
             self._show_header()
         self._show_cart()
+        if verdict.outcome is ScanOutcome.PRODUCTION_SET and self.cart.production_id is not None:
+            self.desk.open(self.cart.production_id)
 
     def _verdict(self, verdict: ScanVerdict) -> Verdict:
         if verdict.outcome is ScanOutcome.KIT_ADDED and self.cart.unticked():
@@ -337,6 +369,9 @@ class CheckoutPage(Page):
     # ------------------------------------------------------------------ cart actions
 
     def remove_selected(self) -> None:
+        if self.desk.draft_id is not None:
+            self.desk.remove(self.table.selected_tags())
+            return
         for tag in self.table.selected_tags():
             self.cart = checkout_cart.remove_from_cart(self.cart, tag)
         self._show_cart()
@@ -353,7 +388,11 @@ class CheckoutPage(Page):
         return box.clickedButton() is confirm
 
     def clear_cart(self) -> bool:
-        """Empty the cart, after asking when it holds anything; True when it was emptied."""
+        """Empty the cart, after asking when it holds anything; True when it was emptied.
+
+        A saved draft is discarded (on every workstation)."""
+        if self.desk.draft_id is not None:
+            return self.desk.discard()
         lines = len(self.cart.lines)
         if lines and not self.ask(
             "Empty the cart",
@@ -392,7 +431,7 @@ class CheckoutPage(Page):
         A kit with members not scanned goes out only after a confirmation that names them."""
         if self.committing:
             return None
-        if self._scanning or self._scans:
+        if self._scanning or self._scans or self.desk.busy:
             self.feedback.show_verdict(
                 Verdict.NOTICE, "Not checked out yet: the last scans are still being checked."
             )
@@ -404,11 +443,16 @@ class CheckoutPage(Page):
             )
             self.scan.setFocus(Qt.FocusReason.OtherFocusReason)
             return None
+        draft_id, pid = self.desk.draft_id, cart.production_id
         self.committing = True
         self.commit_button.setEnabled(False)
         self.feedback.show_verdict(Verdict.NOTICE, f"Checking out {len(cart.lines)} line(s)…")
         operation = self.context.operations.write(
-            lambda s, a: checkout.commit_checkout(s, a, cart),
+            lambda s, a: (
+                desk.commit_desk(s, a, pid, draft_id)
+                if draft_id is not None and pid is not None
+                else checkout.commit_checkout(s, a, cart)
+            ),
             "checkout",
             on_done=self._committed,
             on_error=self._commit_failed,
@@ -436,6 +480,7 @@ class CheckoutPage(Page):
             Verdict.OK, f"Checked out: {len(view.lines)} line(s) to {view.custodian}."
         )
         self.cart = Cart()
+        self.desk.clear()
         self.due.blockSignals(True)
         self.due.setDate(_qdate(date.today()))
         self.due.blockSignals(False)

@@ -5,21 +5,25 @@ Each row opens its item in the inventory (:attr:`DashboardPage.open_item`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from gearroom.errors import GearroomError
 from gearroom.models import TagKind
-from gearroom.services import dashboard, resolver
+from gearroom.services import dashboard, jobs, resolver
 from gearroom.services.changes import ChangeKind
 from gearroom.services.checkout_out import OutLine
 from gearroom.services.dashboard import Dashboard, InService
+from gearroom.services.jobs import JobBoard, JobItems, JobSection
 from gearroom.services.reservations import ReservationView
 from gearroom.text import format_day
 from gearroom.ui.context import AppContext
@@ -28,6 +32,7 @@ from gearroom.ui.pages.base import Page
 from gearroom.ui.widgets.desk_common import section_label
 from gearroom.ui.widgets.desk_table import DeskTable
 from gearroom.ui.widgets.empty_state import EMPTY_DASHBOARD, IMPORT, NEW_ITEM, EmptyState
+from gearroom.ui.widgets.job_board import JobBoardView
 from gearroom.ui.widgets.overdue_invoices import OverdueInvoices
 
 T = TypeVar("T")
@@ -89,6 +94,9 @@ class DashboardPage(Page):
     concerns = frozenset(ChangeKind) - {ChangeKind.OPERATOR, ChangeKind.SETTING}
     icon_name = "dashboard"
 
+    #: (section, production tag): open the job's pick list (check-out) or its check-in.
+    open_job = Signal(str, str)
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.setObjectName("dashboardPage")
@@ -137,10 +145,23 @@ class DashboardPage(Page):
         grid.addWidget(self.sections["this_week"], 2, 0, 1, 2)
         for row, stretch in enumerate((2, 2, 3)):
             grid.setRowStretch(row, stretch)
+        self.jobs = JobBoardView(self._read_job_items)
+        self.jobs.open_job.connect(self.open_job)
+        by_item = QWidget()
+        by_item.setLayout(grid)
+        # The jobs on top, the item tables under them (both in view: a scan lands anywhere).
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.setObjectName("dashboardSplit")
+        self.split.addWidget(self.jobs)
+        self.split.addWidget(by_item)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
+        self.split.setSizes([600, 400])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 8)
         layout.addWidget(self.headline)
-        layout.addLayout(grid, 1)
+        layout.addWidget(section_label("Jobs"))
+        layout.addWidget(self.split, 1)
         layout.addWidget(OverdueInvoices(context, self))
 
     def refresh(self) -> None:
@@ -150,6 +171,29 @@ class DashboardPage(Page):
             on_done=self.show_dashboard,
             on_error=lambda exc: self.headline.setText(str(exc)),
             description="Reading the dashboard",
+        )
+        self.context.operations.read(
+            jobs.job_board,
+            on_done=self.show_jobs,
+            on_error=lambda exc: self.headline.setText(str(exc)),
+            description="Reading the jobs",
+        )
+
+    def show_jobs(self, board: JobBoard) -> None:
+        self.jobs.show_board(board)
+
+    def _read_job_items(
+        self,
+        tag: str,
+        section: JobSection,
+        done: Callable[[JobItems], object],
+        failed: Callable[[GearroomError], object],
+    ) -> None:
+        self.context.operations.read(
+            lambda s: jobs.job_items(s, tag, section),
+            on_done=done,
+            on_error=failed,
+            description="Reading the job's items",
         )
 
     def show_dashboard(self, data: Dashboard) -> None:

@@ -35,6 +35,7 @@ from gearroom.ui.dialogs.production import ProductionDialog
 from gearroom.ui.dialogs.reservation import ReservationDialog
 from gearroom.ui.models.records import RecordColumn
 from gearroom.ui.pages.base import Page
+from gearroom.ui.pages.production_lifecycle import LifecycleActions
 from gearroom.ui.widgets.availability_timeline import AvailabilityTimeline
 from gearroom.ui.widgets.desk_common import default_page_size, section_label
 from gearroom.ui.widgets.desk_table import DeskTable
@@ -173,6 +174,12 @@ class ProductionsPage(Page):
         actions.addWidget(self.print_button)
         actions.addStretch(1)
         rb.addLayout(actions)
+        self.lifecycle = LifecycleActions(self)
+        booking = QHBoxLayout()
+        for button in self.lifecycle.buttons:
+            booking.addWidget(button)
+        booking.addStretch(1)
+        rb.addLayout(booking)
         rb.addWidget(self.message)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("productionTabs")
@@ -252,6 +259,7 @@ class ProductionsPage(Page):
         pid = self.current_id()
         for b in (self.edit_button, self.reserve_button, self.print_button):
             b.setEnabled(pid is not None)
+        self.lifecycle.set_enabled(pid is not None)
         start, end = self.week_start, self.week_start + timedelta(days=CHART_DAYS - 1)
         self.week_label.setText(f"{format_day(start, end, weekday=False)} – {end:%d %b %Y}")
 

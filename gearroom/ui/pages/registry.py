@@ -19,6 +19,8 @@ def page_factories() -> list[PageFactory]:
     from gearroom.ui.pages.inventory import InventoryPage
     from gearroom.ui.pages.invoices import InvoicesPage
     from gearroom.ui.pages.labels import LabelsPage
+    from gearroom.ui.pages.models import ModelsPage
+    from gearroom.ui.pages.people import PeoplePage
     from gearroom.ui.pages.productions import ProductionsPage
     from gearroom.ui.pages.reports import ReportsPage
     from gearroom.ui.pages.service import ServicePage
@@ -26,9 +28,11 @@ def page_factories() -> list[PageFactory]:
     return [
         DashboardPage,
         InventoryPage,
+        ModelsPage,
         ProductionsPage,
         CheckoutPage,
         CheckinPage,
+        PeoplePage,
         ServicePage,
         LabelsPage,
         ClientsPage,
