@@ -11,7 +11,16 @@ from datetime import UTC, datetime, timedelta
 from pypdf import PdfReader
 
 from gearroom.models import ShootDayKind
-from gearroom.services import catalog, checkout, payments, pricing, rates, reservations, returns
+from gearroom.services import (
+    catalog,
+    checkout,
+    checkout_cart,
+    payments,
+    pricing,
+    rates,
+    reservations,
+    returns,
+)
 from gearroom.services.actor import Actor
 from gearroom.services.catalog import AssetDraft, create_asset
 from gearroom.ui.main_window import MainWindow
@@ -138,9 +147,9 @@ def test_quote_to_credit_note_in_the_app(qtbot, context, tmp_path, monkeypatch) 
 
     # Out, and back a day late: the lens damaged, the filter lost.
     def send_out(s, a: Actor) -> None:
-        cart = checkout.new_cart(s, "Night Train", "Ana Costa", due_back=day(3))
+        cart = checkout_cart.new_cart(s, "Night Train", "Ana Costa", due_back=day(3))
         for tag in tags.values():
-            cart = checkout.scan_into_cart(s, cart, tag).cart
+            cart = checkout_cart.scan_into_cart(s, cart, tag).cart
         checkout.commit_checkout(s, a, cart)
 
     context.perform(send_out, "checkout")
