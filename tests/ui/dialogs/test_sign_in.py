@@ -8,6 +8,7 @@ from gearroom.models import Operator, Role
 from gearroom.services import operators, people
 from gearroom.services.actor import Actor, local_actor
 from gearroom.ui import app
+from gearroom.ui.dialogs.first_run import FirstRunChoice
 from gearroom.ui.dialogs.sign_in import BadgeSignInDialog, FirstAdminDialog, SignInDialog
 
 PIN = "482193"  # an admin PIN is at least 6 characters
@@ -139,9 +140,9 @@ def test_first_admin_is_created_and_signed_in(qtbot, context, event_count):
 
 def test_first_run_loads_the_demo_with_its_operators(tmp_path):
     url = f"sqlite:///{tmp_path / 'first.sqlite3'}"
-    context, loaded = app.open_context_first_run(url)
+    context, is_demo = app.open_context_first_run(url, lambda _path: FirstRunChoice.DEMO)
     try:
-        assert loaded
+        assert is_demo
         ops = context.query(operators.list_operators)
         assert {(o.name, o.role) for o in ops} == {
             ("admin", Role.ADMIN),
@@ -154,9 +155,10 @@ def test_first_run_loads_the_demo_with_its_operators(tmp_path):
         assert result.actor == Actor("staff", Role.STAFF)
     finally:
         context.database.dispose()
-    again, loaded_again = app.open_context_first_run(url)
+    # Opening the demo house again loads nothing twice.
+    again, is_demo_again = app.open_context_first_run(url, lambda _path: FirstRunChoice.DEMO)
     try:
-        assert not loaded_again
+        assert is_demo_again
         count = again.query(lambda s: s.scalar(select(func.count()).select_from(Operator)))
         assert count == 3
     finally:
