@@ -145,7 +145,7 @@ def test_an_item_that_is_not_out_is_refused(page, desk) -> None:
 def test_a_camera_package_reserved_out_by_scan_and_back_with_a_damaged_lens(
     qtbot, context: AppContext, tmp_path
 ) -> None:
-    """The done-when: 40+ items reserved, checked out by scanning, back with one damaged lens."""
+    """A whole job: 40+ items reserved, checked out by scanning, back with one damaged lens."""
     desk = build_desk(context, loose_items=34, kit_items=8)
     package = [*desk.loose, desk.kit]
     # Reserve on the productions page (conflicts checked first; there are none).
