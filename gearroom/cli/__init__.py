@@ -53,10 +53,13 @@ def cli(ctx: click.Context) -> OpenApp | None:
 
 def _register() -> None:
     from gearroom.cli import (
+        bookings,
         catalog,
         clients,
         database,
+        desk,
         labels,
+        models,
         money,
         operations,
         operators,
@@ -64,15 +67,10 @@ def _register() -> None:
         transfer,
     )
 
-    modules = (database, catalog, operators, labels, transfer, report, operations, clients, money)
-    for module in modules:
+    modules = (database, catalog, operators, labels, transfer, report, operations, bookings)
+    for module in (*modules, models, desk, clients, money):
         for command in module.COMMANDS:
-            cli.add_command(command)
-    # Later modules extend earlier commands (same name: the extended one replaces it).
-    from gearroom.cli import bookings, desk, models
-
-    for module in (models, bookings, desk):
-        for command in module.COMMANDS:
+            assert command.name not in cli.commands, f"two commands named {command.name}"
             cli.add_command(command)
 
 

@@ -482,4 +482,6 @@ def service_close(tag: str, note: str, as_json: bool) -> None:
         _print_ticket(ticket)
 
 
-COMMANDS = [production, reserve, available, checkout_cmd, checkin_cmd, out_cmd, service]
+#: ``reserve``, ``available`` and ``checkin`` are registered by cli.bookings and cli.models,
+#: whose commands add model bookings and receipts and call these for the rest.
+COMMANDS = [production, checkout_cmd, out_cmd, service]
