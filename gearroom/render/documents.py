@@ -8,26 +8,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
-    QGuiApplication,
     QImage,
     QPageLayout,
-    QPageSize,
     QPainter,
     QPdfWriter,
     QPen,
 )
 
-from gearroom.errors import GearroomError, ValidationError
 from gearroom.paths import resources_dir
+from gearroom.render.pdf_file import RESOLUTION, write_pdf_document
 from gearroom.services.amounts import display, percent
 from gearroom.services.documents import DocumentView
 from gearroom.services.pricing import House
 
-RESOLUTION = 300
 TITLES = {"quote": "Quote", "invoice": "Invoice", "credit_note": "Credit note"}
 #: Columns: (title, share of the width, right-aligned)
 COLUMNS = (
@@ -39,11 +36,6 @@ COLUMNS = (
     ("Net", 0.13, True),
     ("Tax", 0.12, True),
 )
-
-
-def ensure_gui() -> None:
-    if QGuiApplication.instance() is None:
-        QGuiApplication(["gearroom", "-platform", "offscreen"])
 
 
 def _logo(house: House) -> QImage | None:
@@ -213,34 +205,11 @@ def _paint(page: Page, writer: QPdfWriter, view: DocumentView, house: House) -> 
 
 def write_document_pdf(view: DocumentView, house: House, path: Path) -> Path:
     """Print a quote, invoice or credit note to the PDF ``path``; returns the path written."""
-    target = Path(path).expanduser()
-    if not target.parent.is_dir():
-        raise ValidationError(f"The folder {target.parent} does not exist.", field="output")
-    ensure_gui()
-    tmp = target.with_name(f".{target.name}.tmp")
-    writer = QPdfWriter(str(tmp))
-    writer.setResolution(RESOLUTION)
-    writer.setCreator("Gearroom")
-    writer.setTitle(f"{TITLES[view.kind]} {view.number}")
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Portrait,
-            QMarginsF(15, 15, 15, 15),
-            QPageLayout.Unit.Millimeter,
-        )
+    return write_pdf_document(
+        path,
+        title=f"{TITLES[view.kind]} {view.number}",
+        page_size="a4",
+        orientation=QPageLayout.Orientation.Portrait,
+        margin_mm=15,
+        lay_out=lambda writer: lambda painter: _paint(Page(painter, writer), writer, view, house),
     )
-    painter = QPainter()
-    if not painter.begin(writer):
-        raise GearroomError(f"Cannot write the PDF {target}; check the folder and its permissions.")
-    try:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        _paint(Page(painter, writer), writer, view, house)
-    finally:
-        painter.end()
-    try:
-        tmp.replace(target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise GearroomError(f"Cannot write {target}: {exc.strerror or exc}.") from exc
-    return target

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, Qt
-from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPageLayout, QPdfWriter
 
-from gearroom.errors import GearroomError, ValidationError
-from gearroom.render.documents import RESOLUTION, Page, ensure_gui
+from gearroom.render.documents import Page
+from gearroom.render.pdf_file import write_pdf_document
 from gearroom.services.amounts import display
 from gearroom.services.revenue import SECTIONS, RevenueReport
 
@@ -77,29 +77,13 @@ def _paint(page: Page, writer: QPdfWriter, report: RevenueReport, house_name: st
 
 
 def write_revenue_pdf(report: RevenueReport, path: Path, *, house_name: str = "") -> Path:
-    target = Path(path).expanduser()
-    if not target.parent.is_dir():
-        raise ValidationError(f"The folder {target.parent} does not exist.", field="output")
-    ensure_gui()
-    tmp = target.with_name(f".{target.name}.tmp")
-    writer = QPdfWriter(str(tmp))
-    writer.setResolution(RESOLUTION)
-    writer.setCreator("Gearroom")
-    writer.setTitle(f"Revenue {report.start} to {report.end}")
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Portrait,
-            QMarginsF(15, 15, 15, 15),
-            QPageLayout.Unit.Millimeter,
-        )
+    return write_pdf_document(
+        path,
+        title=f"Revenue {report.start} to {report.end}",
+        page_size="a4",
+        orientation=QPageLayout.Orientation.Portrait,
+        margin_mm=15,
+        lay_out=lambda writer: (
+            lambda painter: _paint(Page(painter, writer), writer, report, house_name or "Gearroom")
+        ),
     )
-    painter = QPainter()
-    if not painter.begin(writer):
-        raise GearroomError(f"Cannot write the PDF {target}; check the folder and its permissions.")
-    try:
-        _paint(Page(painter, writer), writer, report, house_name or "Gearroom")
-    finally:
-        painter.end()
-    tmp.replace(target)
-    return target
