@@ -135,3 +135,25 @@ def test_the_size_rule_notices_a_long_file(tmp_path):
 def test_no_file_in_gearroom_is_over_600_lines():
     over = files_over(REPO / "gearroom")
     assert over == [], f"Files over {MAX_LINES} lines (split them by responsibility): {over}"
+
+
+def shared_basenames(root: Path) -> dict[str, list[str]]:
+    """Test modules whose file names repeat: pytest's default import mode refuses them."""
+    seen: dict[str, list[str]] = {}
+    for path in sorted(root.rglob("test_*.py")):
+        seen.setdefault(path.name, []).append(path.relative_to(root).as_posix())
+    return {name: paths for name, paths in seen.items() if len(paths) > 1}
+
+
+def test_the_basename_rule_notices_a_repeat(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "test_x.py").write_text("")
+    (tmp_path / "b" / "test_x.py").write_text("")
+    (tmp_path / "b" / "test_y.py").write_text("")
+    assert shared_basenames(tmp_path) == {"test_x.py": ["a/test_x.py", "b/test_x.py"]}
+
+
+def test_no_two_test_modules_share_a_file_name():
+    repeats = shared_basenames(REPO / "tests")
+    assert repeats == {}, f"Rename one of each (the suite would not even be collected): {repeats}"
