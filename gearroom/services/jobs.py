@@ -73,10 +73,17 @@ def _booked_ids(session: Session, start: date, end: date) -> set[int]:
     return ids
 
 
+def calendar_week(today: date) -> tuple[date, date]:
+    """The Monday and the Sunday of the calendar week that holds ``today``."""
+    monday = today - timedelta(days=today.weekday())
+    return monday, monday + timedelta(days=6)
+
+
 def job_board(session: Session, today: date | None = None) -> JobBoard:
-    """The four sections, each a row per production."""
+    """The four sections, each a row per production; "this week" is the calendar week
+    (Monday to Sunday) that holds ``today``. Cancelled productions are left out."""
     today = today or date.today()
-    week_end = today + timedelta(days=6)
+    week_start, week_end = calendar_week(today)
     open_out = out_lines(session, today=today)
     due: dict[int, list[OutLine]] = defaultdict(list)
     late: dict[int, list[OutLine]] = defaultdict(list)
@@ -100,11 +107,14 @@ def job_board(session: Session, today: date | None = None) -> JobBoard:
         )
     ):
         custodians[pid].add(name)
-    week_ids = _booked_ids(session, today, week_end)
+    week_ids = _booked_ids(session, week_start, week_end)
     prods = {
         p.id: p
         for p in session.scalars(
-            select(Production).where(Production.id.in_(sorted(week_ids | set(due) | set(late))))
+            select(Production).where(
+                Production.id.in_(sorted(week_ids | set(due) | set(late))),
+                Production.cancelled_at.is_(None),
+            )
         )
     }
     sections: dict[JobSection, list[JobRow]] = {s: [] for s in JobSection}

@@ -89,7 +89,7 @@ def model_lines(session: Session, production_id: int) -> list[ModelLine]:
     rows = session.scalars(
         select(ModelReservation).where(ModelReservation.production_id == production_id)
     )
-    return sorted((_line(r) for r in rows), key=lambda x: (x.model, x.start))
+    return sorted((_line(r) for r in rows), key=lambda x: (x.model, x.start, x.id))
 
 
 def shortage(
@@ -275,19 +275,69 @@ def unreserve_models(
             else:
                 r.quantity -= take
         released += qty
-        history.record(
-            session,
-            actor,
-            "unreserve",
-            "model",
-            model.id,
-            "",
-            f"{qty} × {model.name} no longer reserved for {prod.name}",
-            before={"production": prod.name, "model": model.name, "quantity": have},
-            after={"production": prod.name, "model": model.name, "quantity": have - qty},
-        )
+        _record_release(session, actor, prod, model, qty, have)
     session.flush()
     return released
+
+
+def _record_release(
+    session: Session, actor: Actor, prod: Production, model: ProductModel, qty: int, have: int
+) -> None:
+    history.record(
+        session,
+        actor,
+        "unreserve",
+        "model",
+        model.id,
+        "",
+        f"{qty} × {model.name} no longer reserved for {prod.name}",
+        before={"production": prod.name, "model": model.name, "quantity": have},
+        after={"production": prod.name, "model": model.name, "quantity": have - qty},
+    )
+
+
+def release_model_line(
+    session: Session,
+    actor: Actor,
+    production: str,
+    line_id: int,
+    quantity: int | None = None,
+) -> int:
+    """Release one model booking line of a production, whole or ``quantity`` units of it;
+    returns the units released."""
+    actor.require(Permission.RESERVE, "cancel reservations")
+    prod = production_by_key(session, production)
+    line = session.scalar(
+        select(ModelReservation)
+        .where(ModelReservation.id == line_id, ModelReservation.production_id == prod.id)
+        .with_for_update(of=ModelReservation)
+    )
+    if line is None:
+        raise NotFoundError(
+            f"That model booking is no longer held for {prod.name}; refresh and try again."
+        )
+    model = line.product_model
+    qty = line.quantity if quantity is None else parse_int(quantity, "quantity", minimum=1)
+    if qty > line.quantity:
+        raise ConflictError(
+            f"Only {line.quantity} × {model.name} are booked on that line for {prod.name}; "
+            f"{qty} cannot be released."
+        )
+    have = sum(
+        session.scalars(
+            select(ModelReservation.quantity).where(
+                ModelReservation.production_id == prod.id,
+                ModelReservation.model_id == model.id,
+            )
+        )
+    )
+    if qty == line.quantity:
+        session.execute(delete(ModelReservation).where(ModelReservation.id == line.id))
+    else:
+        line.quantity -= qty
+    _record_release(session, actor, prod, model, qty, have)
+    session.flush()
+    return qty
 
 
 def serial_model_conflicts(

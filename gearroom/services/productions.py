@@ -75,6 +75,7 @@ class ProductionSummary:
     window_start: date | None
     window_end: date | None
     day_count: int
+    cancelled: bool = False
 
 
 def gear_window(days: Iterable[tuple[date, ShootDayKind]]) -> tuple[date, date] | None:
@@ -177,28 +178,33 @@ def get_production_by_id(session: Session, production_id: int) -> ProductionView
 
 
 def list_productions(
-    session: Session, *, active_on_or_after: date | None = None
+    session: Session,
+    *,
+    active_on_or_after: date | None = None,
+    include_cancelled: bool = False,
 ) -> list[ProductionSummary]:
-    """Productions by first day; with ``active_on_or_after``, those whose window reaches it."""
-    rows = session.execute(
-        select(
-            Production.id,
-            Production.tag,
-            Production.name,
-            Production.client,
-            ShootDay.day,
-            ShootDay.kind,
-        ).outerjoin(ShootDay, ShootDay.production_id == Production.id)
-    )
-    info: dict[int, tuple[str, str, str]] = {}
+    """Productions by first day; with ``active_on_or_after``, those whose window reaches it.
+    Cancelled productions are left out unless ``include_cancelled``."""
+    query = select(
+        Production.id,
+        Production.tag,
+        Production.name,
+        Production.client,
+        Production.cancelled_at,
+        ShootDay.day,
+        ShootDay.kind,
+    ).outerjoin(ShootDay, ShootDay.production_id == Production.id)
+    if not include_cancelled:
+        query = query.where(Production.cancelled_at.is_(None))
+    info: dict[int, tuple[str, str, str, bool]] = {}
     days: dict[int, list[tuple[date, ShootDayKind]]] = {}
-    for pid, tag, name, client, day, kind in rows:
-        info[pid] = (tag, name, client)
+    for pid, tag, name, client, cancelled_at, day, kind in session.execute(query):
+        info[pid] = (tag, name, client, cancelled_at is not None)
         days.setdefault(pid, [])
         if day is not None:
             days[pid].append((day, kind))
     out = []
-    for pid, (tag, name, client) in info.items():
+    for pid, (tag, name, client, cancelled) in info.items():
         window = gear_window(days[pid])
         if active_on_or_after is not None and (window is None or window[1] < active_on_or_after):
             continue
@@ -211,10 +217,22 @@ def list_productions(
                 window[0] if window else None,
                 window[1] if window else None,
                 len(days[pid]),
+                cancelled,
             )
         )
     out.sort(key=lambda s: (s.window_start or date.max, s.name.lower()))
     return out
+
+
+def cancellation(session: Session, production_id: int) -> str | None:
+    """"Cancelled on DATE: reason" for a cancelled production, None for one that is not."""
+    production = session.get(Production, production_id)
+    if production is None:
+        raise NotFoundError(f"Production #{production_id} no longer exists.")
+    if production.cancelled_at is None:
+        return None
+    why = f": {production.cancel_reason}" if production.cancel_reason else ""
+    return f"Cancelled on {production.cancelled_at.date().isoformat()}{why}"
 
 
 def _check_name_free(session: Session, name: str, own_id: int | None = None) -> None:

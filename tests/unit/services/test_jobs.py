@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import update
 
-from gearroom.models import Checkout
-from gearroom.services import checkout, checkout_cart, drafts, jobs, model_bookings, reservations
+from gearroom.models import Checkout, Production, ShootDayKind
+from gearroom.services import (
+    checkout,
+    checkout_cart,
+    drafts,
+    jobs,
+    model_bookings,
+    productions,
+    reservations,
+)
 from gearroom.services.jobs import JobSection
 from tests.unit.services._gear import D0, asset, day, person, production
 
@@ -48,11 +56,67 @@ def test_jobs_are_grouped_by_production_with_picked_of_booked(catalog_db, actor)
         (late,) = board.sections[JobSection.OVERDUE]
         assert (late.production, late.items) == ("Late Job", 1)
         assert board.sections[JobSection.DUE_BACK_TODAY] == ()
+        # "This week" is the calendar week: Later Job (from day 4) is in it unless the week
+        # ends before then.
+        _monday, sunday = jobs.calendar_week(D0)
         assert [r.production for r in board.sections[JobSection.THIS_WEEK]] == [
             "Today Job",
-            "Later Job",
+            *(["Later Job"] if day(4) <= sunday else []),
         ]
         items = jobs.job_items(s, "Today Job", JobSection.GOING_OUT_TODAY)
         assert len(items.pick) == 41 and sum(ln.done for ln in items.pick) == 4
         overdue = jobs.job_items(s, "Late Job", "overdue")
         assert [o.tag for o in overdue.out] == [lenses[40]]
+
+
+SATURDAY = date(2026, 12, 5)
+
+
+def _job(s, actor, name: str, first: date, last: date) -> None:  # type: ignore[no-untyped-def]
+    days = [productions.ShootDayDraft(first, ShootDayKind.PREP)]
+    if last > first:
+        days.append(productions.ShootDayDraft(last, ShootDayKind.WRAP))
+    productions.create_production(s, actor, name, days=days)
+
+
+def test_this_week_is_the_calendar_week_monday_to_sunday(catalog_db, actor):
+    """On a Saturday "this week" runs from the Monday before to the next day, Sunday: not
+    the next seven days."""
+    assert SATURDAY.weekday() == 5
+    assert jobs.calendar_week(SATURDAY) == (date(2026, 11, 30), date(2026, 12, 6))
+    assert jobs.calendar_week(date(2026, 11, 30)) == (date(2026, 11, 30), date(2026, 12, 6))
+    assert jobs.calendar_week(date(2026, 12, 6)) == (date(2026, 11, 30), date(2026, 12, 6))
+    with catalog_db.write() as s:
+        lenses = [asset(s, actor, f"Prime {n}") for n in range(5)]
+        weeks = {
+            "Monday Job": (date(2026, 11, 30), date(2026, 12, 1)),  # earlier this week
+            "Sunday Job": (date(2026, 12, 6), date(2026, 12, 6)),  # the week's last day
+            "Next Monday Job": (date(2026, 12, 7), date(2026, 12, 9)),  # within 7 days
+            "Last Sunday Job": (date(2026, 11, 28), date(2026, 11, 29)),  # the week before
+            "Called Off Job": (date(2026, 12, 3), date(2026, 12, 4)),
+        }
+        for (name, (first, last)), tag in zip(weeks.items(), lenses, strict=True):
+            _job(s, actor, name, first, last)
+            reservations.reserve(s, actor, name, [tag])
+        # A cancelled production is not a job, even when something still names it.
+        s.execute(
+            update(Production)
+            .where(Production.name == "Called Off Job")
+            .values(
+                cancelled_at=datetime(2026, 12, 2, 9, 0, tzinfo=UTC), cancel_reason="client pulled it"
+            )
+        )
+    with catalog_db.read() as s:
+        board = jobs.job_board(s, today=SATURDAY)
+    assert [r.production for r in board.sections[JobSection.THIS_WEEK]] == [
+        "Monday Job",
+        "Sunday Job",
+    ]
+    assert board.sections[JobSection.GOING_OUT_TODAY] == ()
+    with catalog_db.read() as s:
+        sunday = jobs.job_board(s, today=date(2026, 12, 6))
+        next_monday = jobs.job_board(s, today=date(2026, 12, 7))
+    assert [r.production for r in sunday.sections[JobSection.GOING_OUT_TODAY]] == ["Sunday Job"]
+    assert [r.production for r in next_monday.sections[JobSection.THIS_WEEK]] == [
+        "Next Monday Job"
+    ]

@@ -140,3 +140,40 @@ def test_release_part_of_a_model_booking(house, actor):
         model_bookings.unreserve_models(s, actor, "Nightfall", [(LF, 2)])
     with pytest.raises(NotFoundError, match="Did you mean"), house.read() as s:
         product_models.model_by_key(s, "Alexa Mini")
+
+
+def test_release_one_model_line_whole_or_part(house, actor):
+    with house.write() as s:
+        model_bookings.reserve_models(s, actor, "Nightfall", [(LF, 1)], today=TODAY)
+        model_bookings.reserve_models(s, actor, "Daybreak", [(LF, 1)], today=TODAY)
+        nightfall = productions.production_by_key(s, "Nightfall").id
+        # A second line of the same model, over a shorter span of the window.
+        model_bookings.reserve_models(
+            s,
+            actor,
+            "Nightfall",
+            [(LF, 2)],
+            start=date(2026, 12, 3),
+            end=date(2026, 12, 3),
+            today=TODAY,
+        )
+        lines = model_bookings.model_lines(s, nightfall)
+        assert [(ln.quantity, ln.start.day, ln.end.day) for ln in lines] == [(1, 3, 5), (1, 3, 3)]
+        long_line = lines[0]
+        before = _free(s, 4, 4)[0]
+    with pytest.raises(ConflictError, match="Only 1"), house.write() as s:
+        model_bookings.release_model_line(s, actor, "Nightfall", long_line.id, 2)
+    with house.write() as s:
+        assert model_bookings.release_model_line(s, actor, "Nightfall", long_line.id) == 1
+    with house.read() as s:
+        left = model_bookings.model_lines(s, nightfall)
+        assert [(ln.quantity, ln.start.day, ln.end.day) for ln in left] == [(1, 3, 3)]
+        assert _free(s, 4, 4) == [before + 1]
+        said = [e.summary for e in history.events_for(s, "model", long_line.model_id)]
+        assert any("1 × ARRI Alexa Mini LF no longer reserved for Nightfall" in t for t in said)
+    # Another production's line is not this production's to release.
+    with house.read() as s:
+        daybreak = productions.production_by_key(s, "Daybreak").id
+        (other,) = model_bookings.model_lines(s, daybreak)
+    with pytest.raises(NotFoundError, match="no longer held"), house.write() as s:
+        model_bookings.release_model_line(s, actor, "Nightfall", other.id)

@@ -137,3 +137,23 @@ def test_demo_productions_on_the_demo_house(database, actor):
     assert {r.production for r in board.going_out_today} == {"Morning Show Promo"}
     assert any(t.production == "Harbour Lights" for t in board.in_service)
     assert len(future) > 10
+
+
+def test_cancelled_productions_are_left_out_unless_asked_for(catalog_db, actor):
+    from gearroom.services import lifecycle
+
+    _create(catalog_db, actor)
+    _create(catalog_db, actor, "Early Bird", days=[ShootDayDraft(day(-20))])
+    with catalog_db.write() as s:
+        lifecycle.cancel_production(s, actor, "Early Bird", "the client pulled the shoot")
+    with catalog_db.read() as s:
+        shown = productions.list_productions(s)
+        every = productions.list_productions(s, include_cancelled=True)
+        bird = productions.production_by_key(s, "Early Bird").id
+        night = productions.production_by_key(s, "Night Train").id
+        note = productions.cancellation(s, bird)
+        assert productions.cancellation(s, night) is None
+    assert [p.name for p in shown] == ["Night Train"]
+    assert [(p.name, p.cancelled) for p in every] == [("Early Bird", True), ("Night Train", False)]
+    assert note is not None and note.startswith("Cancelled on ")
+    assert note.endswith(": the client pulled the shoot")
