@@ -169,13 +169,18 @@ def production_show(name: str, sheet: Path | None, as_json: bool) -> None:
 
 @production.command("list")
 @click.option("--current", is_flag=True, help="Only productions that have not wrapped yet.")
+@click.option(
+    "--all", "show_all", is_flag=True, help="Also cancelled productions (marked cancelled)."
+)
 @json_option
 @db_option
-def production_list(current: bool, as_json: bool) -> None:
-    """List productions by first day."""
+def production_list(current: bool, show_all: bool, as_json: bool) -> None:
+    """List productions by first day (cancelled ones only with --all)."""
     with reading() as session:
         rows = productions.list_productions(
-            session, active_on_or_after=date.today() if current else None
+            session,
+            active_on_or_after=date.today() if current else None,
+            include_cancelled=show_all,
         )
     if as_json:
         emit_json(rows)
@@ -183,7 +188,14 @@ def production_list(current: bool, as_json: bool) -> None:
     click.echo(
         table(
             [
-                [r.tag, r.name, r.client, _d(r.window_start), _d(r.window_end), str(r.day_count)]
+                [
+                    r.tag,
+                    r.name + (" (cancelled)" if r.cancelled else ""),
+                    r.client,
+                    _d(r.window_start),
+                    _d(r.window_end),
+                    str(r.day_count),
+                ]
                 for r in rows
             ],
             ["TAG", "NAME", "CLIENT", "FROM", "TO", "DAYS"],

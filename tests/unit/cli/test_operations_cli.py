@@ -94,6 +94,23 @@ def test_production_add_show_list(gear):
     assert [p["name"] for p in listed] == ["Night Train", "Day Break"]
 
 
+def test_production_list_hides_cancelled_productions_unless_all(gear):
+    url = gear["url"]
+    _add_productions(url)
+    invoke(url, "production", "cancel", "Day Break", "--reason", "the client pulled it")
+    listed = json.loads(invoke(url, "production", "list", "--json").output)
+    assert [p["name"] for p in listed] == ["Night Train"]
+    every = json.loads(invoke(url, "production", "list", "--all", "--json").output)
+    assert [(p["name"], p["cancelled"]) for p in every] == [
+        ("Night Train", False),
+        ("Day Break", True),
+    ]
+    text = invoke(url, "production", "list").output
+    assert "Day Break" not in text and "1 production(s)" in text
+    text = invoke(url, "production", "list", "--all").output
+    assert "Day Break (cancelled)" in text and "2 production(s)" in text
+
+
 def test_reserve_conflict_and_override(gear, capsys):
     url = gear["url"]
     _add_productions(url)
