@@ -52,6 +52,7 @@ from gearroom.services.checkout_cart import (
     unavailable_text,
 )
 from gearroom.services.checkout_out import CheckoutView, checkout_view
+from gearroom.services.productions import ensure_active
 from gearroom.services.validation import clean_text
 
 #: Conflicts an override reason lets through (bookings of other productions).
@@ -112,6 +113,7 @@ def commit_checkout(
     production = session.get(Production, cart.production_id)
     if production is None:
         raise NotFoundError("That production no longer exists.")
+    ensure_active(production)
     custodian = session.get(Person, cart.custodian_id)
     if custodian is None:
         raise NotFoundError("That person no longer exists.")

@@ -41,7 +41,7 @@ from gearroom.services.availability import (
 from gearroom.services.gear_lists import expand_kits, parse_item
 from gearroom.services.model_bookings import serials_short
 from gearroom.services.people import person_by_key
-from gearroom.services.productions import production_by_key, window_of
+from gearroom.services.productions import ensure_active, production_by_key, window_of
 from gearroom.services.resolver import clean_scan
 
 # --------------------------------------------------------------------------- the cart
@@ -270,6 +270,7 @@ def scan_into_cart(
         )
     if entry.kind is TagKind.PRODUCTION:
         production = session.get_one(Production, entry.ref_id)
+        ensure_active(production)  # a cancelled production takes no check-out
         new = with_production(session, cart, production)
         due = default_due_back(session, new, today)
         return ScanResult(

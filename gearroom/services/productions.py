@@ -225,7 +225,7 @@ def list_productions(
 
 
 def cancellation(session: Session, production_id: int) -> str | None:
-    """"Cancelled on DATE: reason" for a cancelled production, None for one that is not."""
+    """The line "Cancelled on DATE: reason" for a cancelled production; None otherwise."""
     production = session.get(Production, production_id)
     if production is None:
         raise NotFoundError(f"Production #{production_id} no longer exists.")

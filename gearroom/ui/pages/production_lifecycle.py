@@ -4,6 +4,7 @@ dates (conflicts shown, an override needs a reason), cancel the production, clos
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -13,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from gearroom.errors import ConflictError, GearroomError
 from gearroom.models import ShootDayKind
-from gearroom.services import lifecycle, reservations
+from gearroom.services import lifecycle, model_bookings, reservations
 from gearroom.services.actor import Actor
 from gearroom.services.checkout_out import OutLine, out_lines
 from gearroom.services.productions import ProductionView
-from gearroom.services.reservations import ReservationView
+from gearroom.ui.pages.production_booked import BookedRow, spec_of
 
 if TYPE_CHECKING:
     from gearroom.ui.pages.productions import ProductionsPage
@@ -31,6 +32,8 @@ KINDS: dict[str, tuple[ShootDayKind, ...]] = {
     WHICH_DAYS[3]: (ShootDayKind.SHOOT,),
 }
 SHOWN_LINES = 20
+#: A model booking line to release: (line id, units; None for the whole line).
+ModelPart = tuple[int, int | None]
 
 
 def moved_days(p: ProductionView, which: str, shift: int) -> dict[str, list[date]]:
@@ -41,8 +44,29 @@ def moved_days(p: ProductionView, which: str, shift: int) -> dict[str, list[date
     return {k: v for k, v in out.items() if v}
 
 
-def spec_of(r: ReservationView) -> str:
-    return r.tag if r.item_kind == "asset" else f"{r.tag}:{r.quantity}"
+@dataclass(frozen=True)
+class Released:
+    bookings: int  # serial, kit and stock bookings
+    model_units: int
+
+
+def release_booked(
+    session: Session, actor: Actor, production: str, specs: list[str], models: list[ModelPart]
+) -> Released:
+    """Release serial/stock bookings and model lines (whole or part) in one transaction."""
+    bookings = reservations.cancel_reservations(session, actor, production, specs) if specs else 0
+    units = sum(
+        model_bookings.release_model_line(session, actor, production, line_id, qty)
+        for line_id, qty in models
+    )
+    return Released(bookings, units)
+
+
+def released_text(r: Released, production: str) -> str:
+    parts = [f"{r.bookings} booking(s)"] if r.bookings else []
+    if r.model_units:
+        parts.append(f"{r.model_units} model unit(s)")
+    return f"{' and '.join(parts) or 'Nothing'} released from {production}."
 
 
 class LifecycleActions(QObject):
@@ -69,6 +93,7 @@ class LifecycleActions(QObject):
         self.confirm: Callable[[str, str, str], bool] = self._confirm
         self.ask_text: Callable[[str, str], str | None] = self._ask_text
         self.ask_move: Callable[[], tuple[str, int] | None] = self._ask_move
+        self.ask_quantity: Callable[[str, str, int], int | None] = self._ask_quantity
         self.set_enabled(False)
 
     @property
@@ -101,6 +126,10 @@ class LifecycleActions(QObject):
         text, ok = QInputDialog.getText(self.page, title, label, QLineEdit.EchoMode.Normal)
         return text.strip() if ok and text.strip() else None
 
+    def _ask_quantity(self, title: str, label: str, maximum: int) -> int | None:
+        value, ok = QInputDialog.getInt(self.page, title, label, maximum, 1, maximum)
+        return value if ok else None
+
     def _ask_move(self) -> tuple[str, int] | None:
         which, ok = QInputDialog.getItem(
             self.page, "Move dates", "Move", list(WHICH_DAYS), 0, False
@@ -121,7 +150,7 @@ class LifecycleActions(QObject):
             return None
         return detail.production
 
-    def _selected(self) -> list[ReservationView]:
+    def _selected(self) -> list[BookedRow]:
         table = self.page.reserved
         rows = sorted({i.row() for i in table.selectionModel().selectedRows()})
         records = [r for row in rows if (r := table.records_model.record(row)) is not None]
@@ -158,6 +187,7 @@ class LifecycleActions(QObject):
     # ------------------------------------------------------------------ actions
 
     def release(self) -> None:
+        """Release the selected bookings; one model line alone asks how many of it."""
         p = self._production()
         chosen = self._selected()
         if p is None:
@@ -165,23 +195,37 @@ class LifecycleActions(QObject):
         if not chosen:
             self.page.message.setText("Select the booked items to release.")
             return
-        names = "\n".join(f"• {r.tag}  {r.name}" for r in chosen[:SHOWN_LINES])
+        models: list[ModelPart] = [(r.line_id, None) for r in chosen if r.line_id is not None]
+        lines = [r.label for r in chosen]
+        if len(chosen) == 1 and chosen[0].is_model and chosen[0].quantity > 1:
+            row = chosen[0]
+            qty = self.ask_quantity(
+                "Release booked units",
+                f"Release how many of the {row.quantity} × {row.name} booked for {p.name}?",
+                row.quantity,
+            )
+            if qty is None:
+                return
+            models = [(models[0][0], qty)]
+            lines = [f"{qty} of {row.label}"]
+        names = "\n".join(f"• {text}" for text in lines[:SHOWN_LINES])
         if not self.confirm(
             "Release booked items",
-            f"Release {len(chosen)} item(s) from {p.name}?\n\n{names}",
+            f"Release {len(chosen)} booking(s) from {p.name}?\n\n{names}",
             "Release",
         ):
             return
-        specs, tag = [spec_of(r) for r in chosen], p.tag
+        specs = [spec_of(r) for r in chosen if not r.is_model]
+        tag, name = p.tag, p.name
         self._write(
-            lambda s, a: reservations.cancel_reservations(s, a, tag, specs),
-            lambda n: f"{n} booking(s) released from {p.name}.",
+            lambda s, a: release_booked(s, a, tag, specs, models),
+            lambda r: released_text(r, name),
             "Releasing bookings",
         )
 
     def swap(self, override: str | None = None, new_tag: str | None = None) -> None:
         p = self._production()
-        chosen = [r for r in self._selected() if r.item_kind == "asset"]
+        chosen = [r for r in self._selected() if r.kind == "asset"]
         if p is None:
             return
         if len(chosen) != 1:
@@ -255,7 +299,7 @@ class LifecycleActions(QObject):
             lambda s, a: lifecycle.cancel_production(s, a, tag, reason),
             lambda r: (
                 f"{r.production} cancelled: {len(r.released)} booking(s) and "
-                f"{r.models_released} model line(s) released."
+                f"{r.models_released} model unit(s) released."
             ),
             "Cancelling the production",
         )

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -25,16 +27,17 @@ from sqlalchemy.orm import Session
 
 from gearroom.errors import GearroomError
 from gearroom.render.sheets import write_production_sheet
-from gearroom.services import productions, reservations
+from gearroom.services import model_bookings, productions, reservations
 from gearroom.services.production_sheet import production_sheet_data
 from gearroom.services.productions import ProductionSummary, ProductionView
-from gearroom.services.reservations import ReservationView, Timeline
+from gearroom.services.reservations import Timeline
 from gearroom.text import format_day
 from gearroom.ui.context import AppContext
 from gearroom.ui.dialogs.production import ProductionDialog
 from gearroom.ui.dialogs.reservation import ReservationDialog
 from gearroom.ui.models.records import RecordColumn
 from gearroom.ui.pages.base import Page
+from gearroom.ui.pages.production_booked import BOOKED_COLUMNS, BookedRow, booked_rows
 from gearroom.ui.pages.production_lifecycle import LifecycleActions
 from gearroom.ui.widgets.availability_timeline import AvailabilityTimeline
 from gearroom.ui.widgets.desk_common import default_page_size, section_label
@@ -51,22 +54,18 @@ def _d(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
+def _name(p: ProductionSummary) -> str:
+    return f"{p.name} (cancelled)" if p.cancelled else p.name
+
+
 LIST_COLUMNS: tuple[RecordColumn[ProductionSummary], ...] = (
     RecordColumn("Tag", lambda p: p.tag, 76),
-    RecordColumn("Name", lambda p: p.name, 170, stretch=True),
+    RecordColumn("Name", _name, 170, stretch=True),
     RecordColumn("Client", lambda p: p.client, 120),
     RecordColumn("From", lambda p: _d(p.window_start), 82),
     RecordColumn("To", lambda p: _d(p.window_end), 82),
 )
-RESERVED_COLUMNS: tuple[RecordColumn[ReservationView], ...] = (
-    RecordColumn("Tag", lambda r: r.tag, 86),
-    RecordColumn("Item", lambda r: r.name, 200, stretch=True),
-    RecordColumn("Qty", lambda r: r.quantity, 40, align_right=True),
-    RecordColumn("Kit", lambda r: r.kit_tag or "", 80),
-    RecordColumn("From", lambda r: _d(r.start), 86),
-    RecordColumn("To", lambda r: _d(r.end), 86),
-    RecordColumn("Override", lambda r: r.override_reason, 120),
-)
+RESERVED_COLUMNS = BOOKED_COLUMNS
 
 
 def keep(summary: ProductionSummary, which: str, today: date) -> bool:
@@ -87,8 +86,14 @@ def keep(summary: ProductionSummary, which: str, today: date) -> bool:
 @dataclass(frozen=True)
 class _Detail:
     production: ProductionView
-    reservations: tuple[ReservationView, ...]
+    booked: tuple[BookedRow, ...]
     timeline: Timeline
+    #: "Cancelled on DATE: reason" for a cancelled production.
+    cancelled: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.cancelled is None
 
 
 class ProductionsPage(Page):
@@ -108,6 +113,10 @@ class ProductionsPage(Page):
         self.filter = QComboBox()
         self.filter.addItems(FILTERS)
         self.filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.show_cancelled = QCheckBox("Show cancelled")
+        self.show_cancelled.setObjectName("showCancelled")
+        self.show_cancelled.setToolTip("List cancelled productions too, marked (cancelled)")
+        self.show_cancelled.toggled.connect(lambda _on: self.refresh())
         self.list: DeskTable[ProductionSummary] = DeskTable(
             LIST_COLUMNS, lambda p: p.id, lambda _p: self._edit()
         )
@@ -135,7 +144,9 @@ class ProductionsPage(Page):
         self.facts.setWordWrap(True)
         self.facts.setTextFormat(Qt.TextFormat.PlainText)
         self.facts.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-        self.reserved: DeskTable[ReservationView] = DeskTable(RESERVED_COLUMNS, lambda r: r.id)
+        self.reserved: DeskTable[BookedRow] = DeskTable(RESERVED_COLUMNS, lambda r: r.key)
+        # Several bookings can be released at once (Shift/Ctrl-click).
+        self.reserved.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.timeline = AvailabilityTimeline()
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -157,6 +168,7 @@ class ProductionsPage(Page):
         row = QHBoxLayout()
         row.addWidget(QLabel("Show"))
         row.addWidget(self.filter, 1)
+        row.addWidget(self.show_cancelled)
         lb.addLayout(row)
         lb.addWidget(self.list, 1)
         buttons = QHBoxLayout()
@@ -216,8 +228,9 @@ class ProductionsPage(Page):
 
     def refresh(self) -> None:
         """Read the productions through the door; the list fills when they come back."""
+        every = self.show_cancelled.isChecked()
         self.context.operations.read(
-            lambda s: productions.list_productions(s),
+            lambda s: productions.list_productions(s, include_cancelled=every),
             on_done=self._show_list,
             on_error=lambda exc: self.message.setText(str(exc)),
             description="Reading the productions",
@@ -268,10 +281,12 @@ class ProductionsPage(Page):
                 return reservations.timeline(s, start, end)
             view = productions.get_production_by_id(s, pid)
             booked = reservations.list_reservations(s, view.tag)
+            models = model_bookings.model_lines(s, view.id)
             assets = sorted({r.item_id for r in booked if r.item_kind == "asset"})
             stock = sorted({r.item_id for r in booked if r.item_kind == "stock"})
             tl = reservations.timeline(s, start, end, asset_ids=assets, stock_ids=stock)
-            return _Detail(view, tuple(booked), tl)
+            rows = tuple(booked_rows(booked, models))
+            return _Detail(view, rows, tl, productions.cancellation(s, view.id))
 
         self.context.operations.read(
             load,
@@ -293,10 +308,14 @@ class ProductionsPage(Page):
             return
         self.detail = loaded
         p = loaded.production
-        self.heading.setText(f"{p.tag}  {p.name}")
-        lines = [f"Client: {p.client or '—'}"]
+        self.heading.setText(f"{p.tag}  {p.name}" + ("" if loaded.active else "  (cancelled)"))
+        # A cancelled production is kept for its history: nothing more is booked or moved.
+        self.reserve_button.setEnabled(loaded.active)
+        self.lifecycle.set_enabled(loaded.active)
+        lines = [loaded.cancelled] if loaded.cancelled else []
+        lines.append(f"Client: {p.client or '—'}")
         if p.contact:
-            lines[0] += f"   Contact: {p.contact} ({p.contact_badge})"
+            lines[-1] += f"   Contact: {p.contact} ({p.contact_badge})"
         if p.window_start:
             lines.append(f"Gear window: {_d(p.window_start)} to {_d(p.window_end)}")
         days = ", ".join(
@@ -309,7 +328,7 @@ class ProductionsPage(Page):
         if p.notes:
             lines.append(p.notes)
         self.facts.setText("\n".join(lines))
-        self.reserved.set_records(loaded.reservations)
+        self.reserved.set_records(loaded.booked)
         self.timeline.set_timeline(loaded.timeline, highlight=p.id)
         self.money.set_production(p.id)
 
@@ -385,7 +404,16 @@ class ProductionsPage(Page):
             return False
         self.filter.setCurrentIndex(FILTERS.index("All"))
         self.refresh()
-        return self.select_production(item_id)
+        return self._reveal(item_id)
+
+    def _reveal(self, production_id: int) -> bool:
+        """Select a production; a cancelled one turns "Show cancelled" on first."""
+        if self.select_production(production_id):
+            return True
+        if self.show_cancelled.isChecked():
+            return False
+        self.show_cancelled.setChecked(True)  # reads the list again, cancelled ones too
+        return self.select_production(production_id)
 
     def handle_scan(self, text: str) -> bool:
         """A production sheet's tag selects that production."""
@@ -394,4 +422,4 @@ class ProductionsPage(Page):
         except GearroomError:
             return False
         self.filter.setCurrentIndex(FILTERS.index("All"))
-        return self.select_production(view.id)
+        return self._reveal(view.id)

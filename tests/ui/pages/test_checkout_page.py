@@ -349,3 +349,23 @@ def test_a_commit_refused_off_the_ui_thread_keeps_the_cart(
     assert f"{desk.loose[1]} is already out" in page.feedback.message
     assert page.cart == before
     assert page.commit_button.isEnabled()
+
+
+def test_a_cancelled_production_is_not_offered_in_the_picker(
+    qtbot, context: AppContext, desk: Desk
+) -> None:  # type: ignore[no-untyped-def]
+    from gearroom.services import lifecycle
+
+    context.perform(
+        lambda s, a: lifecycle.cancel_production(s, a, desk.other, "the client postponed"),
+        "production",
+    )
+    page = CheckoutPage(context)
+    qtbot.addWidget(page)
+    page.refresh()
+    offered = [page.production.itemData(i) for i in range(page.production.count())]
+    assert desk.production in offered
+    assert desk.other not in offered
+    page.handle_scan(desk.other)  # its sheet scanned anyway: refused, with the reason
+    assert page.feedback.verdict is Verdict.REFUSED
+    assert "cancelled" in page.feedback.message

@@ -3,16 +3,26 @@ reason), cancel with a reason, close-out listing what is still out."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from desk_data import Desk, build_desk
 
 from gearroom.models import AssetStatus
-from gearroom.services import catalog, checkout, checkout_cart, productions, reservations
+from gearroom.services import (
+    catalog,
+    checkout,
+    checkout_cart,
+    history,
+    model_bookings,
+    product_models,
+    productions,
+    reservations,
+)
 from gearroom.ui.context import AppContext
-from gearroom.ui.pages.productions import ProductionsPage
+from gearroom.ui.pages.productions import FILTERS, ProductionsPage
+from tests.ui._shots import shot
 
 
 @pytest.fixture
@@ -130,3 +140,145 @@ def test_close_out_lists_what_is_still_out_and_marks_it_missing(
     page.lifecycle.close_out()
     assert context.query(lambda s: catalog.get_asset(s, desk.loose[0]).status) is AssetStatus.LOST
     assert "2 line(s) marked missing" in page.message.text()
+
+
+LF = "ARRI Alexa Mini LF"
+
+
+@pytest.fixture
+def booked_models(context: AppContext, desk: Desk) -> None:
+    """Three LF bodies; the production books two of them by model, not by serial."""
+
+    def add(s, a):  # type: ignore[no-untyped-def]
+        for n in range(3):
+            catalog.create_asset(
+                s,
+                a,
+                catalog.AssetDraft(
+                    name=f"Alexa Mini LF {n + 1}",
+                    category="Camera",
+                    make="ARRI",
+                    model="Alexa Mini LF",
+                    serial=f"LF-{n}",
+                ),
+            )
+        model_bookings.reserve_models(s, a, desk.production, [(LF, 2)])
+
+    context.perform(add, "production")
+
+
+def _model_units(context: AppContext, desk: Desk) -> list[int]:
+    return [
+        ln.quantity
+        for ln in context.query(lambda s: model_bookings.model_lines(s, desk.production_id))
+    ]
+
+
+def _select_model(page: ProductionsPage) -> None:
+    records = page.reserved.records_model.records()
+    page.reserved.selectRow(next(i for i, r in enumerate(records) if r.is_model))
+
+
+def test_model_bookings_show_in_the_reserved_table(
+    booked_models: None, page: ProductionsPage, desk: Desk, tmp_path: Path
+) -> None:
+    page.show_selected()
+    model = page.reserved.records_model
+    cells = [
+        [str(model.data(model.index(row, col))) for col in range(model.columnCount())]
+        for row in range(model.rowCount())
+    ]
+    lf = [c for c in cells if c[1] == LF]
+    assert lf == [
+        [
+            "(any serial)",
+            LF,
+            "2",
+            "",
+            date.today().isoformat(),
+            desk.return_day.isoformat(),
+            "",
+        ]
+    ]
+    assert sorted(c[0] for c in cells if c[1] != LF) == sorted(desk.loose[:3])
+    page.resize(1300, 760)
+    page.grab().save(str(tmp_path / "productions-model-bookings.png"))
+    shot(page, "productions-model-bookings")
+
+
+def test_release_part_of_a_model_booking_then_the_rest(
+    booked_models: None, page: ProductionsPage, context: AppContext, desk: Desk
+) -> None:
+    page.show_selected()
+    asked: list[tuple[str, int]] = []
+    confirmed: list[str] = []
+    page.lifecycle.confirm = lambda title, text, yes: confirmed.append(text) or True  # type: ignore[func-returns-value]
+
+    def one(title: str, label: str, maximum: int) -> int:
+        asked.append((label, maximum))
+        return 1
+
+    page.lifecycle.ask_quantity = one
+    _select_model(page)
+    page.lifecycle.release()
+    assert asked == [(f"Release how many of the 2 × {LF} booked for Northern Line?", 2)]
+    assert f"1 of 2 × {LF} (any serial)" in confirmed[0]
+    assert _model_units(context, desk) == [1]
+    assert page.message.text() == "1 model unit(s) released from Northern Line."
+    # The table follows: the line now holds one unit; the serial bookings are untouched.
+    page.show_selected()
+    (row,) = [r for r in page.reserved.records_model.records() if r.is_model]
+    assert row.quantity == 1
+    assert len(_booked(context, desk)) == 3
+
+    # One unit left: released whole, no question asked; with a serial in the same selection.
+    page.lifecycle.ask_quantity = lambda title, label, maximum: pytest.fail("asked")
+    page.reserved.selectAll()
+    page.lifecycle.release()
+    assert _model_units(context, desk) == []
+    assert _booked(context, desk) == []
+    assert page.message.text() == "3 booking(s) and 1 model unit(s) released from Northern Line."
+    said = context.query(
+        lambda s: [
+            e.summary for e in history.events_for(s, "model", product_models.model_by_key(s, LF).id)
+        ]
+    )
+    assert sum("no longer reserved for Northern Line" in t for t in said) == 2
+
+
+def test_asking_how_many_and_cancelling_releases_nothing(
+    booked_models: None, page: ProductionsPage, context: AppContext, desk: Desk
+) -> None:
+    page.show_selected()
+    page.lifecycle.ask_quantity = lambda title, label, maximum: None
+    _select_model(page)
+    page.lifecycle.release()
+    assert _model_units(context, desk) == [2]
+
+
+def test_cancelled_productions_are_hidden_until_shown_and_then_marked(
+    page: ProductionsPage, context: AppContext, desk: Desk
+) -> None:
+    page.lifecycle.ask_text = lambda title, label: "the client pulled the shoot"
+    page.lifecycle.cancel()
+    page.filter.setCurrentIndex(FILTERS.index("All"))
+    page.refresh()
+    names = [r.name for r in page.list.records_model.records()]
+    assert desk.production_name not in names and "Salt Flats" in names
+    page.show_cancelled.setChecked(True)
+    model = page.list.records_model
+    shown = [str(model.data(model.index(row, 1))) for row in range(model.rowCount())]
+    assert f"{desk.production_name} (cancelled)" in shown and "Salt Flats" in shown
+    assert page.select_production(desk.production_id)
+    assert page.heading.text().endswith("(cancelled)")
+    assert page.facts.text().startswith("Cancelled on ")
+    assert "the client pulled the shoot" in page.facts.text()
+    assert not page.reserve_button.isEnabled()
+    assert not any(b.isEnabled() for b in page.lifecycle.buttons)
+    page.resize(1300, 760)
+    shot(page, "productions-show-cancelled")
+    page.show_cancelled.setChecked(False)
+    assert desk.production_name not in [r.name for r in page.list.records_model.records()]
+    # A scan of its production sheet still finds it, and says it was cancelled.
+    assert page.handle_scan(desk.production)
+    assert page.show_cancelled.isChecked() and page.current_id() == desk.production_id

@@ -189,6 +189,25 @@ def test_one_bad_item_in_ten_writes_nothing(shop, actor):
     assert {_status(db, t) for t in shop["cams"]} == {AssetStatus.AVAILABLE}
 
 
+def test_a_cancelled_production_takes_no_check_out(shop, actor):
+    from gearroom.services import lifecycle
+
+    db = shop["db"]
+    with db.read() as s:
+        cart = checkout_cart.new_cart(s, "Bravo", shop["ben"])
+    cart, _ = _scan(db, cart, shop["cams"][1])
+    # Another workstation cancels the production while the cart is open.
+    with db.write() as s:
+        lifecycle.cancel_production(s, actor, "Bravo", "the client postponed")
+    before = (count(db, Checkout), count(db, CheckoutLine), events(db))
+    with pytest.raises(ConflictError, match="Bravo was cancelled"):
+        _commit(db, actor, cart)
+    assert (count(db, Checkout), count(db, CheckoutLine), events(db)) == before
+    assert _status(db, shop["cams"][1]) is AssetStatus.AVAILABLE
+    with pytest.raises(ConflictError, match="takes no new bookings"):
+        _scan(db, Cart(), shop["bravo"].tag)
+
+
 def test_already_out_message_names_person_production_and_date(shop, actor):
     db = shop["db"]
     with db.read() as s:

@@ -103,7 +103,8 @@ def test_this_week_is_the_calendar_week_monday_to_sunday(catalog_db, actor):
             update(Production)
             .where(Production.name == "Called Off Job")
             .values(
-                cancelled_at=datetime(2026, 12, 2, 9, 0, tzinfo=UTC), cancel_reason="client pulled it"
+                cancelled_at=datetime(2026, 12, 2, 9, 0, tzinfo=UTC),
+                cancel_reason="client pulled it",
             )
         )
     with catalog_db.read() as s:
@@ -117,6 +118,4 @@ def test_this_week_is_the_calendar_week_monday_to_sunday(catalog_db, actor):
         sunday = jobs.job_board(s, today=date(2026, 12, 6))
         next_monday = jobs.job_board(s, today=date(2026, 12, 7))
     assert [r.production for r in sunday.sections[JobSection.GOING_OUT_TODAY]] == ["Sunday Job"]
-    assert [r.production for r in next_monday.sections[JobSection.THIS_WEEK]] == [
-        "Next Monday Job"
-    ]
+    assert [r.production for r in next_monday.sections[JobSection.THIS_WEEK]] == ["Next Monday Job"]
