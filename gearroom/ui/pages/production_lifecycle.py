@@ -223,15 +223,29 @@ class LifecycleActions(QObject):
             "Releasing bookings",
         )
 
-    def swap(self, override: str | None = None, new_tag: str | None = None) -> None:
+    def swap(
+        self,
+        override: str | None = None,
+        new_tag: str | None = None,
+        old_tag: str | None = None,
+    ) -> None:
+        """Book another unit in place of the selected one; on a model line, first ask which
+        of its serials (a faulty body back from the shoot) is replaced."""
         p = self._production()
-        chosen = [r for r in self._selected() if r.kind == "asset"]
+        chosen = [r for r in self._selected() if r.kind == "asset" or r.is_model]
         if p is None:
             return
         if len(chosen) != 1:
             self.page.message.setText("Select the one booked item to swap.")
             return
-        old = chosen[0].tag
+        row = chosen[0]
+        old = old_tag or (
+            self.ask_text("Swap unit", f"Which {row.name} is to be replaced? (its tag)")
+            if row.is_model
+            else row.tag
+        )
+        if not old:
+            return
         new = new_tag or self.ask_text("Swap unit", f"Book which unit in place of {old}? (its tag)")
         if not new:
             return
@@ -242,7 +256,7 @@ class LifecycleActions(QObject):
             "Swapping a unit",
             on_conflict=None
             if override
-            else lambda e: self._override(e, lambda why: self.swap(why, new)),
+            else lambda e: self._override(e, lambda why: self.swap(why, new, old)),
         )
 
     def move_dates(self, override: str | None = None, move: tuple[str, int] | None = None) -> None:
