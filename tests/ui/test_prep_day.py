@@ -8,9 +8,8 @@ for service and is swapped, the rest comes back and close-out marks the extra mi
 from __future__ import annotations
 
 import gc
-import shutil
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -202,13 +201,8 @@ def _ticked(page: CheckoutPage) -> dict[str, str]:
     return {tag: count for tag, count, _state in page.desk.pick_list.rows()}
 
 
-def _query(app: App, fn: Callable[[Any], Any]) -> Any:
-    return app.context.query(fn)
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) needed")
-def test_the_prep_bay_day_in_the_app(  # noqa: PLR0915 - one story, told in order
+def test_the_prep_bay_day_in_the_app(
     qtbot, first_app: App, catalog_db: Database, actor: Actor, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     app = first_app
@@ -266,7 +260,7 @@ def test_the_prep_bay_day_in_the_app(  # noqa: PLR0915 - one story, told in orde
 def _second_half(
     qtbot: Any, app: App, house: dict[str, Any], draft_id: int, tmp_path: Path
 ) -> None:
-    bodies, lenses, case = house["bodies"], house["lenses"], house["case"]
+    bodies, lenses = house["bodies"], house["lenses"]
     prod_tag, pid = house["production"], house["production_id"]
     out = app.open(CheckoutPage)
     app.scan(prod_tag)
