@@ -254,8 +254,9 @@ class LifecycleActions(QObject):
             lambda s, a: lifecycle.swap(s, a, tag, old, new, override_reason=override),
             lambda r: f"{r.new_tag} now booked in place of {r.old_tag}.",
             "Swapping a unit",
+            # A model's serial is swapped only for a free one: no override to offer.
             on_conflict=None
-            if override
+            if override or row.is_model
             else lambda e: self._override(e, lambda why: self.swap(why, new, old)),
         )
 

@@ -282,3 +282,24 @@ def test_cancelled_productions_are_hidden_until_shown_and_then_marked(
     # A scan of its production sheet still finds it, and says it was cancelled.
     assert page.handle_scan(desk.production)
     assert page.show_cancelled.isChecked() and page.current_id() == desk.production_id
+
+
+def test_swap_on_a_model_line_asks_which_serial_first(
+    booked_models: None, page: ProductionsPage, context: AppContext, desk: Desk
+) -> None:
+    page.show_selected()
+    bodies = context.query(lambda s: [x.tag for x in product_models.show_model(s, LF).serials])
+    questions: list[str] = []
+    page.lifecycle.ask_text = lambda title, label: questions.append(label) or None  # type: ignore[func-returns-value]
+    _select_model(page)
+    page.lifecycle.swap()
+    assert questions == [f"Which {LF} is to be replaced? (its tag)"]  # no answer: no more
+    answers = iter([bodies[0], desk.loose[4]])
+    page.lifecycle.ask_text = lambda title, label: next(answers)
+    page.lifecycle.swap()
+    assert page.message.text() == f"{desk.loose[4]} is not a {LF}; Northern Line booked that model."
+    answers = iter([bodies[0].lower(), bodies[2]])
+    page.lifecycle.ask_text = lambda title, label: next(answers)
+    page.lifecycle.swap()
+    assert page.message.text() == f"{bodies[2]} now booked in place of {bodies[0]}."
+    assert _model_units(context, desk) == [2]
