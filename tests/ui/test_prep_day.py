@@ -8,7 +8,9 @@ for service and is swapped, the rest comes back and close-out marks the extra mi
 from __future__ import annotations
 
 import gc
+import os
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -45,8 +47,15 @@ from gearroom.ui.pages.checkout import CheckoutPage
 from gearroom.ui.pages.productions import ProductionsPage
 
 LF = "ARRI Alexa Mini LF"
-SHOTS = Path("/tmp/prep-shots")
 P = TypeVar("P", bound=Page)
+
+
+def _shots() -> Path:
+    """Where the screens and PDF pages go: GEARROOM_UI_SHOTS when it names a folder (to look
+    at them), else a folder that is thrown away."""
+    folder = Path(os.environ.get("GEARROOM_UI_SHOTS") or tempfile.gettempdir()) / "prep-day"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _day(n: int) -> date:
@@ -135,8 +144,7 @@ class App:
     def shot(self, name: str) -> None:
         for _ in range(5):
             QApplication.processEvents()
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        self.window.grab().save(str(SHOTS / f"{name}.png"))
+        assert self.window.grab().save(str(_shots() / f"{name}.png"))
 
     def drop(self) -> None:
         """The app is gone without closing anything down: no window, no context, and its
@@ -190,9 +198,8 @@ def _pdf_text(path: Path) -> str:
 
 
 def _pdf_png(path: Path, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", str(path), str(SHOTS / name)],
+        ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", str(path), str(_shots() / name)],
         check=True,
     )
 
@@ -250,6 +257,14 @@ def test_the_prep_bay_day_in_the_app(
     assert draft_id is not None
     app.drop()
     del out, prods, dialog
+    # Nothing was saved on the way out: the scans are in the database all the same.
+    after = open_database(catalog_db.url)
+    try:
+        with after.read() as s:
+            kept = drafts.draft_view(s, draft_id)
+    finally:
+        after.dispose()
+    assert [ln.tag for ln in kept.lines] == [bodies[0], lenses[0]]
     app = App(qtbot, catalog_db.url, actor)  # a second run, on the same database
     try:
         _second_half(qtbot, app, house, draft_id, tmp_path)
