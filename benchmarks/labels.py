@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from gearroom.paths import label_templates_dir
 from gearroom.services.labels import LabelContent, LabelKind, LabelOptions, get_template, plan_job
 
 PREFIXES = ("CAM", "LNS", "LGT", "GRP", "AUD", "PWR", "DRN", "MED")
@@ -55,7 +56,7 @@ def bench_labels_pdf(n: int = 1000, template: str = "avery-l7651") -> LabelBench
     from gearroom.render.labels import ensure_gui_app, write_pdf
 
     ensure_gui_app()
-    stock = get_template(template)
+    stock = get_template(template, label_templates_dir())
     contents = synthetic_contents(n)
     start = time.perf_counter()
     job = plan_job(contents, stock, OPTIONS)

@@ -22,6 +22,7 @@ from benchmarks.generate import HouseInfo
 from benchmarks.harness import Result, Target, time_runs, timed_result
 from gearroom.db import Database
 from gearroom.models import Role
+from gearroom.paths import label_templates_dir
 from gearroom.services import (
     asset_search,
     checkout,
@@ -554,8 +555,10 @@ def _labels_fallback(db: Database, n: int) -> Callable[[], object]:
 
     with db.read() as session:
         tags = [r.tag for r in asset_search.list_assets(session, limit=n)]
-    templates = [t for t in list_templates() if t.name.lower().startswith("avery-l7163")]
-    template = templates[0] if templates else list_templates()[0]
+    templates = [
+        t for t in list_templates(label_templates_dir()) if t.name.lower().startswith("avery-l7163")
+    ]
+    template = templates[0] if templates else list_templates(label_templates_dir())[0]
 
     def run() -> object:
         with db.read() as session:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from gearroom.config import history_anchor_file
 from gearroom.db import (
     PRIVATE_MODE,
     DamagedDatabaseError,
@@ -143,13 +144,14 @@ def validate_backup(source: Path) -> str | None:
     return revision
 
 
-def restore(url: str, source: Path) -> tuple[Path, Path]:
+def restore(url: str, source: Path, *, anchor_file: Path | None = None) -> tuple[Path, Path]:
     """Replace the database at ``url`` with the backup ``source``.
 
     The backup is validated first (a Gearroom database, integrity check passes, a revision this
     version knows); the current database is kept as a backup before it is replaced. Returns
     (the restored database path, the backup of what it replaced). Close every connection to the
-    database first.
+    database first. This workstation's history anchor (in ``anchor_file``, default: the data
+    folder's) follows the restored chain.
     """
     target = sqlite_path(url)
     if target is None:
@@ -199,7 +201,7 @@ def restore(url: str, source: Path) -> tuple[Path, Path]:
     finally:
         conn.close()
     end = (int(row[0]), str(row[1])) if row else (0, "0" * 64)
-    history_anchor.remember(url, end[0], end[1], replace=True)
+    history_anchor.remember(anchor_file or history_anchor_file(), url, end[0], end[1], replace=True)
     history_anchor.mark_restore(backup_dir_for(target))
     return target, kept
 

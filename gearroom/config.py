@@ -13,6 +13,10 @@ Environment variables:
     Path of the config file (default: ``<user config dir>/config.json``).
 ``GEARROOM_OPERATOR``
     Name recorded as the operator in history when nobody has signed in.
+
+Services never read these defaults: the command line and the app resolve them here (the data
+folder's files in :func:`file_places`, the machine's time zone in :func:`system_timezone`) and
+pass what a service needs as arguments.
 """
 
 from __future__ import annotations
@@ -21,11 +25,14 @@ import getpass
 import json
 import os
 from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
+from gearroom import paths
 from gearroom.errors import ValidationError
 
 APP_NAME = "gearroom"
@@ -33,6 +40,10 @@ APP_NAME = "gearroom"
 SCAN_SUFFIXES = ("enter", "tab", "crlf", "none")
 MIN_SCAN_GAP_MS = 5
 MAX_SCAN_GAP_MS = 300
+#: This workstation's files in the data folder.
+LABEL_SETTINGS_FILE = "labels.json"
+IMPORT_MAPPINGS_FILE = "import-mappings.json"
+HISTORY_ANCHOR_FILE = "history-anchors.json"
 
 
 def default_data_dir() -> Path:
@@ -66,6 +77,62 @@ def default_operator() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
+
+
+def system_timezone() -> tzinfo:
+    """The machine's time zone (``TZ``, else ``/etc/localtime``), as an IANA zone when it can
+    be named; for the services that need a zone and get none from the house's settings."""
+    name = os.environ.get("TZ", "").lstrip(":")
+    candidates = [name] if name else []
+    try:
+        link = Path("/etc/localtime").resolve()
+        if "zoneinfo" in link.parts:
+            candidates.append("/".join(link.parts[link.parts.index("zoneinfo") + 1 :]))
+    except OSError:  # pragma: no cover - platform dependent
+        pass
+    for candidate in candidates:
+        try:
+            return ZoneInfo(candidate)
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+    local = datetime.now().astimezone().tzinfo
+    return local if local is not None else UTC
+
+
+@dataclass(frozen=True)
+class FilePlaces:
+    """Where the files outside the database are: this workstation's, in the data folder, and
+    the ones that ship with Gearroom. The command line and the app resolve them once
+    (:func:`file_places`) and hand each service the path it needs."""
+
+    #: The remembered label choices (template, options, placement per template).
+    label_settings: Path
+    #: The column mappings confirmed in earlier imports.
+    import_mappings: Path
+    #: Where this workstation saw the history chain end, per database.
+    history_anchors: Path
+    #: The shipped label templates (one JSON file each).
+    label_templates: Path
+    #: The shipped import presets (one JSON file each).
+    import_presets: Path
+
+
+def file_places(data_dir: Path | None = None) -> FilePlaces:
+    """The files of the data folder ``data_dir`` (default: :func:`default_data_dir`) and the
+    shipped ones."""
+    folder = data_dir or default_data_dir()
+    return FilePlaces(
+        label_settings=folder / LABEL_SETTINGS_FILE,
+        import_mappings=folder / IMPORT_MAPPINGS_FILE,
+        history_anchors=history_anchor_file(folder),
+        label_templates=paths.label_templates_dir(),
+        import_presets=paths.import_presets_dir(),
+    )
+
+
+def history_anchor_file(data_dir: Path | None = None) -> Path:
+    """This workstation's history anchors (see :mod:`gearroom.services.history_anchor`)."""
+    return (data_dir or default_data_dir()) / HISTORY_ANCHOR_FILE
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError as _SAError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from gearroom.config import default_database_url
+from gearroom.config import default_database_url, history_anchor_file
 from gearroom.errors import DatabaseError
 from gearroom.paths import migrations_dir
 
@@ -391,14 +391,23 @@ def _migrate(engine: Engine, revision: str, *, down: bool) -> None:
 
 
 class Database:
-    """An open Gearroom database. Hands out one short session per operation."""
+    """An open Gearroom database. Hands out one short session per operation.
 
-    def __init__(self, url: str, engine: Engine) -> None:
+    ``anchor_file`` is this workstation's history anchor file (default: the one in the data
+    folder, :func:`gearroom.config.history_anchor_file`); its sessions carry it in
+    ``Session.info`` so that :func:`gearroom.services.history.verify_chain` finds it.
+    """
+
+    def __init__(self, url: str, engine: Engine, anchor_file: Path | None = None) -> None:
+        from gearroom.services.history_anchor import ANCHOR_FILE_KEY
+
         self.url = url
         self.engine = engine
-        self._read = sessionmaker(bind=engine, expire_on_commit=False)
+        self.anchor_file = anchor_file or history_anchor_file()
+        info = {ANCHOR_FILE_KEY: self.anchor_file}
+        self._read = sessionmaker(bind=engine, expire_on_commit=False, info=info)
         writer = engine.execution_options(sqlite_begin="IMMEDIATE")
-        self._write = sessionmaker(bind=writer, expire_on_commit=False)
+        self._write = sessionmaker(bind=writer, expire_on_commit=False, info=info)
 
     @property
     def backend(self) -> str:
@@ -433,7 +442,7 @@ class Database:
             if session.info.pop(history.EVENTS_ADDED_KEY, False):
                 with self.read() as reader:
                     end = history_anchor.current_anchor(reader)
-                history_anchor.remember(self.url, end.event_id, end.hash)
+                history_anchor.remember(self.anchor_file, self.url, end.event_id, end.hash)
 
     def backup(self, target: Path | None = None, *, label: str = "manual") -> Path:
         """Copy the embedded database to ``target`` (default: the backups folder)."""
@@ -463,13 +472,17 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
-    """Open (and by default create or upgrade) the database at ``url``.
+def open_database(
+    url: str | None = None, *, upgrade: bool = True, anchor_file: Path | None = None
+) -> Database:
+    """Open (and by default create or upgrade) the database at ``url``; ``anchor_file`` is
+    this workstation's history anchor file (default: the data folder's).
 
     Refuses, without changing anything, a file that is not a Gearroom database, is damaged, or
     comes from a newer Gearroom. Before upgrading an existing SQLite file, a backup is taken.
     """
     url = url or default_database_url()
+    anchor_file = anchor_file or history_anchor_file()
     path = sqlite_path(url)
     needs_backup = False
     current: str | None = None
@@ -497,7 +510,8 @@ def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
                     created = path
                     from gearroom.services import history_anchor
 
-                    history_anchor.forget(url)  # a new database: an old one's anchor is moot
+                    # a new database: an old one's anchor is moot
+                    history_anchor.forget(anchor_file, url)
                 except FileExistsError:  # another process is creating it at the same moment
                     pass
     try:
@@ -531,7 +545,7 @@ def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
         if isinstance(exc, OperationalError):
             raise DatabaseError(f"Cannot reach the database {_redacted(url)}: {exc.orig}") from exc
         raise
-    return Database(url, engine)
+    return Database(url, engine, anchor_file)
 
 
 def table_names(db: Database) -> set[str]:

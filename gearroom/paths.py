@@ -35,3 +35,13 @@ def resources_dir() -> Path:
 def demo_dir() -> Path:
     """The demo rental house's JSON files."""
     return resources_dir() / "demo"
+
+
+def label_templates_dir() -> Path:
+    """The shipped label templates (one JSON file per stock)."""
+    return resources_dir() / "labels"
+
+
+def import_presets_dir() -> Path:
+    """The shipped import presets (one JSON file per exporting system and kind)."""
+    return resources_dir() / "import" / "presets"

@@ -24,7 +24,6 @@ from gearroom.services import (
     picklist,
     productions,
     reservations,
-    returns,
 )
 from gearroom.services.checkout_out import out_lines
 from gearroom.services.model_bookings import ModelBookingResult, parse_model_spec
@@ -78,9 +77,7 @@ def reserve(
     if not models:
         if not tags:
             raise ValidationError("Give at least one TAG or --model NAME:QTY.")
-        callback = operations.reserve.callback
-        assert callback is not None
-        callback(production_name, tags, override, start, end, as_json)
+        operations.reserve_items(production_name, tags, override, start, end, as_json)
         return
     first, last = _date_opt(start, "from"), _date_opt(end, "to")
     with writing() as (session, actor):
@@ -354,25 +351,14 @@ def checkin_cmd(
     as_json: bool,
 ) -> None:
     """Check items back in from any check-out; a kit tag brings all its members in."""
+    result, operator = operations.check_in(tags, condition, note, production_name)
     if receipt is None:
-        callback = operations.checkin_cmd.callback
-        assert callback is not None
-        callback(tags, condition, note, production_name, as_json)
+        operations.echo_checkin(result, as_json)
         return
+    from gearroom.render.receipt import write_receipt
     from gearroom.services.receipts import return_receipt
 
-    with writing() as (session, actor):
-        result = returns.checkin(
-            session,
-            actor,
-            list(tags),
-            condition=condition,
-            note=note,
-            whole_kit=True,
-            production=production_name,
-        )
-        slip = return_receipt(result, actor.name)
-    from gearroom.render.receipt import write_receipt
+    slip = return_receipt(result, operator)
 
     write_receipt(slip, receipt, house_name=_house())
     if as_json:

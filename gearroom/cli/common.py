@@ -14,7 +14,7 @@ import click
 from click.core import ParameterSource
 from sqlalchemy.orm import Session
 
-from gearroom.config import default_operator, load_settings
+from gearroom.config import FilePlaces, default_operator, file_places, load_settings
 from gearroom.db import Database, open_database
 from gearroom.services import operators
 from gearroom.services.actor import Actor, Permission, local_actor
@@ -34,13 +34,20 @@ class CliState:
         self.operator: str | None = None
         self._db: Database | None = None
         self._actor: Actor | None = None
+        self._places: FilePlaces | None = None
         self.close_registered = False
+
+    def places(self) -> FilePlaces:
+        """Where the files outside the database are (resolved on first use)."""
+        if self._places is None:
+            self._places = file_places()
+        return self._places
 
     def database(self) -> Database:
         if self._db is None:
             url = self.url or load_settings().effective_database_url()
             CliState.last_url = url
-            self._db = open_database(url)
+            self._db = open_database(url, anchor_file=self.places().history_anchors)
         return self._db
 
     def actor(self) -> Actor:
@@ -126,6 +133,11 @@ def state() -> CliState:
         root.call_on_close(st.close)
         st.close_registered = True
     return st
+
+
+def places() -> FilePlaces:
+    """The command's file places: the data folder's files and the shipped ones."""
+    return state().places()
 
 
 @contextmanager

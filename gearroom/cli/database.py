@@ -70,7 +70,11 @@ def db_check(full: bool, as_json: bool) -> None:
     """Report the schema revision and integrity; exits non-zero if anything is wrong."""
     st = state()
     url = st.url
-    database = open_database(url or load_settings().effective_database_url(), upgrade=False)
+    database = open_database(
+        url or load_settings().effective_database_url(),
+        upgrade=False,
+        anchor_file=st.places().history_anchors,
+    )
     try:
         info = database.state(full_check=full)
     finally:
@@ -130,8 +134,9 @@ def restore_cmd(path: Path, yes: bool) -> None:
     if not yes:
         click.confirm(f"Replace the database with {path}?", abort=True, err=True)
     st.close()
-    restored, kept = backup.restore(url, path)
-    reopened = open_database(f"sqlite:///{restored}")  # upgrades an older backup
+    anchors = st.places().history_anchors
+    restored, kept = backup.restore(url, path, anchor_file=anchors)
+    reopened = open_database(f"sqlite:///{restored}", anchor_file=anchors)  # upgrades an older one
     reopened.dispose()
     click.echo(f"Restored {path}; the database it replaced is kept as {kept}.")
 

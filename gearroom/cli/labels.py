@@ -16,7 +16,15 @@ from pathlib import Path
 
 import click
 
-from gearroom.cli.common import db_option, emit_json, json_option, reading, requires, table
+from gearroom.cli.common import (
+    db_option,
+    emit_json,
+    json_option,
+    places,
+    reading,
+    requires,
+    table,
+)
 from gearroom.config import load_settings
 from gearroom.errors import ValidationError
 from gearroom.services import labels
@@ -53,7 +61,7 @@ def labels_group() -> None:
 @json_option
 def templates_command(as_json: bool) -> None:
     """List the label templates (stocks)."""
-    found = labels.list_templates()
+    found = labels.list_templates(places().label_templates)
     if as_json:
         emit_json([t.summary() for t in found])
         return
@@ -114,8 +122,9 @@ def print_command(
     if not tags and not kit_tags and not categories:
         raise ValidationError("Give at least one TAG, --kit TAG or --category NAME.")
     settings = load_settings()
-    remembered = labels.load_label_settings()
-    template = labels.get_template(template_name or settings.label_template)
+    files = places()
+    remembered = labels.load_label_settings(files.label_settings)
+    template = labels.get_template(template_name or settings.label_template, files.label_templates)
     fmt = fmt or (output.suffix.lstrip(".").lower() if output and output.suffix else "pdf")
     if fmt not in FORMATS:
         raise ValidationError(f"Unknown format {fmt!r}; use --format pdf, png or zpl.")
@@ -171,7 +180,9 @@ def print_command(
 
         assert output is not None
         written = [write_pdf(job, output)] if fmt == "pdf" else write_pngs(job, output)
-    labels.save_label_settings(remembered.with_template(template.name, placement))
+    labels.save_label_settings(
+        remembered.with_template(template.name, placement), files.label_settings
+    )
     if as_json:
         emit_json(
             {

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import click
 
 from gearroom.cli import operations
@@ -12,7 +10,6 @@ from gearroom.cli.common import db_option, emit_json, json_option, reading, tabl
 from gearroom.errors import ValidationError
 from gearroom.services import product_models
 from gearroom.services.productions import production_by_key
-from gearroom.services.validation import parse_date
 
 
 @click.group("model")
@@ -61,13 +58,6 @@ def model_show(name: str, as_json: bool) -> None:
     click.echo("  ".join(f"{d.day:%d}:{d.free}" for d in detail.strip.days))
 
 
-def _day(value: str, field: str) -> date:
-    parsed = parse_date(value, field)
-    if parsed is None:
-        raise ValidationError(f"Give a date for --{field} (YYYY-MM-DD).", field=field)
-    return parsed
-
-
 @click.command("available")
 @click.argument("tag", required=False)
 @click.option("--model", "model_name", metavar="NAME", help="A model: its free count per day.")
@@ -92,13 +82,11 @@ def available(
     if model_name is None:
         if not tag:
             raise ValidationError("Give a TAG, or --model NAME.")
-        callback = operations.available.callback
-        assert callback is not None
-        callback(tag, start, end, production_name, as_json)
+        operations.tag_availability(tag, start, end, production_name, as_json)
         return
     if tag:
         raise ValidationError("Give a TAG or --model NAME, not both.")
-    first, last = _day(start, "from"), _day(end, "to")
+    first, last = operations.required_date(start, "from"), operations.required_date(end, "to")
     with reading() as session:
         model = product_models.model_by_key(session, model_name)
         pid = production_by_key(session, production_name).id if production_name else None

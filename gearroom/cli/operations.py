@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from gearroom.cli.common import db_option, emit_json, json_option, reading, table, writing
 from gearroom.errors import ConflictError, NotFoundError, ValidationError
-from gearroom.models import Asset, ReturnCondition, ShootDayKind, StockItem
+from gearroom.models import Asset, ShootDayKind, StockItem
 from gearroom.services import (
     checkout,
     checkout_cart,
@@ -26,7 +26,8 @@ from gearroom.services.checkout_cart import ScanOutcome
 from gearroom.services.validation import parse_date
 
 
-def _date(value: str, field: str) -> date:
+def required_date(value: str, field: str) -> date:
+    """The date given for ``--field``, or a one-line error naming the option."""
     parsed = parse_date(value, field)
     if parsed is None:
         raise ValidationError(f"Give a date for --{field} (YYYY-MM-DD).", field=field)
@@ -207,17 +208,7 @@ def production_list(current: bool, show_all: bool, as_json: bool) -> None:
 # --------------------------------------------------------------------------- reserve
 
 
-@click.command()
-@click.argument("production_name", metavar="PRODUCTION")
-@click.argument("tags", nargs=-1, required=True, metavar="TAG...")
-@click.option(
-    "--override", "override", metavar="REASON", help="Book despite conflicts, saying why."
-)
-@click.option("--from", "start", metavar="DATE", help="Default: the production's first prep day.")
-@click.option("--to", "end", metavar="DATE", help="Default: the production's wrap day.")
-@json_option
-@db_option
-def reserve(
+def reserve_items(
     production_name: str,
     tags: tuple[str, ...],
     override: str | None,
@@ -225,15 +216,16 @@ def reserve(
     end: str | None,
     as_json: bool,
 ) -> None:
-    """Reserve items, kits (their contents) and stock (TAG:QTY) for a production."""
+    """``reserve`` without models: items, kits (their contents) and stock (TAG:QTY) for a
+    production (the command is :func:`gearroom.cli.bookings.reserve`)."""
     with writing() as (session, actor):
         result = reservations.reserve(
             session,
             actor,
             production_name,
             list(tags),
-            start=_date(start, "from") if start else None,
-            end=_date(end, "to") if end else None,
+            start=required_date(start, "from") if start else None,
+            end=required_date(end, "to") if end else None,
             override_reason=override,
         )
     if as_json:
@@ -249,24 +241,17 @@ def reserve(
         click.echo(f"  overridden: {c.message}")
 
 
-@click.command()
-@click.argument("tag")
-@click.option("--from", "start", required=True, metavar="DATE")
-@click.option("--to", "end", required=True, metavar="DATE")
-@click.option("--production", "production_name", help="Ask on behalf of this production.")
-@json_option
-@db_option
-def available(tag: str, start: str, end: str, production_name: str | None, as_json: bool) -> None:
-    """Say whether an item, kit or stock item is free for the dates, or why not.
-
-    Exits 0 when free and 1 when not.
-    """
+def tag_availability(
+    tag: str, start: str, end: str, production_name: str | None, as_json: bool
+) -> None:
+    """``available TAG``: whether an item, kit or stock item is free for the dates, or why
+    not; exits 1 when not (the command is :func:`gearroom.cli.models.available`)."""
     with reading() as session:
         result = gear_lists.availability(
             session,
             tag,
-            _date(start, "from"),
-            _date(end, "to"),
+            required_date(start, "from"),
+            required_date(end, "to"),
             production=production_name,
         )
     if as_json:
@@ -308,7 +293,7 @@ def checkout_cmd(
     """Check items, kits (whole) and stock (TAG:QTY) out to a person for a production."""
     with writing() as (session, actor):
         cart = checkout_cart.new_cart(
-            session, production_name, person, due_back=_date(due, "due") if due else None
+            session, production_name, person, due_back=required_date(due, "due") if due else None
         )
         for text in tags:
             result = checkout_cart.scan_into_cart(session, cart, text, whole_kit=True)
@@ -358,22 +343,12 @@ def _force(session: Session, cart: checkout_cart.Cart, text: str) -> checkout_ca
     return replace(cart, lines=tuple(lines))
 
 
-@click.command("checkin")
-@click.argument("tags", nargs=-1, required=True, metavar="TAG...")
-@click.option(
-    "--condition",
-    type=click.Choice([c.value for c in ReturnCondition]),
-    default=ReturnCondition.OK.value,
-    show_default=True,
-)
-@click.option("--note", default="", help="What is wrong (required for damaged / service).")
-@click.option("--production", "production_name", help="For stock out to several productions.")
-@json_option
-@db_option
-def checkin_cmd(
-    tags: tuple[str, ...], condition: str, note: str, production_name: str | None, as_json: bool
-) -> None:
-    """Check items back in from any check-out; a kit tag brings all its members in."""
+def check_in(
+    tags: tuple[str, ...], condition: str, note: str, production_name: str | None
+) -> tuple[returns.CheckinResult, str]:
+    """The write of ``checkin``: close the lines of ``tags`` (a kit's tag brings all its
+    members in); the result and who checked in (the command is
+    :func:`gearroom.cli.bookings.checkin_cmd`)."""
     with writing() as (session, actor):
         result = returns.checkin(
             session,
@@ -384,6 +359,11 @@ def checkin_cmd(
             whole_kit=True,
             production=production_name,
         )
+    return result, actor.name
+
+
+def echo_checkin(result: returns.CheckinResult, as_json: bool) -> None:
+    """What ``checkin`` prints: each item, then what each production still has out."""
     if as_json:
         emit_json(result)
         return

@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from gearroom.cli.common import db_option, reading, requires, table
-from gearroom.config import load_settings
+from gearroom.config import load_settings, system_timezone
 from gearroom.errors import ValidationError
 from gearroom.services.actor import Permission
 from gearroom.services.report import (
@@ -137,8 +137,9 @@ def weekly(
     settings = load_settings()
     err = sys.stderr
     with reading() as session:
+        zone = house_timezone(session, system_timezone())
         if period is None:
-            period = last_full_week(today_in(house_timezone(session)))
+            period = last_full_week(today_in(zone))
         with click.progressbar(
             length=100, label=f"Kit report {period.slug}", file=err, show_eta=False
         ) as bar:
@@ -148,7 +149,9 @@ def weekly(
                 bar.update(percent - done[0])
                 done[0] = percent
 
-            report = build_report(session, period, idle_weeks=idle_weeks, progress=progress)
+            report = build_report(
+                session, period, idle_weeks=idle_weeks, tz=zone, progress=progress
+            )
     if fmt is not None and output is not None:
         written = _write(report, fmt, output, settings.house_name, paper)
         click.echo(f"Wrote the {fmt.upper()} kit report for {period.label} to {written}.", err=True)

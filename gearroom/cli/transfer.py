@@ -10,7 +10,15 @@ from typing import Any
 
 import click
 
-from gearroom.cli.common import db_option, emit_json, json_option, reading, state, writing
+from gearroom.cli.common import (
+    db_option,
+    emit_json,
+    json_option,
+    places,
+    reading,
+    state,
+    writing,
+)
 from gearroom.services import catalog_export, import_files, importer
 from gearroom.services.import_files import ImportKind
 from gearroom.services.importer import ImportOptions, ImportRefused, ImportReport
@@ -51,8 +59,13 @@ def _print_report(report: ImportReport) -> None:
 
 def _import(kind: ImportKind, path: Path, opts: dict[str, Any]) -> None:
     table = import_files.read_table(path, kind, sheet=opts["sheet"])
-    preset = importer.get_preset(opts["preset"], kind) if opts["preset"] else None
-    store = importer.MappingStore()
+    where = places()
+    preset = (
+        importer.get_preset(opts["preset"], kind, folder=where.import_presets)
+        if opts["preset"]
+        else None
+    )
+    store = importer.MappingStore(where.import_mappings)
     with reading() as session:
         keys = importer.attribute_keys(session)
     mapping = importer.initial_mapping(kind, table, preset=preset, store=store, attribute_keys=keys)
@@ -62,6 +75,7 @@ def _import(kind: ImportKind, path: Path, opts: dict[str, Any]) -> None:
         create_categories=opts["create_categories"],
         date_order=opts["date_order"] or (preset.date_order if preset else "mdy"),
         status_map=importer.status_map(preset, opts["map_status"]),
+        known_statuses=importer.known_status_labels(where.import_presets),
         custody=opts["custody"],
         remedies=importer.CLI_REMEDIES,
     )

@@ -54,7 +54,7 @@ class CategoryView:
     fields: tuple[FieldSpec, ...] = ()
 
 
-def _category_view(category: Category) -> CategoryView:
+def category_view(category: Category) -> CategoryView:
     specs = tuple(
         FieldSpec(f["key"], f.get("label", f["key"]), f.get("type", "text"), f.get("unit", ""))
         for f in category.fields
@@ -64,14 +64,20 @@ def _category_view(category: Category) -> CategoryView:
 
 def list_categories(session: Session) -> list[CategoryView]:
     rows = session.scalars(select(Category).order_by(Category.sort_order, Category.name))
-    return [_category_view(c) for c in rows]
+    return [category_view(c) for c in rows]
+
+
+def find_category(session: Session, name: str) -> Category | None:
+    """The category called ``name`` (by its name's key) or with the tag prefix ``name``."""
+    text = lookup_text(name)
+    return session.scalar(
+        select(Category).where(or_(same_name(Category, text), Category.prefix == text.upper()))
+    )
 
 
 def _category_by_name(session: Session, name: str) -> Category:
     text = lookup_text(name)
-    category = session.scalar(
-        select(Category).where(or_(same_name(Category, text), Category.prefix == text.upper()))
-    )
+    category = find_category(session, text)
     if category is None:
         known = list(session.scalars(select(Category.name).order_by(Category.name)))
         hint = did_you_mean(text, known, "categories") if known else " Run 'gearroom init' first."
@@ -80,7 +86,7 @@ def _category_by_name(session: Session, name: str) -> Category:
 
 
 def get_category(session: Session, name: str) -> CategoryView:
-    return _category_view(_category_by_name(session, name))
+    return category_view(_category_by_name(session, name))
 
 
 def _clean_fields(specs: Sequence[FieldSpec]) -> list[dict[str, Any]]:
@@ -131,7 +137,7 @@ def create_category(
         f"Category {clean_name} added",
         after={"name": clean_name, "prefix": clean_prefix, "fields": category.fields},
     )
-    return _category_view(category)
+    return category_view(category)
 
 
 # --------------------------------------------------------------------------- locations
@@ -146,21 +152,25 @@ class LocationView:
     notes: str = ""
 
 
-def _location_view(loc: Location) -> LocationView:
+def location_view(loc: Location) -> LocationView:
     return LocationView(loc.id, loc.tag, loc.name, loc.kind, loc.notes)
 
 
 def list_locations(session: Session) -> list[LocationView]:
-    return [
-        _location_view(loc) for loc in session.scalars(select(Location).order_by(Location.name))
-    ]
+    return [location_view(loc) for loc in session.scalars(select(Location).order_by(Location.name))]
+
+
+def find_location(session: Session, name: str) -> Location | None:
+    """The location called ``name`` (by its name's key) or tagged ``name``."""
+    text = lookup_text(name)
+    return session.scalar(
+        select(Location).where(or_(same_name(Location, text), Location.tag == normalize_tag(text)))
+    )
 
 
 def _location_by_name(session: Session, name: str) -> Location:
     text = lookup_text(name)
-    loc = session.scalar(
-        select(Location).where(or_(same_name(Location, text), Location.tag == normalize_tag(text)))
-    )
+    loc = find_location(session, text)
     if loc is None:
         known = session.scalars(select(Location.name).order_by(Location.name))
         raise NotFoundError(
@@ -202,7 +212,7 @@ def create_location(
         f"Location {clean_name} added",
         after={"name": clean_name, "kind": loc.kind},
     )
-    return _location_view(loc)
+    return location_view(loc)
 
 
 # --------------------------------------------------------------------------- assets

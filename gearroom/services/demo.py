@@ -43,8 +43,8 @@ from gearroom.services.actor import Actor, Permission
 from gearroom.services.catalog import AssetDraft
 from gearroom.services.demo_prep import load_demo_prep
 from gearroom.services.demo_productions import load_demo_productions
+from gearroom.services.ensure import ensure_location
 from gearroom.services.setup import ensure_standard_categories
-from gearroom.text import name_key
 
 DEMO_SEED = "gearroom-demo-v1"
 PURCHASE_YEARS = 6
@@ -161,15 +161,10 @@ def _refuse_unless_empty(session: Session) -> None:
 
 
 def _load_locations(demo: _Demo) -> None:
-    existing = {
-        key: tag for key, tag in demo.session.execute(select(Location.name_key, Location.tag))
-    }
     for row in _read(demo, "locations.json"):
         name = row["name"]
-        if name_key(name) in existing:  # a house that named its shelves before the demo
-            demo.locations[name] = existing[name_key(name)]
-            continue
-        view = catalog.create_location(
+        # a house that named its shelves before the demo keeps them
+        view, _created = ensure_location(
             demo.session,
             demo.actor,
             name,

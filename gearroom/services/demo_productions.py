@@ -23,7 +23,6 @@ from gearroom.models import (
     Checkout,
     CheckoutLine,
     Kit,
-    Person,
     PersonRole,
     Production,
     ShootDayKind,
@@ -33,12 +32,12 @@ from gearroom.services import (
     checkout_cart,
     checkout_out,
     gear_lists,
-    people,
     productions,
     reservations,
     returns,
 )
 from gearroom.services.actor import Actor
+from gearroom.services.ensure import ensure_person
 from gearroom.services.productions import ShootDayDraft
 
 
@@ -167,10 +166,7 @@ def _create(session: Session, actor: Actor, job: _Job, today: date) -> None:
 
 
 def _person(session: Session, actor: Actor, name: str, role: PersonRole) -> str:
-    found = session.scalar(select(Person.badge).where(Person.name == name))
-    if found is not None:
-        return found
-    return people.add_person(session, actor, name, role=role).badge
+    return ensure_person(session, actor, name, role)[0].badge
 
 
 def _loose_assets(session: Session, index: int) -> list[str]:

@@ -188,7 +188,8 @@ def verify_chain(
 ) -> ChainReport:
     """Walk the whole history in order; name the first event edited, deleted or out of order,
     then compare the end of the chain with every known anchor (``None``: the anchors this
-    workstation knows for the session's database; see :mod:`gearroom.services.history_anchor`).
+    workstation knows for the session's database, in the anchor file its
+    :class:`~gearroom.db.Database` names; see :mod:`gearroom.services.history_anchor`).
     """
     expected_prev = GENESIS_HASH
     expected_id = 1
@@ -201,7 +202,7 @@ def verify_chain(
         if not rows:
             if anchors is None:
                 url = session.get_bind().engine.url.render_as_string(hide_password=False)
-                anchors = history_anchor.known_anchors(url)
+                anchors = history_anchor.known_anchors(url, history_anchor.anchor_file_of(session))
             problem = history_anchor.check_anchors(session, last_id, anchors)
             if problem:
                 return ChainReport(checked, False, last_id + 1, problem)

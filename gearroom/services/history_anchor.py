@@ -5,8 +5,9 @@ middle, but not a chain cut from its end, nor a consistent rewrite with every ha
 both leave a chain that checks out on its own. So the end of the chain — the newest event's id
 and hash, its *anchor* — is also kept where the event table cannot reach:
 
-- in a small file per workstation in the data folder (``history-anchors.json``), updated after
-  every write that added events;
+- in a small file per workstation (``history-anchors.json`` in the data folder: the path is
+  the caller's, :class:`gearroom.db.Database` keeps it), updated after every write that
+  added events;
 - in a manifest beside every backup (``BACKUP.manifest.json``);
 - on the weekly report (:func:`current_anchor` gives the line to print).
 
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,10 +30,12 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from gearroom.config import default_data_dir
+from gearroom.atomic import write_json_atomic
 from gearroom.models import Event
 
-ANCHOR_FILE = "history-anchors.json"
+#: In ``Session.info`` of the sessions a :class:`gearroom.db.Database` hands out: the path of
+#: this workstation's anchor file for that database.
+ANCHOR_FILE_KEY = "gearroom.anchor_file"
 MANIFEST_SUFFIX = ".manifest.json"
 #: In the backups folder: when a backup was last restored (older manifests no longer bind).
 RESTORE_MARK = "last-restore.json"
@@ -69,8 +71,10 @@ def database_key(url: str) -> str:
     )
 
 
-def anchor_file() -> Path:
-    return default_data_dir() / ANCHOR_FILE
+def anchor_file_of(session: Session) -> Path | None:
+    """The anchor file of the database ``session`` came from (None: it keeps none)."""
+    path = session.info.get(ANCHOR_FILE_KEY)
+    return path if isinstance(path, Path) else None
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -82,20 +86,15 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(data, f, indent=1, sort_keys=True)
-    os.replace(tmp, path)
+    write_json_atomic(path, data)  # a temporary file of mode 0600, renamed into place
 
 
-def remember(url: str, event_id: int, digest: str, *, replace: bool = False) -> None:
-    """Record that this workstation saw the chain reach ``event_id`` (never moves back, unless
-    ``replace``: after a restore or for a new database). Failing to write it is not an error
-    of the operation that just committed; the anchor simply stays where it was."""
+def remember(path: Path, url: str, event_id: int, digest: str, *, replace: bool = False) -> None:
+    """Record in the anchor file ``path`` that this workstation saw the chain reach
+    ``event_id`` (never moves back, unless ``replace``: after a restore or for a new database).
+    Failing to write it is not an error of the operation that just committed; the anchor
+    simply stays where it was."""
     with contextlib.suppress(OSError):
-        path = anchor_file()
         data = _read_json(path)
         key = database_key(url)
         old = data.get(key)
@@ -105,10 +104,9 @@ def remember(url: str, event_id: int, digest: str, *, replace: bool = False) -> 
         _write_json(path, data)
 
 
-def forget(url: str) -> None:
-    """Drop this workstation's anchor for ``url`` (a new database at that place)."""
+def forget(path: Path, url: str) -> None:
+    """Drop the anchor for ``url`` from the anchor file ``path`` (a new database there)."""
     with contextlib.suppress(OSError):
-        path = anchor_file()
         data = _read_json(path)
         if data.pop(database_key(url), None) is not None:
             _write_json(path, data)
@@ -135,11 +133,11 @@ def mark_restore(backups: Path) -> None:
     _write_json(backups / RESTORE_MARK, {"at": datetime.now(UTC).isoformat()})
 
 
-def known_anchors(url: str) -> list[HistoryAnchor]:
-    """Every anchor this workstation knows for ``url``: its anchor file and the manifests of
-    the backups beside an SQLite database."""
+def known_anchors(url: str, path: Path | None) -> list[HistoryAnchor]:
+    """Every anchor this workstation knows for ``url``: its anchor file ``path`` (None: none)
+    and the manifests of the backups beside an SQLite database."""
     found: list[HistoryAnchor] = []
-    entry = _read_json(anchor_file()).get(database_key(url))
+    entry = _read_json(path).get(database_key(url)) if path is not None else None
     if isinstance(entry, dict) and "event_id" in entry:
         found.append(
             HistoryAnchor(int(entry["event_id"]), str(entry["hash"]), "this workstation's anchor")

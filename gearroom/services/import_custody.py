@@ -13,10 +13,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gearroom.errors import NotFoundError, ValidationError
+from gearroom.errors import ValidationError
 from gearroom.models import Production
-from gearroom.services import checkout, checkout_cart, people, productions
+from gearroom.services import checkout, checkout_cart, productions
 from gearroom.services.actor import Actor
+from gearroom.services.ensure import ensure_person
 from gearroom.services.names import same_name
 
 #: How custody columns are handled: open check-outs, or each row reported.
@@ -38,14 +39,6 @@ def custody_production(session: Session, actor: Actor, source: str) -> str:
     return view.tag
 
 
-def custodian_badge(session: Session, actor: Actor, name: str) -> str:
-    """The badge of the person called ``name`` (or with that badge); created when missing."""
-    try:
-        return people.person_by_key(session, name).badge
-    except NotFoundError:
-        return people.add_person(session, actor, name).badge
-
-
 def check_out_to(
     session: Session,
     actor: Actor,
@@ -58,7 +51,7 @@ def check_out_to(
 ) -> str:
     """Check ``tag`` out to ``custodian`` for the custody production; returns the badge."""
     today = today or date.today()
-    badge = custodian_badge(session, actor, custodian)
+    badge = ensure_person(session, actor, custodian)[0].badge
     cart = checkout_cart.new_cart(
         session, production_tag, badge, due_back=max(due_back or today, today)
     )

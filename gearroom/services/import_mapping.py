@@ -1,8 +1,9 @@
 """Import fields, presets and column mappings: which column of a file fills which field.
 
-A preset (the JSON files in ``resources/import/presets``) names the columns and status labels
-of a known export (Snipe-IT, CHEQROOM, Shelf…); :class:`MappingStore` remembers what was
-confirmed last time for the same source, in a file the caller names.
+A preset (one JSON file each in a folder the caller names: the shipped ones are in
+``resources/import/presets``) names the columns and status labels of a known export
+(Snipe-IT, CHEQROOM, Shelf…); :class:`MappingStore` remembers what was confirmed last time for
+the same source, in a file the caller names.
 """
 
 from __future__ import annotations
@@ -17,10 +18,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from gearroom.config import default_data_dir
+from gearroom.atomic import write_json_atomic
 from gearroom.errors import NotFoundError, ValidationError
 from gearroom.models.catalog import TAG_LENGTH
-from gearroom.paths import resources_dir
 from gearroom.services.import_files import (
     ImportFileError,
     ImportKind,
@@ -31,7 +31,6 @@ from gearroom.services.import_files import (
 IGNORE = ""
 #: Fields ``attr:KEY`` fill the category-specific fields of an asset (lens mount, sensor hours…).
 ATTRIBUTE_PREFIX = "attr:"
-MAPPINGS_FILE = "import-mappings.json"
 
 
 # --------------------------------------------------------------------------- fields
@@ -159,10 +158,6 @@ class Preset:
         return {h: by_norm[_norm(h)] for h in headers if _norm(h) in by_norm}
 
 
-def presets_dir() -> Path:
-    return resources_dir() / "import" / "presets"
-
-
 def _load_preset(path: Path) -> Preset:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
@@ -179,9 +174,8 @@ def _load_preset(path: Path) -> Preset:
         raise ImportFileError(f"The import preset {path.name} is broken ({exc}).") from exc
 
 
-def list_presets(kind: ImportKind | None = None) -> list[Preset]:
-    """The shipped presets (for ``kind`` only, when given), by name."""
-    folder = presets_dir()
+def list_presets(kind: ImportKind | None = None, *, folder: Path) -> list[Preset]:
+    """The presets in ``folder`` (for ``kind`` only, when given), by name."""
     found = [_load_preset(p) for p in sorted(folder.glob("*.json"))] if folder.is_dir() else []
     return sorted(
         (p for p in found if kind is None or p.kind is ImportKind(kind)),
@@ -189,9 +183,10 @@ def list_presets(kind: ImportKind | None = None) -> list[Preset]:
     )
 
 
-def get_preset(name: str, kind: ImportKind | None = None) -> Preset:
+def get_preset(name: str, kind: ImportKind | None = None, *, folder: Path) -> Preset:
+    """The preset ``name`` in ``folder`` (the one for ``kind`` when several share the name)."""
     wanted = name.strip().lower()
-    every = list_presets()
+    every = list_presets(folder=folder)
     matches = [p for p in every if p.name == wanted]
     if kind is not None:
         matches = [p for p in matches if p.kind is ImportKind(kind)] or matches
@@ -215,10 +210,11 @@ def source_signature(kind: ImportKind, headers: Sequence[str], preset: str | Non
 
 
 class MappingStore:
-    """Confirmed column mappings, remembered per source in a JSON file in the data folder."""
+    """Confirmed column mappings, remembered per source in the JSON file ``path`` (the command
+    line and the app keep it in the data folder)."""
 
-    def __init__(self, path: Path | None = None) -> None:
-        self.path = path or default_data_dir() / MAPPINGS_FILE
+    def __init__(self, path: Path) -> None:
+        self.path = path
 
     def _load_all(self) -> dict[str, Any]:
         try:
@@ -236,10 +232,7 @@ class MappingStore:
     def save(self, signature: str, mapping: Mapping[str, str]) -> None:
         every = self._load_all()
         every[signature] = {"columns": dict(mapping), "saved": datetime.now().isoformat()}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(every, indent=2, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(self.path)
+        write_json_atomic(self.path, every)
 
 
 def guess_mapping(
@@ -276,15 +269,18 @@ def initial_mapping(
     store: MappingStore | None = None,
     attribute_keys: Iterable[str] = (),
 ) -> dict[str, str]:
-    """The mapping to start from: a guess, the preset on top, what was confirmed last time on
-    top of that. Every header appears, unmapped ones with :data:`IGNORE`."""
+    """The mapping to start from: a guess, the preset on top, what was confirmed last time (in
+    ``store``, when given) on top of that. Every header appears, unmapped ones with
+    :data:`IGNORE`."""
     mapping = {h: IGNORE for h in table.headers}
     if preset is None:
         mapping.update(guess_mapping(kind, table.headers, attribute_keys))
     else:
         mapping.update(preset.mapping_for(table.headers))
-    remembered = (store or MappingStore()).get(
-        source_signature(kind, table.headers, preset.name if preset else None)
+    remembered = (
+        store.get(source_signature(kind, table.headers, preset.name if preset else None))
+        if store is not None
+        else None
     )
     if remembered:
         mapping.update({h: f for h, f in remembered.items() if h in mapping})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from gearroom.errors import GearroomError, ValidationError
@@ -100,11 +101,11 @@ def status_map(
 
 
 @functools.cache
-def known_status_labels() -> dict[str, str]:
-    """Every shipped preset's status labels (Snipe-IT's "Ready to Deploy", CHEQROOM's
-    "Under repair"…) by folded label: any file that uses them is understood."""
+def known_status_labels(folder: Path) -> dict[str, str]:
+    """The status labels of every preset in ``folder`` (Snipe-IT's "Ready to Deploy",
+    CHEQROOM's "Under repair"…) by folded label: any file that uses them is understood."""
     out: dict[str, str] = {}
-    for preset in list_presets(ImportKind.ASSETS):
+    for preset in list_presets(ImportKind.ASSETS, folder=folder):
         out.update(status_map(preset))
     return out
 
@@ -120,6 +121,9 @@ class ImportOptions:
     date_order: str = "mdy"
     #: The file's own status values → Gearroom statuses (a preset's labels, then the user's).
     status_map: Mapping[str, str] = field(default_factory=dict)
+    #: Status labels understood in any file, below ``status_map``: every known system's
+    #: (:func:`known_status_labels` of the presets folder).
+    known_statuses: Mapping[str, str] = field(default_factory=dict)
     #: Custody columns: ``report`` each row that was checked out in the old system, or
     #: ``checkout`` it here to that person (:mod:`gearroom.services.import_custody`).
     custody: str = "report"

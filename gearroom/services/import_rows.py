@@ -1,11 +1,11 @@
 """What every import row handler shares: reading cells into values, lookups of categories
-and locations (one creation rule for both), problems, and the savepoint around a row."""
+and locations (found or created by the rule of :mod:`gearroom.services.ensure`), problems, and
+the savepoint around a row."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -17,6 +17,7 @@ from gearroom.errors import GearroomError, ValidationError
 from gearroom.models import AssetStatus, Tag, TagKind
 from gearroom.services import catalog
 from gearroom.services.actor import Actor
+from gearroom.services.ensure import ensure_category, ensure_location
 from gearroom.services.import_files import (
     ImportKind,
     SourceRow,
@@ -26,9 +27,9 @@ from gearroom.services.import_files import (
     unescape_cell,
 )
 from gearroom.services.import_mapping import ATTRIBUTE_PREFIX, fields_for
-from gearroom.services.import_report import ImportOptions, Problem, RowResult, known_status_labels
+from gearroom.services.import_report import ImportOptions, Problem, RowResult
 from gearroom.services.names import nearest_names
-from gearroom.services.tags import normalize_tag, validate_prefix, validate_tag
+from gearroom.services.tags import normalize_tag, validate_tag
 from gearroom.services.validation import clean_text
 from gearroom.text import name_key
 
@@ -41,29 +42,6 @@ class _RowFailed(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(problems)
         self.problems = problems
-
-
-def derive_prefix(name: str, taken: Iterable[str]) -> str:
-    """A free tag prefix for a new category: the first letters of its name (``Filters`` → FIL),
-    longer or numbered when that one is taken."""
-    used = {t.upper() for t in taken}
-    letters = re.sub(
-        r"[^A-Z0-9]",
-        "",
-        unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().upper(),
-    )
-    letters = letters.lstrip("0123456789")
-    if not letters:
-        letters = "CAT"
-    for size in range(3, min(len(letters), 8) + 1):
-        if letters[:size] not in used:
-            return validate_prefix(letters[:size])
-    base = letters[:3] if len(letters) >= 3 else letters
-    for n in range(2, 100_000):
-        candidate = f"{base}{n}"[:8]
-        if candidate not in used:
-            return validate_prefix(candidate)
-    raise ValidationError(f"No free tag prefix for the category {name!r}.")  # pragma: no cover
 
 
 _MEMBER = re.compile(
@@ -124,24 +102,11 @@ class RowContext:
         self.options = options
         self.column_of = {f: h for h, f in self.mapping.items()}
         self.index_of = {h: i for i, h in enumerate(table.headers)}
-        self.categories: dict[str, catalog.CategoryView] = {}
-        self.prefixes: set[str] = set()
-        self.locations: dict[str, str] = {}
         self.new_categories: list[str] = []
         self.new_locations: list[str] = []
         self.seen_tags: dict[str, int] = {}
         self.seen_names: dict[str, int] = {}
         self.custody_tag: str | None = None
-        self._load_lookups()
-
-    def _load_lookups(self) -> None:
-        for cat in catalog.list_categories(self.session):
-            self.categories[name_key(cat.name)] = cat
-            self.categories[name_key(cat.prefix)] = cat
-            self.prefixes.add(cat.prefix)
-        for loc in catalog.list_locations(self.session):
-            self.locations[name_key(loc.name)] = loc.name
-            self.locations[name_key(loc.tag)] = loc.name
 
     # ------------------------------------------------------------------ cells
 
@@ -242,11 +207,11 @@ class RowContext:
         """The category's name; an unknown one is created (when allowed) or reported."""
         if not value:
             return ""
-        found = self.categories.get(name_key(value))
+        found = catalog.find_category(self.session, value)
         if found is not None:
             return found.name
         if not self.options.create_categories:
-            known = sorted({c.name for c in self.categories.values()})
+            known = sorted(c.name for c in catalog.list_categories(self.session))
             near = nearest_names(value, known)
             hint = f"did you mean {', '.join(near)}?" if near else f"known: {', '.join(known[:5])}"
             problems.append(
@@ -261,34 +226,26 @@ class RowContext:
         return value
 
     def ensure_category(self, row: SourceRow, name: str) -> None:
-        """Create a missing category (inside the row's savepoint)."""
-        if not name or name_key(name) in self.categories:
+        """Find or create the row's category (inside the row's savepoint)."""
+        if not name:
             return
-        prefix = derive_prefix(name, self.prefixes)
         try:
-            view = catalog.create_category(self.session, self.actor, name, prefix)
+            view, created = ensure_category(self.session, self.actor, name)
         except GearroomError as exc:
             raise _RowFailed([self.problem(row, "category", str(exc))]) from exc
-        self.categories[name_key(view.name)] = view
-        self.categories[name_key(view.prefix)] = view
-        self.prefixes.add(view.prefix)
-        self.new_categories.append(f"{view.name} ({view.prefix})")
+        if created:
+            self.new_categories.append(f"{view.name} ({view.prefix})")
 
     def ensure_location(self, row: SourceRow, name: str) -> str | None:
+        """Find or create the row's location (inside the row's savepoint); its name."""
         if not name:
             return None
-        found = self.locations.get(name_key(name)) or self.locations.get(
-            name_key(normalize_tag(name))
-        )
-        if found is not None:
-            return found
         try:
-            view = catalog.create_location(self.session, self.actor, name)
+            view, created = ensure_location(self.session, self.actor, name)
         except GearroomError as exc:
             raise _RowFailed([self.problem(row, "location", str(exc))]) from exc
-        self.locations[name_key(view.name)] = view.name
-        self.locations[name_key(view.tag)] = view.name
-        self.new_locations.append(view.name)
+        if created:
+            self.new_locations.append(view.name)
         return view.name
 
     def error_problem(self, row: SourceRow, exc: GearroomError) -> Problem:
@@ -332,22 +289,16 @@ class RowContext:
         return RowResult(row.line, action, tag, name)
 
     def _rollback(self, savepoint: Any, categories: int, locations: int) -> None:
+        """Undo a failed row: what it created is no longer new."""
         savepoint.rollback()
-        self._forget_created(categories, locations)
-
-    def _forget_created(self, categories: int, locations: int) -> None:
         del self.new_categories[categories:]
         del self.new_locations[locations:]
-        self.categories.clear()
-        self.locations.clear()
-        self.prefixes.clear()
-        self._load_lookups()
 
     def status_value(
         self, row: SourceRow, values: Mapping[str, str], problems: list[Problem]
     ) -> AssetStatus | None:
         key = name_key(values.get("status", ""))
-        mapped = self.options.status_map.get(key) or known_status_labels().get(key)
+        mapped = self.options.status_map.get(key) or self.options.known_statuses.get(key)
         raw = " ".join((mapped or values.get("status", "")).lower().replace("_", " ").split())
         if not raw:
             return None
@@ -408,7 +359,8 @@ class RowContext:
         }
         if not raw:
             return {}
-        view = self.categories.get(name_key(category)) if category else None
+        found = catalog.find_category(self.session, category) if category else None
+        view = catalog.category_view(found) if found is not None else None
         specs = {f.key: f for f in view.fields} if view else {}
         out: dict[str, Any] = {}
         for key, value in raw.items():

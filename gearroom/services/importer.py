@@ -8,9 +8,9 @@ The steps, shared by the ``gearroom import`` command and the import wizard:
    ``Notes`` becomes ``Notes (2)``) and blank rows. Each row keeps its line number in the
    file (the spreadsheet row for XLSX).
 2. :func:`initial_mapping` maps columns to fields: a guess from the column names, a preset
-   (``snipe-it``, ``cheqroom``, ``generic``…, the JSON files in ``resources/import/presets``)
-   and what was confirmed last time for the same source (:class:`MappingStore`, keyed by the
-   preset name or a hash of the header row).
+   (``snipe-it``, ``cheqroom``, ``generic``…, the JSON files of a presets folder: the shipped
+   one is :func:`gearroom.paths.import_presets_dir`) and what was confirmed last time for the
+   same source (:class:`MappingStore`, keyed by the preset name or a hash of the header row).
 3. :func:`run_import` runs every row through the ordinary services (so every imported item has
    its history event) in one transaction, each row in a savepoint so that one bad row does not
    hide the problems of the next. A dry run rolls everything back and reports what would be
@@ -26,13 +26,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from gearroom.config import default_data_dir
 from gearroom.errors import GearroomError, ValidationError
 from gearroom.models import AssetStatus, PersonRole, Tag, TagKind
-from gearroom.paths import resources_dir
 from gearroom.services import catalog, history, import_custody, kits, people, stock
 from gearroom.services.actor import Actor, Permission
 from gearroom.services.catalog import AssetDraft
+from gearroom.services.ensure import derive_prefix
 from gearroom.services.import_files import (
     ImportFileError,
     ImportKind,
@@ -50,7 +49,6 @@ from gearroom.services.import_mapping import (
     ATTRIBUTE_PREFIX,
     FIELDS,
     IGNORE,
-    MAPPINGS_FILE,
     MappingStore,
     Preset,
     TargetField,
@@ -62,7 +60,6 @@ from gearroom.services.import_mapping import (
     guess_mapping,
     initial_mapping,
     list_presets,
-    presets_dir,
     source_signature,
 )
 from gearroom.services.import_report import (
@@ -78,7 +75,7 @@ from gearroom.services.import_report import (
     known_status_labels,
     status_map,
 )
-from gearroom.services.import_rows import RowContext, _RowFailed, derive_prefix, parse_contents
+from gearroom.services.import_rows import RowContext, _RowFailed, parse_contents
 from gearroom.services.tags import validate_tag
 from gearroom.text import name_key
 
@@ -519,7 +516,6 @@ __all__ = [
     "CLI_REMEDIES",
     "FIELDS",
     "IGNORE",
-    "MAPPINGS_FILE",
     "STATUS_CHOICES",
     "WIZARD_REMEDIES",
     "ImportCancelled",
@@ -538,7 +534,6 @@ __all__ = [
     "apply_overrides",
     "check_mapping",
     "decode_bytes",
-    "default_data_dir",
     "derive_prefix",
     "field_label",
     "fields_for",
@@ -550,10 +545,8 @@ __all__ = [
     "parse_contents",
     "parse_date_text",
     "parse_number",
-    "presets_dir",
     "read_csv_bytes",
     "read_table",
-    "resources_dir",
     "run_import",
     "sniff_delimiter",
     "source_signature",

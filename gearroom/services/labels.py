@@ -3,23 +3,20 @@
 One door to the label modules, each with one responsibility: :mod:`label_templates` (stocks),
 :mod:`label_content` (what a label says, read from the database), :mod:`label_layout` (codes,
 geometry, pages), :mod:`label_zpl` (Zebra printers) and :mod:`label_settings` (remembered
-choices). The helpers here fill in the shipped template folder and the settings file in the
-data folder for callers that do not pass their own.
+choices). The template folder and the settings file are the caller's to name (the command
+line and the app pass :attr:`gearroom.config.FilePlaces.label_templates` and
+:attr:`~gearroom.config.FilePlaces.label_settings`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 
-from gearroom.config import default_data_dir
 from gearroom.errors import (
     GearroomError as GearroomError,
     NotFoundError as NotFoundError,
     ValidationError as ValidationError,
 )
-from gearroom.paths import resources_dir
-from gearroom.services import label_settings, label_templates
 from gearroom.services.label_content import (
     LabelContent as LabelContent,
     LabelKind as LabelKind,
@@ -58,6 +55,8 @@ from gearroom.services.label_layout import (
 from gearroom.services.label_settings import (
     LabelSettings as LabelSettings,
     TemplateSettings as TemplateSettings,
+    load_label_settings as load_label_settings,
+    save_label_settings as save_label_settings,
 )
 from gearroom.services.label_templates import (
     MM_PER_INCH as MM_PER_INCH,
@@ -65,6 +64,8 @@ from gearroom.services.label_templates import (
     Rect as Rect,
     StockKind as StockKind,
     check_template as check_template,
+    get_template as get_template,
+    list_templates as list_templates,
     template_from_dict as template_from_dict,
 )
 from gearroom.services.label_zpl import (
@@ -73,36 +74,6 @@ from gearroom.services.label_zpl import (
     zpl_label as zpl_label,
 )
 from gearroom.services.tags import validate_tag
-
-
-def templates_dir() -> Path:
-    """The shipped label templates."""
-    return resources_dir() / "labels"
-
-
-def label_settings_path() -> Path:
-    """The remembered label settings in the data folder."""
-    return default_data_dir() / "labels.json"
-
-
-def list_templates(folder: Path | None = None) -> list[LabelTemplate]:
-    """The label templates (one JSON file each), by name: the shipped ones by default."""
-    return label_templates.list_templates(folder or templates_dir())
-
-
-def get_template(name: str, folder: Path | None = None) -> LabelTemplate:
-    """The template ``name`` (case-insensitive): a shipped one by default."""
-    return label_templates.get_template(name, folder or templates_dir())
-
-
-def load_label_settings(path: Path | None = None) -> LabelSettings:
-    """The remembered label settings (the data folder's file by default)."""
-    return label_settings.load_label_settings(path or label_settings_path())
-
-
-def save_label_settings(settings: LabelSettings, path: Path | None = None) -> Path:
-    """Write the label settings atomically (to the data folder's file by default)."""
-    return label_settings.save_label_settings(settings, path or label_settings_path())
 
 
 def clean_tags(texts: Iterable[str]) -> list[str]:

@@ -59,8 +59,9 @@ def _snapshot(p: Person) -> dict[str, Any]:
     }
 
 
-def person_by_key(session: Session, key: str) -> Person:
-    """A person by badge tag or by exact (case-insensitive) name."""
+def find_person(session: Session, key: str) -> Person | None:
+    """The person with the badge tag ``key``, else the one called ``key`` (by its name's key);
+    several of that name are refused (their badges tell them apart)."""
     text = lookup_text(key)
     person = session.scalar(select(Person).where(Person.badge == normalize_tag(text)))
     if person is None:
@@ -71,6 +72,13 @@ def person_by_key(session: Session, key: str) -> Person:
                 f"({', '.join(m.badge for m in matches)})."
             )
         person = matches[0] if matches else None
+    return person
+
+
+def person_by_key(session: Session, key: str) -> Person:
+    """A person by badge tag or by exact (case-insensitive) name."""
+    text = lookup_text(key)
+    person = find_person(session, text)
     if person is None:
         raise NotFoundError(f"Nobody has the name or badge {text!r}.")
     return person

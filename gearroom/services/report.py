@@ -9,9 +9,9 @@ Definitions (used the same way in every section, on screen and in every export):
 
 House time zone
     Dates are calendar dates in the rental house's time zone: the ``house_timezone`` shared
-    setting (an IANA name such as ``Europe/London``), else the machine's zone. The period
-    runs from local midnight at the start of its first day to local midnight at the end of
-    its last day.
+    setting (an IANA name such as ``Europe/London``), else the machine's zone, which the
+    command line and the app resolve and pass as ``tz``. The period runs from local midnight
+    at the start of its first day to local midnight at the end of its last day.
 
 Day out
     A calendar day (house time) on which the item was out for any part of the day: from the
@@ -168,6 +168,8 @@ def build_report(
 ) -> KitReport:
     """Compute the kit report for ``period`` (read only; a handful of set-based queries).
 
+    ``tz`` is the house's zone (default: the ``house_timezone`` setting, else UTC; the callers
+    pass :func:`house_timezone` with the machine's zone as its fallback).
     ``now`` (default: the current time) only matters for a period that has not ended: days
     after today are not counted. ``progress(percent, message)`` is called between steps and
     ``cancelled()``, when it returns True, stops the work with :class:`ReportCancelled`.

@@ -1,14 +1,12 @@
 """The kit report's periods and time zone: ISO weeks or date ranges, in the rental house's time
-zone (the ``house_timezone`` shared setting, else the machine's), and the calendar days a line
-was out in it."""
+zone (the ``house_timezone`` shared setting, else the zone the caller passes: the command line
+and the app pass the machine's), and the calendar days a line was out in it."""
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
@@ -24,24 +22,6 @@ MAX_PERIOD_DAYS = 3660
 _WEEK_RE = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
 
 
-def _system_timezone() -> tzinfo:
-    name = os.environ.get("TZ", "").lstrip(":")
-    candidates = [name] if name else []
-    try:
-        link = Path("/etc/localtime").resolve()
-        if "zoneinfo" in link.parts:
-            candidates.append("/".join(link.parts[link.parts.index("zoneinfo") + 1 :]))
-    except OSError:  # pragma: no cover - platform dependent
-        pass
-    for candidate in candidates:
-        try:
-            return ZoneInfo(candidate)
-        except (ZoneInfoNotFoundError, ValueError):
-            continue
-    local = datetime.now().astimezone().tzinfo
-    return local if local is not None else UTC
-
-
 def parse_timezone(name: str) -> ZoneInfo:
     """An IANA time zone by name, or a clear error."""
     try:
@@ -53,12 +33,13 @@ def parse_timezone(name: str) -> ZoneInfo:
         ) from exc
 
 
-def house_timezone(session: Session) -> tzinfo:
-    """The rental house's time zone: the shared ``house_timezone`` setting, else the machine's."""
+def house_timezone(session: Session, fallback: tzinfo = UTC) -> tzinfo:
+    """The rental house's time zone: the shared ``house_timezone`` setting, else ``fallback``
+    (the command line and the app pass the machine's, :func:`gearroom.config.system_timezone`)."""
     value = session.scalar(select(Setting.value).where(Setting.key == TIMEZONE_SETTING))
     if value:
         return parse_timezone(value)
-    return _system_timezone()
+    return fallback
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gearroom.models import Category
 from gearroom.services.actor import Actor
-from gearroom.services.catalog import CategoryView, FieldSpec, create_category
-from gearroom.text import name_key
+from gearroom.services.catalog import CategoryView, FieldSpec
+from gearroom.services.ensure import ensure_category
 
 STANDARD_CATEGORIES: tuple[tuple[str, str, tuple[FieldSpec, ...]], ...] = (
     (
@@ -53,9 +51,9 @@ STANDARD_CATEGORIES: tuple[tuple[str, str, tuple[FieldSpec, ...]], ...] = (
 
 def ensure_standard_categories(session: Session, actor: Actor) -> list[CategoryView]:
     """Create whichever standard categories are missing; returns the ones created."""
-    existing = set(session.scalars(select(Category.name_key)))
     created = []
     for order, (name, prefix, fields) in enumerate(STANDARD_CATEGORIES):
-        if name_key(name) not in existing:
-            created.append(create_category(session, actor, name, prefix, fields, sort_order=order))
+        view, new = ensure_category(session, actor, name, prefix, fields, sort_order=order)
+        if new:
+            created.append(view)
     return created

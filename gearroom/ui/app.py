@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from sqlalchemy.orm import Session
 
 from gearroom import __version__
-from gearroom.config import default_data_dir, default_operator, load_settings
+from gearroom.config import default_data_dir, default_operator, file_places, load_settings
 from gearroom.db import open_database, sqlite_path
 from gearroom.errors import GearroomError
 from gearroom.paths import demo_dir
@@ -96,8 +96,9 @@ def open_context_first_run(
     """
     settings = load_settings()
     own_url = url or settings.effective_database_url()
-    database = open_database(own_url)
-    context = AppContext(database, settings, local_actor(default_operator()))
+    places = file_places()
+    database = open_database(own_url, anchor_file=places.history_anchors)
+    context = AppContext(database, settings, local_actor(default_operator()), places)
     try:
         if not context.query(catalog_is_empty):
             return context, False
@@ -113,8 +114,8 @@ def open_context_first_run(
     database.dispose()
     demo_path = demo_database_path(own_url, default_data_dir())
     demo_path.parent.mkdir(parents=True, exist_ok=True)
-    demo_db = open_database(f"sqlite:///{demo_path}")
-    demo_context = AppContext(demo_db, settings, local_actor(default_operator()))
+    demo_db = open_database(f"sqlite:///{demo_path}", anchor_file=places.history_anchors)
+    demo_context = AppContext(demo_db, settings, local_actor(default_operator()), places)
     try:
         demo_context.perform(first_run_setup, "catalog")
     except BaseException:

@@ -41,7 +41,7 @@ from PySide6.QtCore import QObject, Signal
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from gearroom.config import Settings
+from gearroom.config import FilePlaces, Settings, file_places
 from gearroom.db import Database
 from gearroom.errors import ConnectionLost
 from gearroom.services import changes
@@ -68,11 +68,20 @@ class AppContext(QObject):
     #: Emitted when the database answers again after :attr:`connection_lost`.
     connection_restored = Signal()
 
-    def __init__(self, database: Database, settings: Settings, actor: Actor) -> None:
+    def __init__(
+        self,
+        database: Database,
+        settings: Settings,
+        actor: Actor,
+        places: FilePlaces | None = None,
+    ) -> None:
         super().__init__()
         self.database = database
         self.settings = settings
         self.actor = actor
+        #: Where the files outside the database are (label settings and templates, import
+        #: mappings and presets): resolved here once, handed to the services that need them.
+        self.places = places or file_places()
         #: False from a lost connection until the database answers again.
         self.connected = True
         self._own_lock = threading.Lock()

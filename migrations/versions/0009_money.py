@@ -417,17 +417,19 @@ def downgrade() -> None:
 
 _ISSUED = "an issued invoice cannot change: correct it with a credit note"
 _LINE_ISSUED = "(SELECT number FROM invoices WHERE id = {row}.invoice_id) IS NOT NULL"
+#: SQLite: one trigger per table and statement: its name, table, statement and the row it reads.
+_SQLITE_TRIGGERS = (
+    ("invoices_issued_no_update", "invoices", "UPDATE", "OLD"),
+    ("invoices_issued_no_delete", "invoices", "DELETE", "OLD"),
+    ("invoice_lines_issued_no_update", "invoice_lines", "UPDATE", "OLD"),
+    ("invoice_lines_issued_no_delete", "invoice_lines", "DELETE", "OLD"),
+    ("invoice_lines_issued_no_insert", "invoice_lines", "INSERT", "NEW"),
+)
 _SQLITE_GUARD = [
-    "CREATE TRIGGER invoices_issued_no_update BEFORE UPDATE ON invoices "
-    f"WHEN OLD.number IS NOT NULL BEGIN SELECT RAISE(ABORT, '{_ISSUED}'); END",
-    "CREATE TRIGGER invoices_issued_no_delete BEFORE DELETE ON invoices "
-    f"WHEN OLD.number IS NOT NULL BEGIN SELECT RAISE(ABORT, '{_ISSUED}'); END",
-    "CREATE TRIGGER invoice_lines_issued_no_update BEFORE UPDATE ON invoice_lines "
-    f"WHEN {_LINE_ISSUED.format(row='OLD')} BEGIN SELECT RAISE(ABORT, '{_ISSUED}'); END",
-    "CREATE TRIGGER invoice_lines_issued_no_delete BEFORE DELETE ON invoice_lines "
-    f"WHEN {_LINE_ISSUED.format(row='OLD')} BEGIN SELECT RAISE(ABORT, '{_ISSUED}'); END",
-    "CREATE TRIGGER invoice_lines_issued_no_insert BEFORE INSERT ON invoice_lines "
-    f"WHEN {_LINE_ISSUED.format(row='NEW')} BEGIN SELECT RAISE(ABORT, '{_ISSUED}'); END",
+    f"CREATE TRIGGER {name} BEFORE {statement} ON {table} WHEN "
+    + (f"{row}.number IS NOT NULL" if table == "invoices" else _LINE_ISSUED.format(row=row))
+    + f" BEGIN SELECT RAISE(ABORT, '{_ISSUED}'); END"
+    for name, table, statement, row in _SQLITE_TRIGGERS
 ]
 _PG_GUARD = [
     "CREATE FUNCTION gearroom_invoices_issued() RETURNS trigger LANGUAGE plpgsql AS $$ "
@@ -436,11 +438,12 @@ _PG_GUARD = [
     "CREATE TRIGGER invoices_issued_frozen BEFORE UPDATE OR DELETE ON invoices "
     "FOR EACH ROW EXECUTE FUNCTION gearroom_invoices_issued()",
     "CREATE FUNCTION gearroom_invoice_lines_issued() RETURNS trigger LANGUAGE plpgsql AS $$ "
-    "BEGIN IF TG_OP <> 'INSERT' AND (SELECT number FROM invoices WHERE id = OLD.invoice_id) "
-    f"IS NOT NULL THEN RAISE EXCEPTION '{_ISSUED}'; END IF; "
-    "IF TG_OP <> 'DELETE' AND (SELECT number FROM invoices WHERE id = NEW.invoice_id) "
-    f"IS NOT NULL THEN RAISE EXCEPTION '{_ISSUED}'; END IF; "
-    "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$",
+    + "".join(
+        f"{'BEGIN ' if row == 'OLD' else ''}IF TG_OP <> '{skip}' AND "
+        f"{_LINE_ISSUED.format(row=row)} THEN RAISE EXCEPTION '{_ISSUED}'; END IF; "
+        for skip, row in (("INSERT", "OLD"), ("DELETE", "NEW"))
+    )
+    + "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$",
     "CREATE TRIGGER invoice_lines_issued_frozen BEFORE INSERT OR UPDATE OR DELETE "
     "ON invoice_lines FOR EACH ROW EXECUTE FUNCTION gearroom_invoice_lines_issued()",
 ]
@@ -458,13 +461,7 @@ def _create_issued_guard() -> None:
 def _drop_issued_guard() -> None:
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
-        for name in (
-            "invoices_issued_no_update",
-            "invoices_issued_no_delete",
-            "invoice_lines_issued_no_update",
-            "invoice_lines_issued_no_delete",
-            "invoice_lines_issued_no_insert",
-        ):
+        for name, *_rest in _SQLITE_TRIGGERS:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
     elif dialect == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS invoice_lines_issued_frozen ON invoice_lines")

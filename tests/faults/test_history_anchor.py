@@ -9,8 +9,9 @@ import pytest
 from faults_support import assert_one_line_failure, build_house, database_file, run
 from sqlalchemy import create_engine, text
 
+from gearroom.config import history_anchor_file
 from gearroom.db import open_database
-from gearroom.services import history, history_anchor
+from gearroom.services import history
 
 
 def _events(url: str) -> int:
@@ -144,7 +145,7 @@ def test_every_backup_carries_a_manifest_that_anchors_the_chain(sqlite_house, ca
     assert len(manifests) == 1
     total = _events(url)
     assert json.loads(manifests[0].read_text())["history"]["event_id"] == total
-    history_anchor.anchor_file().unlink()  # another workstation: only the backup knows
+    history_anchor_file().unlink()  # another workstation: only the backup knows
     _delete_from(url, f"WHERE id = {total}")
     code, _out, err = run(capsys, "--db", url, "history", "verify")
     message = assert_one_line_failure(code, err)

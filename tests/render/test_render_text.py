@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from gearroom.paths import label_templates_dir
 from gearroom.render.labels import write_pdf
 from gearroom.render.text import one_line
 from gearroom.services import labels
@@ -22,7 +23,7 @@ def test_one_line_turns_separators_into_spaces():
 
 
 def test_a_label_draws_every_script_of_its_name(qapp, tmp_path: Path):
-    template = labels.get_template("avery-l7163")
+    template = labels.get_template("avery-l7163", label_templates_dir())
     job = labels.plan_job(
         [LabelContent("CAM-0042", LabelKind.ITEM, NAME, "SN-1")], template, LabelOptions()
     )

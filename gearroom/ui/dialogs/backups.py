@@ -304,7 +304,9 @@ class BackupsSection(QGroupBox):
             return False
         self.context.database.dispose()
         try:
-            _target, kept = backup.restore(self.context.database.url, source)
+            _target, kept = backup.restore(
+                self.context.database.url, source, anchor_file=self.context.database.anchor_file
+            )
         except (GearroomError, OSError) as exc:
             self.show_message(f"The restore failed and changed nothing: {exc}", error=True)
             return False

@@ -155,13 +155,15 @@ class FilePage(QWizardPage):
 
     def selected_preset(self) -> Preset | None:
         name = str(self.preset.currentData() or "")
-        return importer.get_preset(name, self.selected_kind()) if name else None
+        if not name:
+            return None
+        return importer.get_preset(name, self.selected_kind(), folder=self.owner.presets)
 
     def _fill_presets(self) -> None:
         self.preset.blockSignals(True)
         self.preset.clear()
         self.preset.addItem(GUESS, "")
-        for preset in importer.list_presets(self.selected_kind()):
+        for preset in importer.list_presets(self.selected_kind(), folder=self.owner.presets):
             self.preset.addItem(preset.title, preset.name)
         self.preset.blockSignals(False)
         self._preset_changed()
@@ -234,7 +236,7 @@ class MappingPage(QWizardPage):
         layout.addWidget(self.banner)
         layout.addWidget(self.source)
         layout.addWidget(self.table, 1)
-        self.choices = ImportChoices()  # the file's statuses and custody
+        self.choices = ImportChoices(wizard.known_statuses)  # the file's statuses and custody
         layout.addWidget(self.choices)
         layout.addWidget(options)
 
@@ -319,6 +321,7 @@ class MappingPage(QWizardPage):
             and self.create_categories.isEnabled(),
             date_order=str(self.date_order.currentData()),
             status_map=self.choices.status_map(),
+            known_statuses=self.owner.known_statuses,
             custody=self.choices.custody(),
         )
 
@@ -351,7 +354,9 @@ class ImportWizard(QWizard):
         super().__init__(parent)
         self.setObjectName("importWizard")
         self.context = context
-        self.store = store or MappingStore()
+        self.store = store or MappingStore(context.places.import_mappings)
+        self.presets = context.places.import_presets
+        self.known_statuses = importer.known_status_labels(self.presets)
         self.table: SourceTable | None = None
         self.kind = ImportKind.ASSETS
         self.preset: Preset | None = None

@@ -102,8 +102,10 @@ def print_label_for_tag(
 def _print_content(
     context: AppContext, content: LabelContent, parent: QWidget | None, printer: QPrinter | None
 ) -> bool:
-    remembered = labels.load_label_settings()
-    template = labels.get_template(remembered.template or context.settings.label_template)
+    remembered = labels.load_label_settings(context.places.label_settings)
+    template = labels.get_template(
+        remembered.template or context.settings.label_template, context.places.label_templates
+    )
     place = remembered.for_template(template.name)
     start = min(max(1, place.start), template.per_page)
     job = labels.plan_job(
@@ -135,7 +137,7 @@ class LabelsPage(Page):
         super().__init__(context, parent)
         self._contents: list[LabelContent] = []
         self._job: LabelJob | None = None
-        self._settings: LabelSettings = labels.load_label_settings()
+        self._settings: LabelSettings = labels.load_label_settings(context.places.label_settings)
         self._loading = True
         self._build()
         self._load_templates()
@@ -272,7 +274,7 @@ class LabelsPage(Page):
 
     def _load_templates(self) -> None:
         try:
-            templates = labels.list_templates()
+            templates = labels.list_templates(self.context.places.label_templates)
         except GearroomError as exc:
             self._show(str(exc), error=True)
             return
@@ -408,7 +410,7 @@ class LabelsPage(Page):
 
     def current_template(self) -> labels.LabelTemplate | None:
         name = self.template_combo.currentData()
-        return labels.get_template(str(name)) if name else None
+        return labels.get_template(str(name), self.context.places.label_templates) if name else None
 
     def current_options(self) -> LabelOptions:
         flags = {key: box.isChecked() for key, box in self.option_boxes.items()}
@@ -457,7 +459,7 @@ class LabelsPage(Page):
         flags = {key: box.isChecked() for key, box in self.option_boxes.items()}
         self._settings = replace(self._settings.with_template(template.name, place), options=flags)
         try:
-            labels.save_label_settings(self._settings)
+            labels.save_label_settings(self._settings, self.context.places.label_settings)
         except OSError as exc:
             self._show(f"The label settings could not be saved: {exc}.", error=True)
 

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from gearroom.config import system_timezone
 from gearroom.errors import GearroomError
 from gearroom.render.reports import write_pdf
 from gearroom.services.actor import Permission
@@ -121,6 +122,7 @@ def report_work(choose: PeriodChoice, idle_weeks: int) -> Callable[[Job], KitRep
                 session,
                 choose(session),
                 idle_weeks=idle_weeks,
+                tz=house_timezone(session, system_timezone()),
                 progress=job.progress,
                 cancelled=lambda: job.cancelled,
             )
@@ -243,9 +245,9 @@ class ReportsPage(Page):
         """How the worker picks the period (this/last week need the house's time zone)."""
         mode = self.mode.currentIndex()
         if mode == 0:
-            return lambda s: last_full_week(today_in(house_timezone(s)))
+            return lambda s: last_full_week(today_in(house_timezone(s, system_timezone())))
         if mode == 1:
-            return lambda s: week_of(today_in(house_timezone(s)))
+            return lambda s: week_of(today_in(house_timezone(s, system_timezone())))
         if mode == 2:
             day = _py_date(self.week_date.date())
             return lambda _s: week_of(day)

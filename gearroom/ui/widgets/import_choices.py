@@ -41,10 +41,12 @@ OWN_WORDS = {"available", "reserved", "out", "checked out", "in service", "servi
 
 
 class ImportChoices(QWidget):
-    """Status values → Gearroom statuses, and what to do with custody."""
+    """Status values → Gearroom statuses, and what to do with custody. ``known``: the status
+    labels every known system uses (:func:`importer.known_status_labels`), chosen at first."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, known: Mapping[str, str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.known = dict(known)
         self.setObjectName("importChoices")
         self.status_box = QGroupBox("The file's statuses")
         self.status_form = QFormLayout(self.status_box)
@@ -94,7 +96,7 @@ class ImportChoices(QWidget):
                 values[name_key(value)] = value
             if len(values) >= MAX_VALUES:
                 break
-        known = {**importer.known_status_labels(), **importer.status_map(preset)}
+        known = {**self.known, **importer.status_map(preset)}
         for key, value in values.items():
             combo = QComboBox()
             combo.setObjectName(f"status:{value}")

@@ -13,13 +13,14 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from gearroom.paths import label_templates_dir
 from gearroom.render.labels import write_pdf, write_pngs
 from gearroom.services import labels
 from gearroom.services.labels import LabelContent, LabelKind, LabelOptions
 from tests.render.decode import ANTIALIAS, DECODERS, DPIS, crop_mm, pdftoppm, unread
 
 HOUSE = LabelOptions(house_name="Gearroom Rentals", house_phone="+44 20 7946 0000")
-TEMPLATES = [t.name for t in labels.list_templates()]
+TEMPLATES = [t.name for t in labels.list_templates(label_templates_dir())]
 #: Items, a case, a crew badge, a place and small stock: every kind of label, long tags too.
 CONTENTS = [
     LabelContent("LNS-0001", LabelKind.ITEM, "Cooke S4/i 18mm T2.0", "S4-018", "Lens"),
@@ -37,7 +38,7 @@ CONTENTS = [
 
 
 def _job(name: str) -> labels.LabelJob:
-    template = labels.get_template(name)
+    template = labels.get_template(name, label_templates_dir())
     count = min(len(CONTENTS), template.per_page) if template.per_page > 1 else 4
     return labels.plan_job(CONTENTS[:count], template, HOUSE)
 
@@ -77,7 +78,7 @@ def test_every_one_bit_png_reads_with_every_decoder(qapp, tmp_path: Path, name):
 
 def test_a_code_is_not_read_outside_its_label(qapp, tmp_path: Path):
     """The check above can fail: an empty cell of the same sheet reads nothing."""
-    template = labels.get_template("avery-l7163")
+    template = labels.get_template("avery-l7163", label_templates_dir())
     job = labels.plan_job(CONTENTS[:2], template, HOUSE)
     (page,) = pdftoppm(write_pdf(job, tmp_path / "two.pdf"), 300, True, tmp_path)
     empty = template.label_rects()[5]

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from gearroom.paths import label_templates_dir
 from gearroom.render.labels import render_label_image, write_pdf, write_pngs
 from gearroom.render.labels.output import png_paths
 from gearroom.services import labels
@@ -30,7 +31,7 @@ def assert_each_tag_in_its_label(job, found, formats=("QRCode",)):
 
 
 def test_a_lens_set_on_l7163_decodes_12_out_of_12(qapp, tmp_path: Path):
-    template = labels.get_template("avery-l7163")
+    template = labels.get_template("avery-l7163", label_templates_dir())
     job = labels.plan_job(LENS_SET, template, HOUSE)
     pdf = write_pdf(job, tmp_path / "lenses.pdf")
     assert pdf_page_sizes_mm(pdf) == [pytest.approx((210, 297), abs=0.2)]
@@ -41,7 +42,7 @@ def test_a_lens_set_on_l7163_decodes_12_out_of_12(qapp, tmp_path: Path):
 
 
 def test_start_position_offset_and_code128_on_a_sheet(qapp, tmp_path: Path):
-    template = labels.get_template("avery-l7163")
+    template = labels.get_template("avery-l7163", label_templates_dir())
     options = LabelOptions(code128=True, house_name="Gearroom Rentals")
     job = labels.plan_job(LENS_SET[:4], template, options, start=6, offset=(1.0, -0.5))
     assert all(p.layout.code128 is not None for p in job.labels)
@@ -54,7 +55,7 @@ def test_start_position_offset_and_code128_on_a_sheet(qapp, tmp_path: Path):
 
 
 def test_a_long_tag_on_the_smallest_stock_decodes(qapp, tmp_path: Path):
-    template = labels.get_template("avery-l7651")
+    template = labels.get_template("avery-l7651", label_templates_dir())
     contents = [
         LabelContent(LONG_TAG, LabelKind.ITEM, "DZO Vespid Prime 125mm", "VP-1"),
         LabelContent("CAM-0042", LabelKind.ITEM, "ARRI Alexa Mini LF", "AML-2201"),
@@ -69,7 +70,7 @@ def test_a_long_tag_on_the_smallest_stock_decodes(qapp, tmp_path: Path):
 
 
 def test_a_62mm_roll_gives_one_bit_pngs_at_300_dpi_that_decode(qapp, tmp_path: Path):
-    template = labels.get_template("brother-dk22205")
+    template = labels.get_template("brother-dk22205", label_templates_dir())
     options = LabelOptions(code128=True, house_phone="+44 20 7946 0000")
     job = labels.plan_job([*LENS_SET[:3], LabelContent(LONG_TAG)], template, options)
     paths = write_pngs(job, tmp_path / "roll.png")
@@ -93,7 +94,7 @@ def test_a_62mm_roll_gives_one_bit_pngs_at_300_dpi_that_decode(qapp, tmp_path: P
 
 
 def test_roll_modules_are_whole_dots(qapp):
-    template = labels.get_template("zebra-2x1")
+    template = labels.get_template("zebra-2x1", label_templates_dir())
     layout = labels.layout_label(LabelContent("CAM-0001"), template, LabelOptions())
     image = render_label_image(layout, 203)
     dots = round(layout.qr.module * 203 / 25.4)
@@ -111,6 +112,8 @@ def test_roll_modules_are_whole_dots(qapp):
 
 def test_one_label_png_goes_to_the_given_path(tmp_path: Path):
     job = labels.plan_job(
-        [LabelContent("CAM-0001")], labels.get_template("dymo-30334"), LabelOptions()
+        [LabelContent("CAM-0001")],
+        labels.get_template("dymo-30334", label_templates_dir()),
+        LabelOptions(),
     )
     assert png_paths(job, tmp_path / "one.png") == [tmp_path / "one.png"]

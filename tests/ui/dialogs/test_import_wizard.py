@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QWizard
 
+from gearroom.config import file_places
 from gearroom.services import asset_search, catalog, history, people
 from gearroom.services.changes import ChangeKind
 from gearroom.services.importer import MappingStore
@@ -125,7 +126,7 @@ def test_a_field_goes_to_one_column_and_the_mapping_is_remembered(qtbot, context
     _choose(again, src)
     again.next()
     assert again.mapping_page.mapping() == {"Item": "name", "Kind": "category", "Nr": "serial"}
-    assert MappingStore().path.exists()
+    assert MappingStore(file_places().import_mappings).path.exists()
 
 
 def test_unreadable_file_is_reported_on_the_first_page(wizard, tmp_path):

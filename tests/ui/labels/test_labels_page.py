@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QDate
 from PySide6.QtPrintSupport import QPrinter
 
+from gearroom.paths import label_templates_dir
 from gearroom.services import kits, labels
 from gearroom.ui.pages.labels import LabelsPage, print_label_for_tag
 from tests.render.decode import decode, render_pdf
@@ -89,7 +90,7 @@ def test_template_start_offset_and_options_drive_the_preview(page):
     page.option_boxes["compact"].setChecked(True)
     job = page.preview.job
     assert job.template.name == "avery-l7651"
-    cell = labels.get_template("avery-l7651").label_rects(0.5, -0.3)[6]
+    cell = labels.get_template("avery-l7651", label_templates_dir()).label_rects(0.5, -0.3)[6]
     assert job.labels[0].rect == cell
     assert [line.text for line in job.labels[0].layout.lines] == ["CAM-0001"]
     assert page.start_spin.maximum() == 65
@@ -128,7 +129,7 @@ def test_save_pdf_writes_labels_that_decode(page, tmp_path: Path):
     (image,) = render_pdf(written)
     found = decode(image, 300)
     assert sorted(f.text for f in found) == ["CAM-0001", "LNS-0001"]
-    cells = labels.get_template("avery-l7163").label_rects()
+    cells = labels.get_template("avery-l7163", label_templates_dir()).label_rects()
     assert any(cells[2].contains(f.box) for f in found)
 
 
@@ -142,7 +143,8 @@ def test_print_label_for_tag_prints_one_item_at_the_remembered_place(
     context, small_catalog, tmp_path
 ):
     labels.save_label_settings(
-        labels.LabelSettings().with_template("avery-l7163", labels.TemplateSettings(4, 0, 0))
+        labels.LabelSettings().with_template("avery-l7163", labels.TemplateSettings(4, 0, 0)),
+        context.places.label_settings,
     )
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
@@ -151,4 +153,8 @@ def test_print_label_for_tag_prints_one_item_at_the_remembered_place(
     (image,) = render_pdf(tmp_path / "one.pdf")
     (found,) = decode(image, 300)
     assert found.text == "LNS-0001"
-    assert labels.get_template("avery-l7163").label_rects()[3].contains(found.box)
+    assert (
+        labels.get_template("avery-l7163", label_templates_dir())
+        .label_rects()[3]
+        .contains(found.box)
+    )

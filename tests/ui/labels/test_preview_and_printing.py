@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtPrintSupport import QPrinter
 
+from gearroom.paths import label_templates_dir
 from gearroom.services import labels
 from gearroom.ui.labels.preview import SheetPreview
 from gearroom.ui.labels.printing import print_job
@@ -16,7 +17,9 @@ from tests.render.labels.test_output import HOUSE, LENS_SET, assert_each_tag_in_
 
 
 def test_printing_to_a_pdf_printer_is_at_actual_size(qapp, tmp_path: Path):
-    job = labels.plan_job(LENS_SET[:2], labels.get_template("avery-l7160"), HOUSE, start=2)
+    job = labels.plan_job(
+        LENS_SET[:2], labels.get_template("avery-l7160", label_templates_dir()), HOUSE, start=2
+    )
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
@@ -27,7 +30,9 @@ def test_printing_to_a_pdf_printer_is_at_actual_size(qapp, tmp_path: Path):
 
 
 def test_the_preview_paints_the_same_labels(qtbot):
-    job = labels.plan_job(LENS_SET[:4], labels.get_template("avery-l7163"), HOUSE, start=3)
+    job = labels.plan_job(
+        LENS_SET[:4], labels.get_template("avery-l7163", label_templates_dir()), HOUSE, start=3
+    )
     preview = SheetPreview()
     qtbot.addWidget(preview)
     preview.resize(1000, 1400)

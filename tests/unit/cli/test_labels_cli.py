@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from gearroom.cli import main
+from gearroom.config import file_places
 from gearroom.db import open_database
+from gearroom.paths import label_templates_dir
 from gearroom.services import catalog, kits, labels, stock
 from gearroom.services.setup import ensure_standard_categories
 from tests.render.decode import decode, pdf_page_sizes_mm, render_pdf
@@ -64,11 +66,12 @@ def test_tags_on_a_sheet_from_a_start_position(capsys, gear_db, tmp_path: Path):
     assert pdf_page_sizes_mm(out_pdf) == [pytest.approx((210, 297), abs=0.2)]
     (page,) = render_pdf(out_pdf)
     found = decode(page, 300)
-    cells = labels.get_template("avery-l7163").label_rects()
+    cells = labels.get_template("avery-l7163", label_templates_dir()).label_rects()
     assert {f.text for f in found} == {"LNS-0001", "LNS-0002"}
     assert all(any(c.contains(f.box) for c in cells[4:6]) for f in found)
     # The start position is remembered for the next run.
-    assert labels.load_label_settings().for_template("avery-l7163").start == 5
+    remembered = labels.load_label_settings(file_places().label_settings)
+    assert remembered.for_template("avery-l7163").start == 5
 
 
 def test_a_kit_prints_its_label_and_all_contents_nested(capsys, gear_db, tmp_path: Path):

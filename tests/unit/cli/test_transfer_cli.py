@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from gearroom.cli import main
+from gearroom.config import file_places
 from gearroom.services import asset_search, catalog, history, import_files, importer
 from gearroom.services.import_files import ImportKind
 from gearroom.services.importer import MappingStore
@@ -71,7 +72,8 @@ def test_json_report_and_map_overrides(catalog_db, capsys, tmp_path):
     assert "no category 'Linse'" in report["rows"][1]["problems"][0]["message"]
     # the mapping given with --map is remembered for this header row
     table = import_files.read_table(src)
-    remembered = MappingStore().get(importer.source_signature(ImportKind.ASSETS, table.headers))
+    store = MappingStore(file_places().import_mappings)
+    remembered = store.get(importer.source_signature(ImportKind.ASSETS, table.headers))
     assert remembered == report["mapping"]
     code, out, _ = run(
         capsys, "import", "assets", str(src), "--db", catalog_db.url, "--create-categories",

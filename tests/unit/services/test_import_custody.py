@@ -3,6 +3,7 @@ their encodings and a 200-row messy file, through the services and the command l
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from gearroom.cli import main
 from gearroom.errors import ValidationError
 from gearroom.models import AssetStatus
+from gearroom.paths import import_presets_dir
 from gearroom.services import asset_search, checkout_out, import_files, importer, people
 from gearroom.services.import_files import ImportKind
 from gearroom.services.importer import ImportOptions, ImportRefused
@@ -23,7 +25,7 @@ MESSY_200 = DATA / "snipe-it-200-messy.csv"
 
 def _import(db, actor, path, preset_name, *, commit=False, **options):
     table = import_files.read_table(path)
-    preset = importer.get_preset(preset_name, ImportKind.ASSETS)
+    preset = importer.get_preset(preset_name, ImportKind.ASSETS, folder=import_presets_dir())
     mapping = importer.initial_mapping(ImportKind.ASSETS, table, preset=preset)
     opts = ImportOptions(status_map=importer.status_map(preset), **options)
     with db.write() as s:
@@ -194,3 +196,26 @@ def test_the_200_row_messy_export_on_the_command_line(catalog_db, capsys):
         "--custody", "sideways", "--db", catalog_db.url,
     )  # fmt: skip
     assert code == 2 and "sideways" in err
+
+
+def test_custody_reuses_a_person_whose_name_has_the_same_key(catalog_db, actor, tmp_path):
+    """The file writes the name decomposed (as macOS does) and in other capitals; the house
+    knows the person already: the check-out goes to them, nobody new is added."""
+    with catalog_db.write() as s:
+        known = people.add_person(s, actor, "JOSÉ NÚÑEZ")
+    decomposed = unicodedata.normalize("NFD", "José Núñez")
+    path = tmp_path / "shelf.csv"
+    path.write_text(
+        "ID,Sequential ID,Name,Category,Location,Custodian,Status\n"
+        f"a1,SAM-0101,Zeiss CP.3 50mm,Lens,shelf a1,{decomposed},IN_CUSTODY\n"
+        f"a2,SAM-0102,Zeiss CP.3 85mm,Lens,SHELF A1,{known.badge.lower()},IN_CUSTODY\n",
+        encoding="utf-8",
+    )
+    report = _import(catalog_db, actor, path, "shelf", commit=True, custody="checkout")
+    assert report.committed, [p.describe() for p in report.problems]
+    assert report.new_locations == ()  # "shelf a1" is the house's Shelf A1
+    with catalog_db.read() as s:
+        out = {line.tag: line.custodian for line in checkout_out.out_lines(s)}
+        names = [p.name for p in people.list_people(s)]
+    assert out == {"SAM-0101": "JOSÉ NÚÑEZ", "SAM-0102": "JOSÉ NÚÑEZ"}
+    assert names == ["JOSÉ NÚÑEZ"]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import codecs
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -9,8 +10,10 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from gearroom.config import default_data_dir, file_places
 from gearroom.errors import GearroomError, ValidationError
 from gearroom.models import AssetStatus, Event
+from gearroom.paths import import_presets_dir, resources_dir
 from gearroom.services import (
     asset_search,
     catalog,
@@ -26,6 +29,9 @@ from gearroom.services.catalog import AssetDraft
 from gearroom.services.import_files import ImportKind
 from gearroom.services.importer import ImportCancelled, ImportOptions, ImportRefused, MappingStore
 
+PRESETS = import_presets_dir()
+KNOWN_STATUSES = importer.known_status_labels(PRESETS)
+
 DATA = Path(__file__).resolve().parents[2] / "data" / "import"
 MESSY = DATA / "snipe-it-export-messy.csv"
 
@@ -39,6 +45,8 @@ def _run(db, actor, table, kind, mapping=None, options=None, *, commit=False):
     with db.read() as s:
         keys = importer.attribute_keys(s)
     mapping = mapping or importer.initial_mapping(kind, table, attribute_keys=keys)
+    # as the command line and the wizard do: every shipped preset's status labels are known
+    options = replace(options or ImportOptions(), known_statuses=KNOWN_STATUSES)
     with db.write() as s:
         return importer.run_import(s, actor, table, kind, mapping, options, commit=commit)
 
@@ -198,12 +206,12 @@ def test_kit_contents_cells():
 
 
 def test_presets_include_snipe_it_cheqroom_and_generic():
-    names = {p.name for p in importer.list_presets(ImportKind.ASSETS)}
+    names = {p.name for p in importer.list_presets(ImportKind.ASSETS, folder=PRESETS)}
     assert {"snipe-it", "cheqroom", "generic"} <= names
-    assert importer.get_preset("snipe-it").kind is ImportKind.ASSETS
-    assert importer.get_preset("generic", ImportKind.KITS).kind is ImportKind.KITS
+    assert importer.get_preset("snipe-it", folder=PRESETS).kind is ImportKind.ASSETS
+    assert importer.get_preset("generic", ImportKind.KITS, folder=PRESETS).kind is ImportKind.KITS
     with pytest.raises(GearroomError, match="no import preset 'nope'"):
-        importer.get_preset("nope")
+        importer.get_preset("nope", folder=PRESETS)
 
 
 def test_guessed_mapping_from_column_names():
@@ -222,16 +230,16 @@ def test_guessed_mapping_from_column_names():
 def test_confirmed_mapping_is_remembered_per_source(tmp_path):
     table = _csv(tmp_path, "Bezeichnung,Gruppe,Seriennr\nFX6,Camera,1\n")
     kind = ImportKind.ASSETS
-    assert set(importer.initial_mapping(kind, table).values()) == {""}
-    store = MappingStore()
+    store = MappingStore(file_places().import_mappings)
+    assert set(importer.initial_mapping(kind, table, store=store).values()) == {""}
     chosen = {"Bezeichnung": "name", "Gruppe": "category", "Seriennr": "serial"}
     store.save(importer.source_signature(kind, table.headers), chosen)
-    assert store.path.parent == Path(importer.default_data_dir())
+    assert store.path.parent == Path(default_data_dir())
     again = _csv(tmp_path, "Bezeichnung,Gruppe,Seriennr\nLens,Lens,2\n", name="other.csv")
-    assert importer.initial_mapping(kind, again) == chosen
+    assert importer.initial_mapping(kind, again, store=store) == chosen
     # a different header row is a different source
     other = _csv(tmp_path, "Bezeichnung,Gruppe\nx,y\n", name="third.csv")
-    assert importer.initial_mapping(kind, other)["Bezeichnung"] == ""
+    assert importer.initial_mapping(kind, other, store=store)["Bezeichnung"] == ""
 
 
 def test_overrides_and_mapping_checks():
@@ -257,7 +265,7 @@ def test_overrides_and_mapping_checks():
 
 def _messy(db, actor, options=None, *, commit=False):
     table = import_files.read_table(MESSY)
-    preset = importer.get_preset("snipe-it")
+    preset = importer.get_preset("snipe-it", folder=PRESETS)
     mapping = importer.initial_mapping(ImportKind.ASSETS, table, preset=preset)
     return (
         table,
@@ -331,7 +339,7 @@ def test_good_rows_of_the_messy_file_import_with_their_values(catalog_db, actor,
     path = tmp_path / "good.csv"
     path.write_bytes("\r\n".join(keep).encode("cp1252"))
     table = import_files.read_table(path)
-    preset = importer.get_preset("snipe-it")
+    preset = importer.get_preset("snipe-it", folder=PRESETS)
     mapping = importer.initial_mapping(ImportKind.ASSETS, table, preset=preset)
     before = _events(catalog_db)
     report = _run(catalog_db, actor, table, ImportKind.ASSETS, mapping, commit=True)
@@ -549,7 +557,7 @@ def test_bom_only_utf16_and_signature_helpers():
 
 
 def test_shipped_sample_files_import_cleanly_in_order(catalog_db, actor):
-    samples = importer.resources_dir() / "import" / "samples"
+    samples = resources_dir() / "import" / "samples"
     for kind in (ImportKind.ASSETS, ImportKind.STOCK, ImportKind.PEOPLE, ImportKind.KITS):
         table = import_files.read_table(samples / f"{kind.value}.csv")
         report = _run(catalog_db, actor, table, kind, commit=True)

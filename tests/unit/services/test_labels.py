@@ -9,7 +9,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from gearroom.config import default_data_dir, file_places
 from gearroom.errors import NotFoundError, ValidationError
+from gearroom.paths import label_templates_dir
 from gearroom.services import catalog, kits, labels, people, stock
 from gearroom.services.labels import (
     CODE128_QUIET_MODULES,
@@ -54,17 +56,17 @@ def item(tag: str = "CAM-0001", **kw: str) -> LabelContent:
 
 
 def test_the_shipped_templates_are_all_there():
-    assert {t.name for t in labels.list_templates()} >= SHIPPED
+    assert {t.name for t in labels.list_templates(label_templates_dir())} >= SHIPPED
 
 
 def test_unknown_template_names_the_known_ones():
     with pytest.raises(NotFoundError, match="avery-l7163"):
-        labels.get_template("avery-9999")
+        labels.get_template("avery-9999", label_templates_dir())
 
 
 @pytest.mark.parametrize("name", sorted(MANUFACTURER))
 def test_sheet_geometry_is_the_manufacturers(name):
-    t = labels.get_template(name)
+    t = labels.get_template(name, label_templates_dir())
     pw, ph, lw, lh, cols, rows, left, top, px, py = MANUFACTURER[name]
     assert t.kind is StockKind.SHEET
     assert (t.page_width, t.page_height) == pytest.approx((pw, ph))
@@ -83,7 +85,7 @@ def test_sheet_geometry_is_the_manufacturers(name):
 
 @pytest.mark.parametrize("name", sorted(SHIPPED))
 def test_labels_lie_inside_the_page_and_printable_area_without_overlap(name):
-    t = labels.get_template(name)
+    t = labels.get_template(name, label_templates_dir())
     rects = t.label_rects()
     for i, rect in enumerate(rects):
         assert t.page.contains(rect)
@@ -95,7 +97,7 @@ def test_labels_lie_inside_the_page_and_printable_area_without_overlap(name):
 
 @pytest.mark.parametrize("name", sorted(ROLLS))
 def test_roll_stocks_have_their_width_and_printer_resolution(name):
-    t = labels.get_template(name)
+    t = labels.get_template(name, label_templates_dir())
     width, dpi = ROLLS[name]
     assert t.kind is StockKind.ROLL and t.per_page == 1
     assert t.label_width == pytest.approx(width)
@@ -104,7 +106,7 @@ def test_roll_stocks_have_their_width_and_printer_resolution(name):
 
 
 def test_a_template_whose_labels_overlap_is_refused():
-    data = json.loads((labels.templates_dir() / "avery-l7163.json").read_text())
+    data = json.loads((label_templates_dir() / "avery-l7163.json").read_text())
     data["pitch_x"] = 90
     with pytest.raises(ValidationError, match="overlap"):
         labels.template_from_dict(data)
@@ -138,7 +140,7 @@ def test_a_new_stock_is_a_new_file(tmp_path):
 @pytest.mark.parametrize("tag", ["CAM-0001", LONG_TAG])
 @pytest.mark.parametrize("code128", [False, True])
 def test_codes_never_shrink_below_the_stock_minimum_and_keep_quiet_zones(name, tag, code128):
-    t = labels.get_template(name)
+    t = labels.get_template(name, label_templates_dir())
     options = LabelOptions(
         house_name="Gearroom Rentals", house_phone="+44 20 7946 0000", code128=code128
     )
@@ -180,7 +182,7 @@ def test_the_qr_code_holds_the_plain_tag_in_alphanumeric_mode():
 
 
 def test_optional_lines_drop_with_a_warning_instead_of_shrinking_the_code():
-    t = labels.get_template("avery-l7651")
+    t = labels.get_template("avery-l7651", label_templates_dir())
     roomy = labels.layout_label(item(), t, HOUSE)
     crowded = labels.layout_label(item(LONG_TAG), t, HOUSE)
     assert [line.text for line in crowded.lines] == [LONG_TAG]
@@ -190,7 +192,7 @@ def test_optional_lines_drop_with_a_warning_instead_of_shrinking_the_code():
 
 
 def test_compact_and_small_items_carry_code_and_tag_only():
-    t = labels.get_template("avery-l7160")
+    t = labels.get_template("avery-l7160", label_templates_dir())
     compact = labels.layout_label(item(), t, LabelOptions(compact=True, code128=True))
     assert [line.text for line in compact.lines] == ["CAM-0001"] and compact.code128 is None
     cable = LabelContent("CBL-0001", LabelKind.SMALL, "SDI cable 1 m")
@@ -198,9 +200,13 @@ def test_compact_and_small_items_carry_code_and_tag_only():
 
 
 def test_house_line_says_if_found_call():
-    layout = labels.layout_label(item(), labels.get_template("avery-l7163"), HOUSE)
+    layout = labels.layout_label(
+        item(), labels.get_template("avery-l7163", label_templates_dir()), HOUSE
+    )
     assert "If found: Gearroom Rentals · +44 20 7946 0000" in [line.text for line in layout.lines]
-    bare = labels.layout_label(item(), labels.get_template("avery-l7163"), LabelOptions())
+    bare = labels.layout_label(
+        item(), labels.get_template("avery-l7163", label_templates_dir()), LabelOptions()
+    )
     assert not any(line.text.startswith("If found") for line in bare.lines)
 
 
@@ -216,7 +222,7 @@ def test_a_label_too_small_for_a_scannable_code_is_a_clear_error():
 
 
 def test_start_position_skips_the_first_cells_and_overflows_to_a_new_page():
-    t = labels.get_template("avery-l7163")
+    t = labels.get_template("avery-l7163", label_templates_dir())
     contents = [item(f"LNS-{i:04d}") for i in range(1, 13)]
     job = labels.plan_job(contents, t, HOUSE, start=5)
     cells = t.label_rects()
@@ -226,7 +232,7 @@ def test_start_position_skips_the_first_cells_and_overflows_to_a_new_page():
 
 
 def test_calibration_offset_moves_every_label():
-    t = labels.get_template("avery-l7651")
+    t = labels.get_template("avery-l7651", label_templates_dir())
     plain = labels.plan_job([item(), item("CAM-0002")], t, HOUSE, start=3)
     moved = labels.plan_job([item(), item("CAM-0002")], t, HOUSE, start=3, offset=(0.8, -0.5))
     for a, b in zip(plain.labels, moved.labels, strict=True):
@@ -237,11 +243,17 @@ def test_calibration_offset_moves_every_label():
 @pytest.mark.parametrize("start", [0, 15])
 def test_a_start_outside_the_sheet_is_refused(start):
     with pytest.raises(ValidationError, match="1 to 14"):
-        labels.plan_job([item()], labels.get_template("avery-l7163"), HOUSE, start=start)
+        labels.plan_job(
+            [item()], labels.get_template("avery-l7163", label_templates_dir()), HOUSE, start=start
+        )
 
 
 def test_roll_jobs_put_one_label_per_page():
-    job = labels.plan_job([item(), item("CAM-0002")], labels.get_template("brother-dk22205"), HOUSE)
+    job = labels.plan_job(
+        [item(), item("CAM-0002")],
+        labels.get_template("brother-dk22205", label_templates_dir()),
+        HOUSE,
+    )
     assert [len(p.labels) for p in job.pages] == [1, 1]
     assert job.pages[0].width == 62
 
@@ -253,7 +265,7 @@ def test_zpl_has_one_format_per_label_with_qr_text_and_code128():
     tags = ["LNS-0001", "LNS-0002", LONG_TAG]
     job = labels.plan_job(
         [item(t) for t in tags],
-        labels.get_template("zebra-2x1"),
+        labels.get_template("zebra-2x1", label_templates_dir()),
         LabelOptions(code128=True, house_phone="555 0100"),
     )
     zpl = labels.zpl_for_job(job)
@@ -266,7 +278,9 @@ def test_zpl_has_one_format_per_label_with_qr_text_and_code128():
 
 def test_zpl_escapes_control_characters_in_names():
     job = labels.plan_job(
-        [item(name="Cap ^ and ~ tilde")], labels.get_template("zebra-2x1"), LabelOptions()
+        [item(name="Cap ^ and ~ tilde")],
+        labels.get_template("zebra-2x1", label_templates_dir()),
+        LabelOptions(),
     )
     zpl = labels.zpl_for_job(job)
     assert "Cap _5E and _7E tilde" in zpl
@@ -368,20 +382,21 @@ def test_a_category_and_new_gear(catalog_db, gear):
 
 
 def test_start_and_offset_are_remembered_per_template_in_the_data_folder(tmp_path):
-    settings = labels.load_label_settings()
+    where = file_places().label_settings
+    settings = labels.load_label_settings(where)
     assert settings == labels.LabelSettings()
     saved = settings.with_template("avery-l7163", labels.TemplateSettings(5, 0.4, -0.3))
-    path = labels.save_label_settings(saved)
-    assert path.parent == labels.label_settings_path().parent
+    path = labels.save_label_settings(saved, where)
+    assert path.parent == default_data_dir()
     assert str(path).startswith(str(tmp_path.parent)) or path.exists()
-    again = labels.load_label_settings()
+    again = labels.load_label_settings(where)
     assert again.template == "avery-l7163"
     assert again.for_template("avery-l7163") == labels.TemplateSettings(5, 0.4, -0.3)
     assert again.for_template("avery-l7651") == labels.TemplateSettings()
 
 
 def test_a_broken_settings_file_gives_the_defaults():
-    path = labels.label_settings_path()
+    path = file_places().label_settings
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("{not json")
-    assert labels.load_label_settings() == labels.LabelSettings()
+    assert labels.load_label_settings(path) == labels.LabelSettings()
