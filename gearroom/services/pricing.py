@@ -14,9 +14,10 @@ table of multipliers (``[[1, 1, "1"], [2, 2, "1.5"], [3, 4, "2"], [5, 7, "3"]]``
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import select
@@ -101,6 +102,61 @@ def _rules_json(rules: PricingRules) -> dict[str, Any]:
     }
 
 
+#: The day kinds a share can be given to ("other": a day of the gear window without a kind).
+SHARE_KINDS = (*(k.value for k in ShootDayKind), "other")
+
+
+def format_durations(rules: PricingRules) -> str:
+    """The duration table as it is typed: ``2=1.5,3-4=2,5-7=3`` (empty: none)."""
+    return ",".join(
+        f"{a}={f.normalize():f}" if a == b else f"{a}-{b}={f.normalize():f}"
+        for a, b, f in rules.multipliers
+    )
+
+
+def parse_durations(text: str) -> list[tuple[int, int, str]]:
+    """``"2=1.5, 3-4=2, 5-7=3"``: days (or a range of days) = multiplier of the day rate."""
+    rows: list[tuple[int, int, str]] = []
+    for part in (p.strip() for p in text.replace(";", ",").split(",")):
+        if not part:
+            continue
+        days, sep, factor = part.partition("=")
+        first, _, last = days.strip().partition("-")
+        try:
+            a, b = int(first), int(last or first)
+            value = Decimal(factor.strip())
+        except (ValueError, InvalidOperation):
+            raise ValidationError(
+                f"{part!r} is not a duration row: write days=multiplier, e.g. 3-4=2.",
+                field="multipliers",
+            ) from None
+        if not sep or not value.is_finite() or value <= 0:
+            raise ValidationError(f"{part!r} needs a multiplier above 0.", field="multipliers")
+        rows.append((a, b, str(value)))
+    return rows
+
+
+def format_day_shares(rules: PricingRules) -> str:
+    """The day-kind shares as they are typed: ``hold=0,travel=0.5`` (empty: all count fully)."""
+    return ",".join(f"{k}={v.normalize():f}" for k, v in sorted(rules.day_shares.items()))
+
+
+def parse_day_shares(items: Sequence[str]) -> dict[str, str]:
+    """``["travel=0.5", "hold=0"]`` → ``{"travel": "0.5", "hold": "0"}`` (checked by
+    :func:`set_rules`)."""
+    shares: dict[str, str] = {}
+    for item in items:
+        kind, sep, share = item.partition("=")
+        if not sep or not kind.strip() or not share.strip():
+            raise ValidationError(
+                f"{item!r} is not KIND=SHARE: write e.g. travel=0.5 (kinds: "
+                f"{', '.join(SHARE_KINDS)}).",
+                field="day_shares",
+            )
+        shares[kind.strip().lower()] = share.strip()
+    return shares
+
+
 def set_rules(
     session: Session,
     actor: Actor,
@@ -123,25 +179,49 @@ def set_rules(
             raise ValidationError(f"Days per week must be 1 to 7, not {days_per_week}.")
         _put(session, PREFIX + "days_per_week", str(int(days_per_week)))
     if day_shares is not None:
-        kinds = {k.value for k in ShootDayKind} | {"other"}
         clean: dict[str, str] = {}
         for kind, share in day_shares.items():
-            if kind not in kinds:
-                raise ValidationError(f"{kind!r} is no shoot-day kind: use {', '.join(kinds)}.")
+            if kind not in SHARE_KINDS:
+                raise ValidationError(
+                    f"{kind!r} is no shoot-day kind: use {', '.join(SHARE_KINDS)}.",
+                    field="day_shares",
+                )
             try:
                 value = Decimal(str(share).strip())
             except ArithmeticError:
-                raise ValidationError(f"The share of {kind} days must be 0 to 1.") from None
-            clean[kind] = str(value)
+                raise ValidationError(
+                    f"The share of {kind} days must be 0 to 1, not {share!r}.", field="day_shares"
+                ) from None
             if not value.is_finite() or not Decimal(0) <= value <= Decimal(1):
-                raise ValidationError(f"The share of {kind} days must be 0 to 1, not {share}.")
+                raise ValidationError(
+                    f"The share of {kind} days must be 0 to 1, not {share}.", field="day_shares"
+                )
+            clean[kind] = str(value)
         _put(session, PREFIX + "day_shares", json.dumps(clean, sort_keys=True))
     if multipliers is not None:
-        table = sorted((int(a), int(b), str(Decimal(f))) for a, b, f in multipliers)
-        for a, b, _f in table:
+        try:
+            table = sorted((int(a), int(b), Decimal(str(f))) for a, b, f in multipliers)
+        except (ValueError, InvalidOperation):
+            raise ValidationError(
+                "A duration row is days=multiplier, e.g. 3-4=2.", field="multipliers"
+            ) from None
+        last = 0
+        for a, b, f in table:
             if a < 1 or b < a:
-                raise ValidationError(f"A duration row runs from 1 day up: {a}–{b} is not.")
-        _put(session, PREFIX + "multipliers", json.dumps(table))
+                raise ValidationError(
+                    f"A duration row runs from 1 day up: {a}–{b} is not.", field="multipliers"
+                )
+            if a <= last:
+                raise ValidationError(
+                    f"Duration rows overlap at {a} days: give each number of days one row.",
+                    field="multipliers",
+                )
+            if not f.is_finite() or f <= 0:
+                raise ValidationError(
+                    f"The multiplier of {a}–{b} days must be above 0.", field="multipliers"
+                )
+            last = b
+        _put(session, PREFIX + "multipliers", json.dumps([[a, b, str(f)] for a, b, f in table]))
     session.flush()
     after = load_rules(session)
     history.record(

@@ -4,8 +4,6 @@ duration table of multipliers. Applied at once through the operation door."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
@@ -19,42 +17,16 @@ from PySide6.QtWidgets import (
 )
 
 from gearroom.errors import ValidationError
-from gearroom.models import ShootDayKind
 from gearroom.services import pricing
-from gearroom.services.pricing import PricingRules
+from gearroom.services.pricing import SHARE_KINDS, PricingRules
 from gearroom.ui.context import AppContext
 
-#: The day kinds a share can be given to ("other": a day of the gear window without a kind).
-SHARE_KINDS = (*(k.value for k in ShootDayKind), "other")
+parse_table = pricing.parse_durations
 
 
 def format_table(rules: PricingRules) -> str:
-    return ", ".join(
-        f"{a}={f.normalize():f}" if a == b else f"{a}-{b}={f.normalize():f}"
-        for a, b, f in rules.multipliers
-    )
-
-
-def parse_table(text: str) -> list[tuple[int, int, str]]:
-    """``"2=1.5, 3-4=2, 5-7=3"``: days (or a range of days) = multiplier of the day rate."""
-    rows: list[tuple[int, int, str]] = []
-    for part in (p.strip() for p in text.replace(";", ",").split(",")):
-        if not part:
-            continue
-        days, sep, factor = part.partition("=")
-        first, _, last = days.strip().partition("-")
-        try:
-            a, b = int(first), int(last or first)
-            value = Decimal(factor.strip())
-        except (ValueError, InvalidOperation):
-            raise ValidationError(
-                f"{part!r} is not a duration row: write days=multiplier, e.g. 3-4=2.",
-                field="multipliers",
-            ) from None
-        if not sep or not value.is_finite() or value <= 0:
-            raise ValidationError(f"{part!r} needs a multiplier above 0.", field="multipliers")
-        rows.append((a, b, str(value)))
-    return rows
+    """The duration table as the field shows it: ``2=1.5, 3-4=2``."""
+    return pricing.format_durations(rules).replace(",", ", ")
 
 
 class PricingSection(QGroupBox):
