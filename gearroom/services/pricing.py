@@ -14,6 +14,7 @@ table of multipliers (``[[1, 1, "1"], [2, 2, "1.5"], [3, 4, "2"], [5, 7, "3"]]``
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -23,8 +24,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gearroom.errors import ValidationError
-from gearroom.models import Setting, ShootDayKind
+from gearroom.errors import ConflictError, NotFoundError, ValidationError
+from gearroom.models import LineKind, RateCard, Setting, ShootDayKind
 from gearroom.services import history
 from gearroom.services.actor import Actor, Permission
 from gearroom.services.amounts import currency_code, parse_percent, percent
@@ -44,6 +45,50 @@ class PricingRules:
     days_per_week: int = 3
     day_shares: dict[str, Decimal] = field(default_factory=dict)
     multipliers: tuple[tuple[int, int, Decimal], ...] = ()
+    #: The house's named tax rates besides the standard one (``{"reduced": Decimal("7")}``).
+    tax_rates: dict[str, Decimal] = field(default_factory=dict)
+    #: Line kinds taxed at a named rate when no rate card names one (``{"loss": "zero"}``).
+    line_tax: dict[str, str] = field(default_factory=dict)
+
+    def tax_for(self, name: str | None, kind: str | None = None) -> tuple[str, Decimal]:
+        """The rate a line is taxed at, as (name, percent): the rate its card names, else the
+        one its line kind names, else the standard rate (``tax_pct``). A name no longer known
+        (the rate was removed) falls back the same way."""
+        for wanted in (name, self.line_tax.get(kind or "")):
+            if wanted and wanted in self.tax_rates:
+                return wanted, self.tax_rates[wanted]
+        return STANDARD_TAX, self.tax_pct
+
+
+#: The name of the house's default tax rate (``pricing set --tax PCT``).
+STANDARD_TAX = "standard"
+_TAX_NAME = re.compile(r"^[a-z0-9][a-z0-9 _-]{0,59}$")
+#: The line kinds a tax rate can be named for.
+LINE_KINDS = tuple(k.value for k in LineKind if k is not LineKind.CREDIT)
+
+
+def tax_name(text: str) -> str:
+    """A tax rate's name as it is stored: lower case, letters, digits, space, ``-`` or ``_``."""
+    name = " ".join(str(text).split()).lower()
+    if not _TAX_NAME.match(name):
+        raise ValidationError(
+            f"{text!r} is not a tax rate name: use letters, digits, '-' or '_' (e.g. reduced).",
+            field="tax_rate",
+        )
+    return name
+
+
+def known_tax_rate(rules: PricingRules, text: str) -> str:
+    """The stored name of one of the house's named rates (``standard`` included), or a refusal
+    that lists them."""
+    name = tax_name(text)
+    if name != STANDARD_TAX and name not in rules.tax_rates:
+        names = ", ".join([STANDARD_TAX, *sorted(rules.tax_rates)])
+        raise NotFoundError(
+            f"There is no tax rate {name!r}: the house has {names} "
+            "(add one with 'gearroom pricing tax-rate add NAME PCT')."
+        )
+    return name
 
 
 @dataclass(frozen=True)
@@ -75,6 +120,8 @@ def load_rules(session: Session) -> PricingRules:
         days_per_week=int(raw.get("days_per_week", "3")),
         day_shares=shares,
         multipliers=table,
+        tax_rates={k: percent(v) for k, v in json.loads(raw.get("tax_rates", "{}")).items()},
+        line_tax=dict(json.loads(raw.get("line_tax", "{}"))),
     )
 
 
@@ -99,6 +146,8 @@ def _rules_json(rules: PricingRules) -> dict[str, Any]:
         "days_per_week": rules.days_per_week,
         "day_shares": {k: str(v) for k, v in rules.day_shares.items()},
         "multipliers": [[a, b, str(f)] for a, b, f in rules.multipliers],
+        "tax_rates": {k: str(v) for k, v in rules.tax_rates.items()},
+        "line_tax": dict(rules.line_tax),
     }
 
 
@@ -166,10 +215,31 @@ def set_rules(
     days_per_week: int | None = None,
     day_shares: dict[str, str] | None = None,
     multipliers: list[tuple[int, int, str]] | None = None,
+    line_tax: dict[str, str] | None = None,
+    tax_rates: dict[str, str | Decimal | None] | None = None,
 ) -> PricingRules:
-    """Change the house's pricing rules (admins only); recorded in the history."""
+    """Change the house's pricing rules (admins only); recorded in the history.
+
+    ``tax_rates`` adds or changes named rates (``{"reduced": "7"}``; None as the percent
+    removes one, refused while a rate card or a line kind names it). ``line_tax`` replaces
+    which line kinds are taxed at a named rate (``{"loss": "zero"}``; ``standard`` clears one).
+    """
     actor.require(Permission.RATES, "change the pricing rules")
     before = load_rules(session)
+    if tax_rates is not None:
+        _put_tax_rates(session, before, tax_rates)
+    if line_tax is not None:
+        rules_now = load_rules(session)
+        kinds: dict[str, str] = {}
+        for kind, name in line_tax.items():
+            if kind not in LINE_KINDS:
+                raise ValidationError(
+                    f"{kind!r} is no line kind: use {', '.join(LINE_KINDS)}.", field="line_tax"
+                )
+            known = known_tax_rate(rules_now, name)
+            if known != STANDARD_TAX:
+                kinds[kind] = known
+        _put(session, PREFIX + "line_tax", json.dumps(kinds, sort_keys=True))
     if currency is not None:
         _put(session, PREFIX + "currency", currency_code(currency))
     if tax_pct is not None:
@@ -236,6 +306,35 @@ def set_rules(
         after=_rules_json(after),
     )
     return after
+
+
+def _put_tax_rates(
+    session: Session, rules: PricingRules, changes: dict[str, str | Decimal | None]
+) -> None:
+    rates = dict(rules.tax_rates)
+    for text, pct in changes.items():
+        name = tax_name(text)
+        if name == STANDARD_TAX:
+            raise ValidationError(
+                "The standard rate is set with 'gearroom pricing set --tax PCT'.", field="tax_rate"
+            )
+        if pct is None:
+            if name not in rates:
+                known_tax_rate(rules, name)
+            used = session.scalar(select(RateCard.id).where(RateCard.tax_rate == name).limit(1))
+            if used is not None or name in rules.line_tax.values():
+                raise ConflictError(
+                    f"The tax rate {name!r} is named by a rate card or a line kind: name "
+                    "another rate there first."
+                )
+            rates.pop(name, None)
+        else:
+            rates[name] = parse_percent(pct, what=f"{name} tax rate")
+    _put(
+        session,
+        PREFIX + "tax_rates",
+        json.dumps({k: str(percent(v)) for k, v in sorted(rates.items())}),
+    )
 
 
 def set_house(session: Session, actor: Actor, **values: str) -> House:
