@@ -155,7 +155,7 @@ def _tax_summary(page: Page, view: DocumentView) -> None:
     c = view.currency
     if not view.tax_summary:
         return
-    columns = ((0.0, 38.0, False), (38.0, 30.0, True), (68.0, 26.0, True))
+    columns = ((0.0, 34.0, False), (34.0, 24.0, True), (58.0, 22.0, True))  # left of the totals
     page.font(8.5, bold=True)
     for (x, w, right), title in zip(columns, ("Tax rate", "Net", "Tax"), strict=True):
         align = Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft
