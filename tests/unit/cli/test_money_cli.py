@@ -319,3 +319,54 @@ def test_an_invoice_with_two_tax_rates(catalog_db, actor, tmp_path, monkeypatch,
     assert "named by a rate card or a line kind" in err
     text_out = invoke(url, "pricing", "tax-rate", "list").output
     assert "reduced" in text_out and "damage" in text_out
+
+
+def test_day_kind_shares_and_the_duration_table_from_the_command_line(catalog_db, capsys):
+    """A production of 6 calendar days: prep, travel, 2 shoot days, hold, wrap. Day rate 100,
+    no week rate, 3 day rates a week."""
+    url = catalog_db.url
+    ok(url, "pricing", "set", "--currency", "EUR", "--tax", "0", "--days-per-week", "3")
+    ok(url, "asset", "add", "--category", "Camera", "--name", "Alexa 35")
+    ok(url, "rate", "set", "--category", "Camera", "--day", "100")
+    ok(url, "production", "add", "Road Movie", "--prep", day(0).isoformat(),
+       "--travel", day(1).isoformat(), "--shoot", f"{day(2).isoformat()}..{day(3).isoformat()}",
+       "--hold", day(4).isoformat(), "--wrap", day(5).isoformat())  # fmt: skip
+    ok(url, "reserve", "Road Movie", "CAM-0001")
+
+    def quoted() -> tuple[str, str]:
+        line = ok(url, "quote", "Road Movie")["lines"][0]
+        return line["days"], line["gross"]
+
+    # every day counts: 6 days → min(6 × 100, 300) = 300.00
+    assert quoted() == ("6", "300.00")
+    shown = ok(url, "pricing", "set", "--day-kind", "travel=0.5", "--day-kind", "hold=0")
+    assert shown["day_shares"] == {"hold": "0", "travel": "0.5"}
+    # prep 1 + travel 0.5 + shoot 2 + hold 0 + wrap 1 = 4.5 days → min(450, 300) = 300.00
+    assert quoted() == ("4.5", "300.00")
+    shown = ok(url, "pricing", "set", "--durations", "2=1.5,3-4=2,5-7=3", "--day-kind", "prep=0")
+    assert shown["multipliers"] == [[2, 2, "1.5"], [3, 4, "2"], [5, 7, "3"]]
+    assert shown["day_shares"] == {"hold": "0", "prep": "0", "travel": "0.5"}  # kept, added
+    # 3.5 days: between the table's rows 3-4 → 2 × 100 = 200.00
+    assert quoted() == ("3.5", "200.00")
+    ok(url, "pricing", "set", "--day-kind", "travel=1", "--day-kind", "prep=1")
+    # 5 days (hold still 0) → the 5-7 row: 3 × 100 = 300.00
+    assert quoted() == ("5", "300.00")
+    text = invoke(url, "pricing", "show").output
+    assert "Hire days:      hold=0" in text
+    assert "Duration table: 2=1.5,3-4=2,5-7=3" in text
+    shown = ok(url, "pricing", "set", "--no-durations", "--day-kind", "hold=1")
+    assert (shown["multipliers"], shown["day_shares"]) == ([], {})
+    assert "Duration table: none (weeks and day rates)" in invoke(url, "pricing", "show").output
+    assert quoted() == ("6", "300.00")
+
+    for args, message in (
+        (("--day-kind", "rest=0"), "no shoot-day kind"),
+        (("--day-kind", "travel=1.5"), "must be 0 to 1"),
+        (("--day-kind", "travel"), "not KIND=SHARE"),
+        (("--durations", "2=1.5,2-3=2"), "overlap at 2 days"),
+        (("--durations", "three days=2"), "not a duration row"),
+        (("--durations", "2=0"), "above 0"),
+        (("--durations", "2=2", "--no-durations"), "not both"),
+    ):
+        assert message in refused(capsys, url, "pricing", "set", *args)
+    assert ok(url, "pricing", "show")["multipliers"] == []
