@@ -190,6 +190,24 @@ def format_day_shares(rules: PricingRules) -> str:
     return ",".join(f"{k}={v.normalize():f}" for k, v in sorted(rules.day_shares.items()))
 
 
+def parse_pairs(text: str, field: str, example: str) -> dict[str, str]:
+    """``"reduced=7, zero=0"`` → ``{"reduced": "7", "zero": "0"}`` (names lower-cased)."""
+    pairs: dict[str, str] = {}
+    for part in (p.strip() for p in text.replace(";", ",").split(",")):
+        if not part:
+            continue
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ValidationError(f"{part!r} is not NAME=VALUE: write e.g. {example}.", field=field)
+        pairs[" ".join(key.split()).lower()] = value.strip()
+    return pairs
+
+
+def format_tax_rates(rules: PricingRules) -> str:
+    """The named tax rates as they are typed: ``reduced=7, zero=0``."""
+    return ", ".join(f"{k}={v}" for k, v in sorted(rules.tax_rates.items()))
+
+
 def parse_day_shares(items: Sequence[str]) -> dict[str, str]:
     """``["travel=0.5", "hold=0"]`` → ``{"travel": "0.5", "hold": "0"}`` (checked by
     :func:`set_rules`)."""
@@ -226,8 +244,9 @@ def set_rules(
     """
     actor.require(Permission.RATES, "change the pricing rules")
     before = load_rules(session)
-    if tax_rates is not None:
-        _put_tax_rates(session, before, tax_rates)
+    if tax_rates is not None:  # added before the line kinds name them, removed after
+        adding = {k: v for k, v in tax_rates.items() if v is not None}
+        _put_tax_rates(session, before, adding)
     if line_tax is not None:
         rules_now = load_rules(session)
         kinds: dict[str, str] = {}
@@ -240,6 +259,11 @@ def set_rules(
             if known != STANDARD_TAX:
                 kinds[kind] = known
         _put(session, PREFIX + "line_tax", json.dumps(kinds, sort_keys=True))
+    if tax_rates is not None:
+        removing = {k: v for k, v in tax_rates.items() if v is None}
+        if removing:
+            session.flush()
+            _put_tax_rates(session, load_rules(session), removing)
     if currency is not None:
         _put(session, PREFIX + "currency", currency_code(currency))
     if tax_pct is not None:

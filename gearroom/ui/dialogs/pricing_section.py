@@ -4,6 +4,8 @@ duration table of multipliers. Applied at once through the operation door."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from gearroom.errors import ValidationError
 from gearroom.services import pricing
@@ -27,6 +30,14 @@ parse_table = pricing.parse_durations
 def format_table(rules: PricingRules) -> str:
     """The duration table as the field shows it: ``2=1.5, 3-4=2``."""
     return pricing.format_durations(rules).replace(",", ", ")
+
+
+def _rate_changes(session: Session, typed: dict[str, str]) -> dict[str, str | Decimal | None]:
+    """The named rates as typed: those typed are set, those no longer typed removed."""
+    before = pricing.load_rules(session).tax_rates
+    changes: dict[str, str | Decimal | None] = {name: None for name in before if name not in typed}
+    changes.update(typed)
+    return changes
 
 
 class PricingSection(QGroupBox):
@@ -66,6 +77,14 @@ class PricingSection(QGroupBox):
         self.table = QLineEdit(format_table(rules))
         self.table.setObjectName("pricingMultipliers")
         self.table.setPlaceholderText("none: weeks and day rates (e.g. 2=1.5, 3-4=2, 5-7=3)")
+        self.tax_rates = QLineEdit(pricing.format_tax_rates(rules))
+        self.tax_rates.setObjectName("pricingTaxRates")
+        self.tax_rates.setPlaceholderText("none besides the standard rate (e.g. reduced=7, zero=0)")
+        self.line_tax = QLineEdit(", ".join(f"{k}={v}" for k, v in sorted(rules.line_tax.items())))
+        self.line_tax.setObjectName("pricingLineTax")
+        self.line_tax.setPlaceholderText(
+            "line kinds at a named rate when no rate card names one (e.g. loss=zero)"
+        )
         self.apply_button = QPushButton("Apply pricing rules")
         self.apply_button.clicked.connect(lambda: self.apply())
         self.message = QLabel()
@@ -74,7 +93,9 @@ class PricingSection(QGroupBox):
         form = QFormLayout(self)
         form.setHorizontalSpacing(12)
         form.addRow("Currency (ISO)", self.currency)
-        form.addRow("Tax rate %", self.tax)
+        form.addRow("Standard tax rate %", self.tax)
+        form.addRow("Named tax rates %", self.tax_rates)
+        form.addRow("Line kinds taxed at", self.line_tax)
         form.addRow("A week costs", self.days_per_week)
         form.addRow("Hire-day share", shares)
         form.addRow("Duration table", self.table)
@@ -90,12 +111,15 @@ class PricingSection(QGroupBox):
         shares = {k: e.text().strip() for k, e in self.shares.items() if e.text().strip()}
         try:
             table = parse_table(self.table.text())
+            named = pricing.parse_pairs(self.tax_rates.text(), "tax_rates", "reduced=7")
+            kinds = pricing.parse_pairs(self.line_tax.text(), "line_tax", "loss=zero")
         except ValidationError as exc:
             self.message.setText(str(exc))
             return
 
         def done(rules: PricingRules) -> None:
             self.currency.setText(rules.currency)
+            self.tax_rates.setText(pricing.format_tax_rates(rules))
             self.message.setText(
                 f"Pricing rules saved: {rules.currency}, tax {rules.tax_pct} %, "
                 f"a week is {rules.days_per_week} day rates."
@@ -110,6 +134,8 @@ class PricingSection(QGroupBox):
                 days_per_week=dpw,
                 day_shares=shares,
                 multipliers=table,
+                tax_rates=_rate_changes(s, named),
+                line_tax=kinds,
             ),
             "settings",
             on_done=done,
