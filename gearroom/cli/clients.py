@@ -108,7 +108,8 @@ def rate() -> None:
 @click.option(
     "--tax-rate",
     metavar="NAME",
-    help="Tax its lines at the house's rate NAME (see 'gearroom pricing tax-rate list').",
+    help="Tax its lines at the house's rate NAME (see 'gearroom pricing tax-rate list'); "
+    '"" clears it.',
 )
 @json_option
 @db_option

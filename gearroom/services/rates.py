@@ -154,11 +154,12 @@ def set_rate(
     tax_rate: str | None = None,
 ) -> RateView:
     """Set the rate card of one asset, kit, stock item, model or category (admins only);
-    ``tax_rate`` names the house's tax rate its lines are taxed at (``standard`` included)."""
+    ``tax_rate`` names the house's tax rate its lines are taxed at (``standard`` included; ""
+    clears it; None leaves it as it is)."""
     actor.require(Permission.RATES, "change rate cards")
     rules = load_rules(session)
     currency = rules.currency
-    tax_name = known_tax_rate(rules, tax_rate) if tax_rate is not None else None
+    tax_name = known_tax_rate(rules, tax_rate) if tax_rate and tax_rate.strip() else None
     column, ref_id, label = _target(session, tag, model, category)
     day_amount = parse_amount(day, currency, what="day rate")
     week_amount = parse_amount(week, currency, what="week rate") if week is not None else None
@@ -177,7 +178,7 @@ def set_rate(
     card.week_minor = to_minor(week_amount, currency) if week_amount is not None else None
     if sale_amount is not None:
         card.sale_minor = to_minor(sale_amount, currency)
-    if tax_name is not None:
+    if tax_rate is not None:  # "" clears it: the card falls back on a less specific one
         card.tax_rate = tax_name
     session.flush()
     after = {"target": label, "day": plain(day_amount, currency), "currency": currency}
