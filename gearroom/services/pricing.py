@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_FLOOR, Decimal, InvalidOperation
@@ -333,7 +333,7 @@ def set_rules(
 
 
 def _put_tax_rates(
-    session: Session, rules: PricingRules, changes: dict[str, str | Decimal | None]
+    session: Session, rules: PricingRules, changes: Mapping[str, str | Decimal | None]
 ) -> None:
     rates = dict(rules.tax_rates)
     for text, pct in changes.items():
