@@ -3,8 +3,15 @@
     gearroom client add NAME [--email E] [--terms DAYS] [--discount PCT] [--json]
     gearroom client list [--json]
     gearroom rate set (TAG | --model NAME | --category NAME) --day AMOUNT [--week AMOUNT]
+                     [--sale AMOUNT] [--tax-rate NAME]
     gearroom pricing set [--currency CODE] [--tax PCT] [--days-per-week N]
+                         [--day-kind KIND=SHARE ...] [--durations "2=1.5,3-4=2,5-7=3" |
+                         --no-durations] [--line-tax KIND=RATE ...]
     gearroom pricing show [--json]
+    gearroom pricing tax-rate add NAME PCT | remove NAME | list [--json]
+
+``--tax`` is the standard rate; named rates (``reduced 7``, ``zero 0``) are what rate cards
+(``rate set --tax-rate NAME``) and line kinds (``pricing set --line-tax loss=zero``) name.
 
 Amounts are exact decimals with a point ("100", "99.50"); floats in exponent form, commas and
 thousands separators are refused.
@@ -12,9 +19,12 @@ thousands separators are refused.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import click
 
 from gearroom.cli.common import db_option, emit_json, json_option, reading, table, writing
+from gearroom.errors import ValidationError
 from gearroom.services import clients, pricing, rates
 from gearroom.services.actor import Permission
 from gearroom.services.amounts import plain
@@ -95,6 +105,12 @@ def rate() -> None:
 @click.option("--day", required=True, metavar="AMOUNT", help="Day rate.")
 @click.option("--week", metavar="AMOUNT", help="Week rate (default: days-per-week day rates).")
 @click.option("--sale", metavar="AMOUNT", help="Sale price of a consumable stock item.")
+@click.option(
+    "--tax-rate",
+    metavar="NAME",
+    help="Tax its lines at the house's rate NAME (see 'gearroom pricing tax-rate list'); "
+    '"" clears it.',
+)
 @json_option
 @db_option
 def rate_set(
@@ -104,40 +120,122 @@ def rate_set(
     day: str,
     week: str | None,
     sale: str | None,
+    tax_rate: str | None,
     as_json: bool,
 ) -> None:
     """Set the rate card of TAG (asset, kit, stock item), --model NAME or --category NAME."""
     with writing() as (session, actor):
         view = rates.set_rate(
-            session, actor, tag=tag, model=model, category=category, day=day, week=week, sale=sale
+            session,
+            actor,
+            tag=tag,
+            model=model,
+            category=category,
+            day=day,
+            week=week,
+            sale=sale,
+            tax_rate=tax_rate,
         )
     if as_json:
         emit_json(view)
         return
     week_text = f", week {plain(view.week, view.currency)}" if view.week is not None else ""
-    click.echo(f"{view.target}: day {plain(view.day, view.currency)}{week_text} {view.currency}")
+    tax_text = f", taxed at {view.tax_rate}" if view.tax_rate else ""
+    click.echo(
+        f"{view.target}: day {plain(view.day, view.currency)}{week_text} {view.currency}{tax_text}"
+    )
 
 
 @click.group()
 def pricing_group() -> None:
-    """The house's pricing rules: currency, tax, days per week."""
+    """The house's pricing rules: currency, tax rates, days per week, hire days, durations."""
+
+
+def _pairs(items: tuple[str, ...], what: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ValidationError(f"{item!r} is not {what}.")
+        out[key.strip().lower()] = value.strip()
+    return out
 
 
 @pricing_group.command("set")
 @click.option("--currency", metavar="CODE", help="ISO 4217 code, e.g. EUR.")
-@click.option("--tax", metavar="PCT", help="Tax rate in percent, e.g. 19.")
+@click.option("--tax", metavar="PCT", help="The standard tax rate in percent, e.g. 19.")
 @click.option("--days-per-week", type=int, help="Day rates a week costs without a week rate.")
+@click.option(
+    "--day-kind",
+    "day_kinds",
+    multiple=True,
+    metavar="KIND=SHARE",
+    help="Share of a hire day that a shoot-day kind counts (0 to 1), e.g. travel=0.5 or hold=0; "
+    "repeatable; KIND=1 counts it fully again. Kinds: " + ", ".join(pricing.SHARE_KINDS) + ".",
+)
+@click.option(
+    "--durations",
+    metavar="TABLE",
+    help='Duration table instead of the week rule, e.g. "2=1.5,3-4=2,5-7=3" '
+    "(days = multiple of the day rate).",
+)
+@click.option("--no-durations", is_flag=True, help="Drop the duration table (the week rule).")
+@click.option(
+    "--line-tax",
+    "line_taxes",
+    multiple=True,
+    metavar="KIND=RATE",
+    help="Tax a line kind at a named rate when no rate card names one, e.g. loss=zero; "
+    "KIND=standard goes back to the standard rate. Kinds: " + ", ".join(pricing.LINE_KINDS) + ".",
+)
 @json_option
 @db_option
 def pricing_set(
-    currency: str | None, tax: str | None, days_per_week: int | None, as_json: bool
+    currency: str | None,
+    tax: str | None,
+    days_per_week: int | None,
+    day_kinds: tuple[str, ...],
+    durations: str | None,
+    no_durations: bool,
+    line_taxes: tuple[str, ...],
+    as_json: bool,
 ) -> None:
-    """Change the pricing rules (admins only)."""
+    """Change the pricing rules (admins only). Day-kind shares and line-kind rates given are
+    changed; the others are kept."""
+    if durations is not None and no_durations:
+        raise ValidationError("Give --durations or --no-durations, not both.")
+    table = pricing.parse_durations(durations) if durations is not None else None
+    if durations is not None and not table:
+        raise ValidationError("The duration table is empty: use --no-durations to drop it.")
+    if no_durations:
+        table = []
+    given_shares = pricing.parse_day_shares(day_kinds)
+    given_taxes = _pairs(line_taxes, "KIND=RATE (e.g. loss=zero)")
     with writing() as (session, actor):
+        now = pricing.load_rules(session)
+        shares = None
+        if given_shares:
+            shares = {k: str(v) for k, v in now.day_shares.items()} | given_shares
+            shares = {k: v for k, v in shares.items() if _share(v) != 1}
+        kinds = dict(now.line_tax) | given_taxes if given_taxes else None
         rules = pricing.set_rules(
-            session, actor, currency=currency, tax_pct=tax, days_per_week=days_per_week
+            session,
+            actor,
+            currency=currency,
+            tax_pct=tax,
+            days_per_week=days_per_week,
+            day_shares=shares,
+            multipliers=table,
+            line_tax=kinds,
         )
     _show(rules, as_json)
+
+
+def _share(text: str) -> Decimal | None:
+    try:
+        return Decimal(text)
+    except ArithmeticError:
+        return None  # the service says what is wrong with it
 
 
 @pricing_group.command("show")
@@ -153,18 +251,84 @@ def pricing_show(as_json: bool) -> None:
     _show(rules, as_json)
 
 
+def _tax_rates_text(rules: pricing.PricingRules) -> str:
+    named = [f"{pricing.STANDARD_TAX} {rules.tax_pct} %"]
+    named += [f"{k} {v} %" for k, v in sorted(rules.tax_rates.items())]
+    return ", ".join(named)
+
+
 def _show(rules: pricing.PricingRules, as_json: bool) -> None:
     if as_json:
         emit_json(rules)
         return
     click.echo(f"Currency:       {rules.currency}")
     click.echo(f"Tax:            {rules.tax_pct} %")
+    click.echo(f"Tax rates:      {_tax_rates_text(rules)}")
+    if rules.line_tax:
+        kinds = ", ".join(f"{k}={v}" for k, v in sorted(rules.line_tax.items()))
+        click.echo(f"Line kinds:     {kinds}")
     click.echo(f"Days per week:  {rules.days_per_week}")
-    shares = ", ".join(f"{k} {v}" for k, v in sorted(rules.day_shares.items()))
-    click.echo(f"Hire days:      {shares or 'every calendar day of the gear window'}")
-    if rules.multipliers:
-        table_text = ", ".join(f"{a}-{b} d × {f}" for a, b, f in rules.multipliers)
-        click.echo(f"Duration table: {table_text}")
+    shares = pricing.format_day_shares(rules)
+    click.echo(f"Hire days:      {shares or 'every calendar day of the gear window counts fully'}")
+    table = pricing.format_durations(rules)
+    click.echo(f"Duration table: {table or 'none (weeks and day rates)'}")
+
+
+@pricing_group.group("tax-rate")
+def tax_rate_group() -> None:
+    """Named tax rates besides the standard one (e.g. reduced 7, zero 0)."""
+
+
+@tax_rate_group.command("add")
+@click.argument("name")
+@click.argument("pct", metavar="PCT")
+@json_option
+@db_option
+def tax_rate_add(name: str, pct: str, as_json: bool) -> None:
+    """Add the tax rate NAME at PCT percent, or change its percent (admins only)."""
+    with writing() as (session, actor):
+        rules = pricing.set_rules(session, actor, tax_rates={name: pct})
+    _rates_out(rules, as_json)
+
+
+@tax_rate_group.command("remove")
+@click.argument("name")
+@json_option
+@db_option
+def tax_rate_remove(name: str, as_json: bool) -> None:
+    """Remove the tax rate NAME (refused while a rate card or a line kind names it)."""
+    with writing() as (session, actor):
+        rules = pricing.set_rules(session, actor, tax_rates={name: None})
+    _rates_out(rules, as_json)
+
+
+@tax_rate_group.command("list")
+@json_option
+@db_option
+def tax_rate_list(as_json: bool) -> None:
+    """The house's tax rates: the standard one first."""
+    with reading(Permission.PRICES, "see the tax rates") as session:
+        rules = pricing.load_rules(session)
+    _rates_out(rules, as_json)
+
+
+def _rates_out(rules: pricing.PricingRules, as_json: bool) -> None:
+    rows = [(pricing.STANDARD_TAX, rules.tax_pct), *sorted(rules.tax_rates.items())]
+    if as_json:
+        kinds = {n: sorted(k for k, v in rules.line_tax.items() if v == n) for n, _ in rows}
+        emit_json(
+            [
+                {"name": n, "tax_pct": str(p), "standard": n == pricing.STANDARD_TAX,
+                 "line_kinds": kinds[n]}
+                for n, p in rows
+            ]
+        )  # fmt: skip
+        return
+    body = [
+        [n, f"{p} %", ", ".join(sorted(k for k, v in rules.line_tax.items() if v == n))]
+        for n, p in rows
+    ]
+    click.echo(table(body, ["Tax rate", "Percent", "Line kinds"]))
 
 
 pricing_group.name = "pricing"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from gearroom.cli.common import db_option, reading, requires, table
+from gearroom.cli.common import db_option, reading, requires, state, table
 from gearroom.config import load_settings, system_timezone
 from gearroom.errors import ValidationError
 from gearroom.services.actor import Permission
@@ -32,7 +32,14 @@ from gearroom.services.report import (
     today_in,
     week_period,
 )
-from gearroom.services.report_export import summary_rows, write_csv, write_xlsx
+from gearroom.services.report_export import (
+    Money,
+    cell_text,
+    summary_rows,
+    write_csv,
+    write_xlsx,
+)
+from gearroom.services.report_revenue import revenue_sections
 
 FORMATS = ("xlsx", "pdf", "csv")
 _SUFFIX_FORMATS = {".xlsx": "xlsx", ".pdf": "pdf", ".csv": "csv", ".zip": "csv"}
@@ -76,15 +83,28 @@ def _text_summary(report: KitReport) -> str:
     productions.append(
         ["", "All productions", str(report.totals.lines_out), str(report.totals.line_days_out)]
     )
-    return "\n\n".join(
-        [
-            table(rows, ["Measure", "Value"]),
-            table(productions, ["Production", "Name", "Lines", "Days out"]),
-        ]
-    )
+    parts = [
+        table(rows, ["Measure", "Value"]),
+        table(productions, ["Production", "Name", "Lines", "Days out"]),
+    ]
+    for section in revenue_sections(report.revenue):
+        parts.append(
+            section.title
+            + "\n"
+            + table(
+                [
+                    [cell_text(v, c.kind) for v, c in zip(row, section.columns, strict=True)]
+                    for row in section.rows
+                ],
+                [c.title for c in section.columns],
+            )
+        )
+    return "\n\n".join(parts)
 
 
 def _plain(value: object) -> str:
+    if isinstance(value, Money):
+        return cell_text(value)
     if isinstance(value, float):
         return f"{value * 100:.1f}%"
     if isinstance(value, datetime):
@@ -131,7 +151,8 @@ def weekly(
     as_json: bool,
 ) -> None:
     """The kit report: gear out by production, check-outs and returns, service, missing and
-    overdue items, utilisation. Default period: the last full week."""
+    overdue items, utilisation, and (for staff and admins) revenue. Default period: the last
+    full week."""
     period = _period(week, start, end)
     fmt = _format(fmt.lower() if fmt else None, output)
     settings = load_settings()
@@ -150,7 +171,12 @@ def weekly(
                 done[0] = percent
 
             report = build_report(
-                session, period, idle_weeks=idle_weeks, tz=zone, progress=progress
+                session,
+                period,
+                idle_weeks=idle_weeks,
+                tz=zone,
+                progress=progress,
+                viewer=state().actor(),
             )
     if fmt is not None and output is not None:
         written = _write(report, fmt, output, settings.house_name, paper)

@@ -82,6 +82,9 @@ class RateCard(Base):
     day_minor: Mapped[int] = mapped_column(BigInteger)
     week_minor: Mapped[int | None] = mapped_column(BigInteger)
     sale_minor: Mapped[int | None] = mapped_column(BigInteger)
+    #: The name of the house's tax rate its lines are taxed at (None: a less specific card's,
+    #: else the standard rate). See migration 0010.
+    tax_rate: Mapped[str | None] = mapped_column(String(60))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __table_args__ = (
@@ -168,6 +171,8 @@ class _PricedLine:
     discount_pct: Mapped[Decimal] = mapped_column(PERCENT, default=Decimal(0))
     net_minor: Mapped[int] = mapped_column(BigInteger)
     tax_pct: Mapped[Decimal] = mapped_column(PERCENT, default=Decimal(0))
+    #: The name of the tax rate the line was taxed at ("": the standard rate, lines of old).
+    tax_name: Mapped[str] = mapped_column(String(60), default="", server_default="")
     tax_minor: Mapped[int] = mapped_column(BigInteger)
 
 

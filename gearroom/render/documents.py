@@ -150,6 +150,30 @@ def _row(page: Page, cells: list[str], bold: bool = False) -> None:
     page.y += 5.5
 
 
+def _tax_summary(page: Page, view: DocumentView) -> None:
+    """Per tax rate: its name and percent, the net taxed at it and the tax (left of the totals)."""
+    c = view.currency
+    if not view.tax_summary:
+        return
+    columns = ((0.0, 34.0, False), (34.0, 24.0, True), (58.0, 22.0, True))  # left of the totals
+    page.font(8.5, bold=True)
+    for (x, w, right), title in zip(columns, ("Tax rate", "Net", "Tax"), strict=True):
+        align = Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft
+        page.text(x, w, 5.0, title, align)
+    page.y += 5.0
+    page.font(8.5)
+    for band in view.tax_summary:
+        cells = (
+            f"{band.name} {percent(band.tax_pct)} %",
+            display(band.net, c),
+            display(band.tax, c),
+        )
+        for (x, w, right), cell in zip(columns, cells, strict=True):
+            align = Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft
+            page.text(x, w, 5.0, cell, align)
+        page.y += 5.0
+
+
 def _paint(page: Page, writer: QPdfWriter, view: DocumentView, house: House) -> None:
     c = view.currency
     _header(page, view, house)
@@ -170,11 +194,14 @@ def _paint(page: Page, writer: QPdfWriter, view: DocumentView, house: House) -> 
                 display(ln.gross, c),
                 f"{percent(ln.discount_pct)} %" if ln.discount_pct else "",
                 display(ln.net, c),
-                f"{display(ln.tax, c)} ({percent(ln.tax_pct)} %)" if ln.tax else "",
+                f"{display(ln.tax, c)} ({percent(ln.tax_pct)} %)",
             ],
         )
     page.rule(0.3)
     page.y += 2
+    top = page.y
+    _tax_summary(page, view)
+    bottom, page.y = page.y, top
     figures = [("Subtotal", view.subtotal)]
     if view.discount:
         figures.append(("Discount", -view.discount))
@@ -191,6 +218,7 @@ def _paint(page: Page, writer: QPdfWriter, view: DocumentView, house: House) -> 
         page.text(page.width - 90, 50, 5.5, label)
         page.text(page.width - 40, 40, 5.5, display(amount, c), Qt.AlignmentFlag.AlignRight)
         page.y += 5.5
+    page.y = max(page.y, bottom)
     if house.terms:
         page.y = max(page.y + 8, page.height - 30)
         page.rule()

@@ -63,33 +63,108 @@ def from_minor(minor: int, currency: str) -> Decimal:
     return Decimal(int(minor)).scaleb(-minor_digits(currency)).quantize(quantum(currency))
 
 
-def parse_amount(text: str | Decimal | int, currency: str, *, what: str = "amount") -> Decimal:
-    """What a person typed as an amount: digits with an optional ``.`` and at most the currency's
-    decimals. Floats, thousands separators, commas and exponents are refused as ambiguous."""
+_GROUPED = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
+#: Amounts at or above this are refused as typing slips (ten thousand million).
+LARGEST = Decimal("10000000000")
+
+
+def _written_decimal(raw: str, what: str, field: str | None) -> str:
+    """A plain decimal from an amount written in either convention, or a refusal.
+
+    ``1,234.56`` and ``1.234,56`` both read 1234.56 (the rightmost separator is the decimal
+    one and the other groups thousands in threes); ``14,500`` is fourteen thousand five hundred
+    and ``12,5`` twelve and a half. What reads two ways (``1.234``) is refused.
+    """
+    value = raw.replace(" ", "").replace("\u00a0", "")
+    sign = ""
+    if value[:1] in "+-":
+        sign, value = value[0], value[1:]
+    commas, dots = value.count(","), value.count(".")
+    if commas and dots:
+        point = "," if value.rfind(",") > value.rfind(".") else "."
+        whole, _, cents = value.rpartition(point)
+        group = "." if point == "," else ","
+        if group in cents or point in whole or not _GROUPED.match(whole.replace(group, ",")):
+            raise ValidationError(
+                f"The {what} {raw!r} is not an amount of money (separators out of place).",
+                field=field,
+            )
+        return f"{sign}{whole.replace(group, '')}.{cents}"
+    separator = "," if commas else "." if dots else ""
+    if not separator:
+        return sign + value
+    parts = value.split(separator)
+    if len(parts) > 2 or (separator == "," and len(parts[-1]) == 3):
+        if not _GROUPED.match(value):
+            raise ValidationError(
+                f"The {what} {raw!r} is not an amount of money (thousands are grouped in threes).",
+                field=field,
+            )
+        return sign + value.replace(separator, "")
+    if separator == "." and len(parts[-1]) == 3:
+        raise ValidationError(
+            f"The {what} {raw!r} is ambiguous: write 1234 or 1.23 (no thousands separator).",
+            field=field,
+        )
+    return f"{sign}{parts[0]}.{parts[1]}"
+
+
+def parse_amount(
+    text: str | Decimal | int,
+    currency: str,
+    *,
+    what: str = "amount",
+    grouped: bool = False,
+    field: str | None = None,
+) -> Decimal:
+    """What a person typed as an amount of money: the one parser of typed money in Gearroom.
+
+    The rule, by default (every price, payment, credit and repair cost): digits with an
+    optional ``.`` and at most the currency's decimals (CLDR, via Babel). Commas, thousands
+    separators and exponents are refused as ambiguous: ``1,234`` is a thousand and more in
+    English and one and a bit in German, and a command line or a price field has no locale of
+    its own that could settle it. With ``grouped=True`` (what an item cost, typed the way a
+    spreadsheet or a receipt shows it) both conventions are read as long as the text reads only
+    one way: ``1.234,56`` and ``1,234.56`` are 1234.56, ``14,500`` is 14500, ``12,5`` is 12.5,
+    and ``1.234`` is refused. Floats are always refused (pass a string or a Decimal), so are
+    negative amounts, NaN and amounts of ten thousand million or more. The result has exactly
+    the currency's decimals.
+    """
     if isinstance(text, float):
-        raise ValidationError(f"The {what} must be exact: pass a decimal string, not a float.")
+        raise ValidationError(
+            f"The {what} must be exact: pass a decimal string, not a float.", field=field
+        )
     if isinstance(text, Decimal | int) and not isinstance(text, bool):
         value = Decimal(text)
     else:
         raw = str(text).strip()
-        if "," in raw:
+        if grouped and raw:
+            raw = _written_decimal(raw, what, field)
+        elif "," in raw:
             raise ValidationError(
                 f"The {what} {raw!r} is ambiguous: write it with a point and no thousands "
-                "separators, e.g. 1250.50."
+                "separators, e.g. 1250.50.",
+                field=field,
             )
-        if not _PLAIN.match(raw):
-            raise ValidationError(f"The {what} {raw!r} is not an amount: write e.g. 100 or 99.50.")
+        if not _PLAIN.match(raw.removeprefix("+")):
+            shown = str(text).strip()
+            raise ValidationError(
+                f"The {what} {shown!r} is not an amount of money: write e.g. 100 or 99.50.",
+                field=field,
+            )
         value = Decimal(raw)
     if not value.is_finite():
-        raise ValidationError(f"The {what} must be a finite amount.")
+        raise ValidationError(f"The {what} must be a finite amount.", field=field)
+    if value < 0:
+        raise ValidationError(f"The {what} cannot be negative.", field=field)
+    if value >= LARGEST:
+        raise ValidationError(f"The {what} {value} is too large.", field=field)
     digits = minor_digits(currency)
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > digits:
         raise ValidationError(
-            f"The {what} {value} has more decimals than {currency} has ({digits})."
+            f"The {what} {value} has more decimals than {currency} has ({digits}).", field=field
         )
-    if value < 0:
-        raise ValidationError(f"The {what} cannot be negative.")
     return value.quantize(quantum(currency))
 
 

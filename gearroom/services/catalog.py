@@ -15,7 +15,9 @@ from gearroom.errors import ConflictError, NotFoundError, ValidationError
 from gearroom.models import Asset, AssetStatus, Category, Location, LocationKind, TagKind
 from gearroom.services import history
 from gearroom.services.actor import Actor, Permission
+from gearroom.services.amounts import minor_digits, parse_amount
 from gearroom.services.names import did_you_mean, same_name
+from gearroom.services.pricing import load_rules
 from gearroom.services.product_models import assign_model
 from gearroom.services.tags import (
     ensure_tag_free,
@@ -28,7 +30,7 @@ from gearroom.services.tags import (
     validate_prefix,
     validate_tag,
 )
-from gearroom.services.validation import clean_text, parse_date, parse_money
+from gearroom.services.validation import clean_text, parse_date
 
 FIELD_TYPES = ("text", "int", "float")
 
@@ -370,6 +372,21 @@ def get_asset_by_id(session: Session, asset_id: int) -> AssetView:
     return _asset_view(asset)
 
 
+def _purchase_value(session: Session, value: Decimal | str | float | None) -> Decimal | None:
+    """What an item cost, as typed (either separator convention; see ``parse_amount``), in the
+    house currency's decimals (at most cents: the column keeps two)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    currency = load_rules(session).currency
+    if minor_digits(currency) > 2:
+        currency = "EUR"
+    if isinstance(value, float):
+        value = str(value)  # a number from a file reader, not typed money
+    return parse_amount(
+        value, currency, what="purchase value", grouped=True, field="purchase_value"
+    )
+
+
 def create_asset(session: Session, actor: Actor, draft: AssetDraft) -> AssetView:
     """Add a serialized item; a new tag comes from the category prefix unless one is given."""
     actor.require(Permission.CATALOG, "add items to the catalog")
@@ -384,7 +401,7 @@ def create_asset(session: Session, actor: Actor, draft: AssetDraft) -> AssetView
         category=category,
         location=location,
         purchase_date=parse_date(draft.purchase_date, "purchase_date"),
-        purchase_value=parse_money(draft.purchase_value),
+        purchase_value=_purchase_value(session, draft.purchase_value),
         notes=clean_text(draft.notes, "notes", max_length=10_000),
         attributes=validate_attributes(category, draft.attributes),
         status=AssetStatus.AVAILABLE,
@@ -444,7 +461,7 @@ def update_asset(session: Session, actor: Actor, tag: str, changes: Mapping[str,
         elif key == "purchase_date":
             asset.purchase_date = parse_date(value, key)
         elif key == "purchase_value":
-            asset.purchase_value = parse_money(value)
+            asset.purchase_value = _purchase_value(session, value)
         elif key == "attributes":
             asset.attributes = validate_attributes(asset.category, dict(value or {}))
     if "category" in changes and "attributes" not in changes:

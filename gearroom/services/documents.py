@@ -4,10 +4,13 @@ A line's figures, all rounded half-even to the currency's minor unit, each on it
 
 * gross = quantity × the hire price of its days (or a fixed amount: loss, damage, sale);
 * net = gross × (1 − line discount) × (1 − document discount);
-* tax = net × tax rate.
+* tax = net × the line's tax rate (the rate its rate card names, else the one its line kind
+  names, else the house's standard rate; see :meth:`PricingRules.tax_for`).
 
 A document's net is the sum of its lines' nets, its tax the sum of their taxes, and its total
-net + tax: so the total is always Σ lines + tax, to the cent.
+net + tax: so the total is always Σ lines + tax, to the cent. The tax summary groups the lines
+by rate: per rate, Σ net and Σ tax of its lines (the tax of each line rounded on its own, so
+the summary's taxes add up to the document's tax exactly).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from sqlalchemy.orm import Session
 from gearroom.models import DocumentCounter, LineKind
 from gearroom.models.money import _PricedLine
 from gearroom.services.amounts import from_minor, round_money, to_minor
+from gearroom.services.pricing import STANDARD_TAX, PricingRules
 
 HUNDRED = Decimal(100)
 
@@ -44,6 +48,17 @@ class LineDraft:
     kit_id: int | None = None
     stock_item_id: int | None = None
     category_id: int | None = None
+    #: The tax rate named for the line (its rate card's), None: the line kind's or standard.
+    tax_rate: str | None = None
+    #: A percent fixed already (late days at their order line's rate), used as it is.
+    tax_pct: Decimal | None = None
+
+
+def line_tax(draft: LineDraft, rules: PricingRules) -> tuple[str, Decimal]:
+    """(name, percent) of the tax rate a draft line is taxed at."""
+    if draft.tax_pct is not None:
+        return draft.tax_rate or STANDARD_TAX, draft.tax_pct
+    return rules.tax_for(draft.tax_rate, draft.kind.value)
 
 
 def combined_discount(line_pct: Decimal, document_pct: Decimal) -> Decimal:
@@ -60,6 +75,7 @@ def fill_line(
     document_discount: Decimal,
     tax_pct: Decimal,
     currency: str,
+    tax_name: str = "",
 ) -> None:
     """Set a quote or invoice line's columns from a draft, rounding each figure once."""
     gross = round_money(draft.gross, currency)
@@ -82,6 +98,7 @@ def fill_line(
     line.discount_pct = discount
     line.net_minor = to_minor(net, currency)
     line.tax_pct = tax_pct
+    line.tax_name = tax_name
     line.tax_minor = to_minor(tax, currency)
 
 
@@ -131,6 +148,7 @@ class LineView:
     net: Decimal
     tax_pct: Decimal
     tax: Decimal
+    tax_name: str = STANDARD_TAX
 
 
 def line_view(line: _PricedLine, currency: str) -> LineView:
@@ -147,6 +165,30 @@ def line_view(line: _PricedLine, currency: str) -> LineView:
         from_minor(line.net_minor, currency),
         Decimal(line.tax_pct).quantize(Decimal("0.01")),
         from_minor(line.tax_minor, currency),
+        line.tax_name or STANDARD_TAX,
+    )
+
+
+@dataclass(frozen=True)
+class TaxBand:
+    """One tax rate on a document: its name, percent, and Σ net and Σ tax of its lines."""
+
+    name: str
+    tax_pct: Decimal
+    net: Decimal
+    tax: Decimal
+
+
+def tax_summary(lines: list[LineView], currency: str) -> tuple[TaxBand, ...]:
+    """The lines grouped by tax rate, highest rate first."""
+    bands: dict[tuple[str, Decimal], tuple[Decimal, Decimal]] = {}
+    zero = from_minor(0, currency)
+    for ln in lines:
+        net, tax = bands.get((ln.tax_name, ln.tax_pct), (zero, zero))
+        bands[(ln.tax_name, ln.tax_pct)] = (net + ln.net, tax + ln.tax)
+    return tuple(
+        TaxBand(name, pct, net, tax)
+        for (name, pct), (net, tax) in sorted(bands.items(), key=lambda kv: (-kv[0][1], kv[0][0]))
     )
 
 
@@ -175,6 +217,7 @@ class DocumentView:
     balance: Decimal = Decimal(0)
     reference: str = ""  # a credit note: the invoice it corrects; an invoice: its order's quote
     reason: str = ""
+    tax_summary: tuple[TaxBand, ...] = ()
 
 
 def totals(lines: list[LineView], currency: str) -> tuple[Decimal, Decimal, Decimal, Decimal]:

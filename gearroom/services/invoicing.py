@@ -1,6 +1,8 @@
 """Invoices from the order plus what the return adds; issuing; credit notes.
 
-What the return adds, line by line, each taxed at the house rate:
+What the return adds, line by line, each taxed at its own rate (late days at their order line's
+rate; loss and damage at the rate their line kind names, else the standard rate; stock sold at
+its rate card's, else its line kind's, else the standard rate):
 
 * **late return**: every day an item came back after its due-back day, at its order line's day
   rate (the order line's discount applies);
@@ -16,7 +18,7 @@ correction is a credit note (``CN-2027-0001``), issued at once, its lines negati
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -47,11 +49,13 @@ from gearroom.services.documents import (
     DocumentView,
     LineDraft,
     fill_line,
+    line_tax,
     line_view,
     next_number,
+    tax_summary,
     totals,
 )
-from gearroom.services.pricing import load_rules
+from gearroom.services.pricing import STANDARD_TAX, load_rules
 from gearroom.services.productions import production_by_key
 from gearroom.services.rates import stock_rate
 from gearroom.services.validation import clean_text
@@ -146,6 +150,8 @@ def return_lines(
                         kit_id=base.kit_id,
                         stock_item_id=base.stock_item_id,
                         category_id=base.category_id,
+                        tax_rate=base.tax_name or None,
+                        tax_pct=Decimal(base.tax_pct),
                     )
                 )
         if cl.stock_item_id is not None:  # what has not come back by now was used up
@@ -167,6 +173,7 @@ def return_lines(
                         day_rate=rate.sale,
                         stock_item_id=item.id,
                         category_id=item.category_id,
+                        tax_rate=rate.tax_rate,
                     )
                 )
     tickets = session.scalars(
@@ -277,12 +284,14 @@ def draft_invoice(session: Session, actor: Actor, production_key: str) -> Docume
     for i, extra in enumerate(extras, start=len(order_lines) + 1):
         added = InvoiceLine()
         # late days carry their order line's discount; loss, damage and sales none
+        name, pct = line_tax(extra, rules)
         fill_line(
             added,
             extra,
             position=i,
             document_discount=Decimal(0),
-            tax_pct=rules.tax_pct,
+            tax_pct=pct,
+            tax_name=name,
             currency=quote.currency,
         )
         draft.lines.append(added)
@@ -369,7 +378,7 @@ def credit_invoice(
     today: date | None = None,
 ) -> DocumentView:
     """A credit note against an issued invoice: all of what is left (every line negated), or
-    an amount including tax, split at the invoice's tax rate."""
+    an amount including tax, shared among the invoice's tax rates (see :func:`_split`)."""
     actor.require(Permission.PRICES, "credit invoices")
     invoice = invoice_by_number(session, number)
     if invoice.kind is not DocumentKind.INVOICE or invoice.number is None:
@@ -411,23 +420,25 @@ def credit_invoice(
                 f"A credit against {invoice.number} must be more than 0 and at most "
                 f"{from_minor(left, currency)} {currency}."
             )
-        rate = _tax_rate(invoice)
-        gross = from_minor(wanted, currency)
-        net = round_money(gross * HUNDRED / (HUNDRED + rate), currency)
-        credit = InvoiceLine(
-            position=1,
-            kind=LineKind.CREDIT,
-            description=f"Credit: {why}"[:300],
-            quantity=1,
-            days=Decimal(0),
-            day_minor=0,
-            gross_minor=-to_minor(net, currency),
-            discount_pct=Decimal(0),
-            net_minor=-to_minor(net, currency),
-            tax_pct=rate,
-            tax_minor=-(wanted - to_minor(net, currency)),
-        )
-        note.lines.append(credit)
+        for position, (name, rate, share) in enumerate(_split(invoice, wanted), start=1):
+            gross = from_minor(share, currency)
+            net = to_minor(round_money(gross * HUNDRED / (HUNDRED + rate), currency), currency)
+            note.lines.append(
+                InvoiceLine(
+                    position=position,
+                    kind=LineKind.CREDIT,
+                    description=f"Credit: {why}"[:300],
+                    quantity=1,
+                    days=Decimal(0),
+                    day_minor=0,
+                    gross_minor=-net,
+                    discount_pct=Decimal(0),
+                    net_minor=-net,
+                    tax_pct=rate,
+                    tax_name=name,
+                    tax_minor=-(share - net),
+                )
+            )
     _settle(note)
     session.add(note)
     session.flush()  # lines first: once numbered, the note can take no more lines
@@ -449,9 +460,28 @@ def credit_invoice(
     return view
 
 
-def _tax_rate(invoice: Invoice) -> Decimal:
-    rates = {Decimal(ln.tax_pct) for ln in invoice.lines}
-    return rates.pop() if len(rates) == 1 else max(rates, default=Decimal(0))
+def _split(invoice: Invoice, wanted: int) -> list[tuple[str, Decimal, int]]:
+    """A credit of ``wanted`` minor units (tax included) shared among the invoice's tax rates
+    in proportion to each rate's total (net + tax), half-even; the last rate takes what rounding
+    leaves, so the shares add up to ``wanted`` exactly. Each share is then split into net and
+    tax at its own rate."""
+    bands: dict[tuple[str, Decimal], int] = {}
+    for ln in invoice.lines:
+        key = (ln.tax_name or STANDARD_TAX, Decimal(ln.tax_pct))
+        bands[key] = bands.get(key, 0) + ln.net_minor + ln.tax_minor
+    ordered = sorted(((k, v) for k, v in bands.items() if v > 0), key=lambda kv: -kv[0][1])
+    whole = sum(v for _, v in ordered)
+    out: list[tuple[str, Decimal, int]] = []
+    given = 0
+    for n, ((name, rate), total) in enumerate(ordered):
+        if n == len(ordered) - 1:
+            share = wanted - given
+        else:
+            share = int((Decimal(wanted) * total / whole).to_integral_value(ROUND_HALF_EVEN))
+        given += share
+        if share:
+            out.append((name, rate, share))
+    return out
 
 
 def paid_minor(session: Session, invoice_id: int) -> int:
@@ -507,6 +537,7 @@ def invoice_view(session: Session, invoice: Invoice) -> DocumentView:
         balance=balance,
         reference=reference,
         reason=invoice.reason,
+        tax_summary=tax_summary(lines, currency),
     )
 
 

@@ -14,16 +14,18 @@ table of multipliers (``[[1, 1, "1"], [2, 2, "1.5"], [3, 4, "2"], [5, 7, "3"]]``
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gearroom.errors import ValidationError
-from gearroom.models import Setting, ShootDayKind
+from gearroom.errors import ConflictError, NotFoundError, ValidationError
+from gearroom.models import LineKind, RateCard, Setting, ShootDayKind
 from gearroom.services import history
 from gearroom.services.actor import Actor, Permission
 from gearroom.services.amounts import currency_code, parse_percent, percent
@@ -43,6 +45,50 @@ class PricingRules:
     days_per_week: int = 3
     day_shares: dict[str, Decimal] = field(default_factory=dict)
     multipliers: tuple[tuple[int, int, Decimal], ...] = ()
+    #: The house's named tax rates besides the standard one (``{"reduced": Decimal("7")}``).
+    tax_rates: dict[str, Decimal] = field(default_factory=dict)
+    #: Line kinds taxed at a named rate when no rate card names one (``{"loss": "zero"}``).
+    line_tax: dict[str, str] = field(default_factory=dict)
+
+    def tax_for(self, name: str | None, kind: str | None = None) -> tuple[str, Decimal]:
+        """The rate a line is taxed at, as (name, percent): the rate its card names, else the
+        one its line kind names, else the standard rate (``tax_pct``). A name no longer known
+        (the rate was removed) falls back the same way."""
+        for wanted in (name, self.line_tax.get(kind or "")):
+            if wanted and wanted in self.tax_rates:
+                return wanted, self.tax_rates[wanted]
+        return STANDARD_TAX, self.tax_pct
+
+
+#: The name of the house's default tax rate (``pricing set --tax PCT``).
+STANDARD_TAX = "standard"
+_TAX_NAME = re.compile(r"^[a-z0-9][a-z0-9 _-]{0,59}$")
+#: The line kinds a tax rate can be named for.
+LINE_KINDS = tuple(k.value for k in LineKind if k is not LineKind.CREDIT)
+
+
+def tax_name(text: str) -> str:
+    """A tax rate's name as it is stored: lower case, letters, digits, space, ``-`` or ``_``."""
+    name = " ".join(str(text).split()).lower()
+    if not _TAX_NAME.match(name):
+        raise ValidationError(
+            f"{text!r} is not a tax rate name: use letters, digits, '-' or '_' (e.g. reduced).",
+            field="tax_rate",
+        )
+    return name
+
+
+def known_tax_rate(rules: PricingRules, text: str) -> str:
+    """The stored name of one of the house's named rates (``standard`` included), or a refusal
+    that lists them."""
+    name = tax_name(text)
+    if name != STANDARD_TAX and name not in rules.tax_rates:
+        names = ", ".join([STANDARD_TAX, *sorted(rules.tax_rates)])
+        raise NotFoundError(
+            f"There is no tax rate {name!r}: the house has {names} "
+            "(add one with 'gearroom pricing tax-rate add NAME PCT')."
+        )
+    return name
 
 
 @dataclass(frozen=True)
@@ -74,6 +120,8 @@ def load_rules(session: Session) -> PricingRules:
         days_per_week=int(raw.get("days_per_week", "3")),
         day_shares=shares,
         multipliers=table,
+        tax_rates={k: percent(v) for k, v in json.loads(raw.get("tax_rates", "{}")).items()},
+        line_tax=dict(json.loads(raw.get("line_tax", "{}"))),
     )
 
 
@@ -98,7 +146,82 @@ def _rules_json(rules: PricingRules) -> dict[str, Any]:
         "days_per_week": rules.days_per_week,
         "day_shares": {k: str(v) for k, v in rules.day_shares.items()},
         "multipliers": [[a, b, str(f)] for a, b, f in rules.multipliers],
+        "tax_rates": {k: str(v) for k, v in rules.tax_rates.items()},
+        "line_tax": dict(rules.line_tax),
     }
+
+
+#: The day kinds a share can be given to ("other": a day of the gear window without a kind).
+SHARE_KINDS = (*(k.value for k in ShootDayKind), "other")
+
+
+def format_durations(rules: PricingRules) -> str:
+    """The duration table as it is typed: ``2=1.5,3-4=2,5-7=3`` (empty: none)."""
+    return ",".join(
+        f"{a}={f.normalize():f}" if a == b else f"{a}-{b}={f.normalize():f}"
+        for a, b, f in rules.multipliers
+    )
+
+
+def parse_durations(text: str) -> list[tuple[int, int, str]]:
+    """``"2=1.5, 3-4=2, 5-7=3"``: days (or a range of days) = multiplier of the day rate."""
+    rows: list[tuple[int, int, str]] = []
+    for part in (p.strip() for p in text.replace(";", ",").split(",")):
+        if not part:
+            continue
+        days, sep, factor = part.partition("=")
+        first, _, last = days.strip().partition("-")
+        try:
+            a, b = int(first), int(last or first)
+            value = Decimal(factor.strip())
+        except (ValueError, InvalidOperation):
+            raise ValidationError(
+                f"{part!r} is not a duration row: write days=multiplier, e.g. 3-4=2.",
+                field="multipliers",
+            ) from None
+        if not sep or not value.is_finite() or value <= 0:
+            raise ValidationError(f"{part!r} needs a multiplier above 0.", field="multipliers")
+        rows.append((a, b, str(value)))
+    return rows
+
+
+def format_day_shares(rules: PricingRules) -> str:
+    """The day-kind shares as they are typed: ``hold=0,travel=0.5`` (empty: all count fully)."""
+    return ",".join(f"{k}={v.normalize():f}" for k, v in sorted(rules.day_shares.items()))
+
+
+def parse_pairs(text: str, field: str, example: str) -> dict[str, str]:
+    """``"reduced=7, zero=0"`` → ``{"reduced": "7", "zero": "0"}`` (names lower-cased)."""
+    pairs: dict[str, str] = {}
+    for part in (p.strip() for p in text.replace(";", ",").split(",")):
+        if not part:
+            continue
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ValidationError(f"{part!r} is not NAME=VALUE: write e.g. {example}.", field=field)
+        pairs[" ".join(key.split()).lower()] = value.strip()
+    return pairs
+
+
+def format_tax_rates(rules: PricingRules) -> str:
+    """The named tax rates as they are typed: ``reduced=7, zero=0``."""
+    return ", ".join(f"{k}={v}" for k, v in sorted(rules.tax_rates.items()))
+
+
+def parse_day_shares(items: Sequence[str]) -> dict[str, str]:
+    """``["travel=0.5", "hold=0"]`` → ``{"travel": "0.5", "hold": "0"}`` (checked by
+    :func:`set_rules`)."""
+    shares: dict[str, str] = {}
+    for item in items:
+        kind, sep, share = item.partition("=")
+        if not sep or not kind.strip() or not share.strip():
+            raise ValidationError(
+                f"{item!r} is not KIND=SHARE: write e.g. travel=0.5 (kinds: "
+                f"{', '.join(SHARE_KINDS)}).",
+                field="day_shares",
+            )
+        shares[kind.strip().lower()] = share.strip()
+    return shares
 
 
 def set_rules(
@@ -110,10 +233,37 @@ def set_rules(
     days_per_week: int | None = None,
     day_shares: dict[str, str] | None = None,
     multipliers: list[tuple[int, int, str]] | None = None,
+    line_tax: dict[str, str] | None = None,
+    tax_rates: dict[str, str | Decimal | None] | None = None,
 ) -> PricingRules:
-    """Change the house's pricing rules (admins only); recorded in the history."""
+    """Change the house's pricing rules (admins only); recorded in the history.
+
+    ``tax_rates`` adds or changes named rates (``{"reduced": "7"}``; None as the percent
+    removes one, refused while a rate card or a line kind names it). ``line_tax`` replaces
+    which line kinds are taxed at a named rate (``{"loss": "zero"}``; ``standard`` clears one).
+    """
     actor.require(Permission.RATES, "change the pricing rules")
     before = load_rules(session)
+    if tax_rates is not None:  # added before the line kinds name them, removed after
+        adding = {k: v for k, v in tax_rates.items() if v is not None}
+        _put_tax_rates(session, before, adding)
+    if line_tax is not None:
+        rules_now = load_rules(session)
+        kinds: dict[str, str] = {}
+        for kind, name in line_tax.items():
+            if kind not in LINE_KINDS:
+                raise ValidationError(
+                    f"{kind!r} is no line kind: use {', '.join(LINE_KINDS)}.", field="line_tax"
+                )
+            known = known_tax_rate(rules_now, name)
+            if known != STANDARD_TAX:
+                kinds[kind] = known
+        _put(session, PREFIX + "line_tax", json.dumps(kinds, sort_keys=True))
+    if tax_rates is not None:
+        removing = {k: v for k, v in tax_rates.items() if v is None}
+        if removing:
+            session.flush()
+            _put_tax_rates(session, load_rules(session), removing)
     if currency is not None:
         _put(session, PREFIX + "currency", currency_code(currency))
     if tax_pct is not None:
@@ -123,25 +273,49 @@ def set_rules(
             raise ValidationError(f"Days per week must be 1 to 7, not {days_per_week}.")
         _put(session, PREFIX + "days_per_week", str(int(days_per_week)))
     if day_shares is not None:
-        kinds = {k.value for k in ShootDayKind} | {"other"}
         clean: dict[str, str] = {}
         for kind, share in day_shares.items():
-            if kind not in kinds:
-                raise ValidationError(f"{kind!r} is no shoot-day kind: use {', '.join(kinds)}.")
+            if kind not in SHARE_KINDS:
+                raise ValidationError(
+                    f"{kind!r} is no shoot-day kind: use {', '.join(SHARE_KINDS)}.",
+                    field="day_shares",
+                )
             try:
                 value = Decimal(str(share).strip())
             except ArithmeticError:
-                raise ValidationError(f"The share of {kind} days must be 0 to 1.") from None
-            clean[kind] = str(value)
+                raise ValidationError(
+                    f"The share of {kind} days must be 0 to 1, not {share!r}.", field="day_shares"
+                ) from None
             if not value.is_finite() or not Decimal(0) <= value <= Decimal(1):
-                raise ValidationError(f"The share of {kind} days must be 0 to 1, not {share}.")
+                raise ValidationError(
+                    f"The share of {kind} days must be 0 to 1, not {share}.", field="day_shares"
+                )
+            clean[kind] = str(value)
         _put(session, PREFIX + "day_shares", json.dumps(clean, sort_keys=True))
     if multipliers is not None:
-        table = sorted((int(a), int(b), str(Decimal(f))) for a, b, f in multipliers)
-        for a, b, _f in table:
+        try:
+            table = sorted((int(a), int(b), Decimal(str(f))) for a, b, f in multipliers)
+        except (ValueError, InvalidOperation):
+            raise ValidationError(
+                "A duration row is days=multiplier, e.g. 3-4=2.", field="multipliers"
+            ) from None
+        last = 0
+        for a, b, f in table:
             if a < 1 or b < a:
-                raise ValidationError(f"A duration row runs from 1 day up: {a}–{b} is not.")
-        _put(session, PREFIX + "multipliers", json.dumps(table))
+                raise ValidationError(
+                    f"A duration row runs from 1 day up: {a}–{b} is not.", field="multipliers"
+                )
+            if a <= last:
+                raise ValidationError(
+                    f"Duration rows overlap at {a} days: give each number of days one row.",
+                    field="multipliers",
+                )
+            if not f.is_finite() or f <= 0:
+                raise ValidationError(
+                    f"The multiplier of {a}–{b} days must be above 0.", field="multipliers"
+                )
+            last = b
+        _put(session, PREFIX + "multipliers", json.dumps([[a, b, str(f)] for a, b, f in table]))
     session.flush()
     after = load_rules(session)
     history.record(
@@ -156,6 +330,35 @@ def set_rules(
         after=_rules_json(after),
     )
     return after
+
+
+def _put_tax_rates(
+    session: Session, rules: PricingRules, changes: Mapping[str, str | Decimal | None]
+) -> None:
+    rates = dict(rules.tax_rates)
+    for text, pct in changes.items():
+        name = tax_name(text)
+        if name == STANDARD_TAX:
+            raise ValidationError(
+                "The standard rate is set with 'gearroom pricing set --tax PCT'.", field="tax_rate"
+            )
+        if pct is None:
+            if name not in rates:
+                known_tax_rate(rules, name)
+            used = session.scalar(select(RateCard.id).where(RateCard.tax_rate == name).limit(1))
+            if used is not None or name in rules.line_tax.values():
+                raise ConflictError(
+                    f"The tax rate {name!r} is named by a rate card or a line kind: name "
+                    "another rate there first."
+                )
+            rates.pop(name, None)
+        else:
+            rates[name] = parse_percent(pct, what=f"{name} tax rate")
+    _put(
+        session,
+        PREFIX + "tax_rates",
+        json.dumps({k: str(percent(v)) for k, v in sorted(rates.items())}),
+    )
 
 
 def set_house(session: Session, actor: Actor, **values: str) -> House:

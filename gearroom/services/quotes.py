@@ -38,8 +38,10 @@ from gearroom.services.documents import (
     DocumentView,
     LineDraft,
     fill_line,
+    line_tax,
     line_view,
     next_number,
+    tax_summary,
     totals,
 )
 from gearroom.services.pricing import PricingRules, hire_days, hire_price, load_rules
@@ -74,6 +76,7 @@ def _hire_line(
         kit_id=refs.get("kit_id"),
         stock_item_id=refs.get("stock_item_id"),
         category_id=refs.get("category_id"),
+        tax_rate=rate.tax_rate,
     )
 
 
@@ -177,21 +180,32 @@ def quote_by_number(session: Session, number: str) -> Quote:
 
 def _signature(lines: Sequence[QuoteLine]) -> list[tuple[object, ...]]:
     return [
-        (ln.kind, ln.description, ln.quantity, ln.days, ln.gross_minor, ln.net_minor, ln.tax_minor)
+        (
+            ln.kind,
+            ln.description,
+            ln.quantity,
+            ln.days,
+            ln.gross_minor,
+            ln.net_minor,
+            ln.tax_name,
+            ln.tax_minor,
+        )
         for ln in lines
     ]
 
 
-def _fill(quote: Quote, drafts: Sequence[LineDraft], tax_pct: Decimal) -> list[QuoteLine]:
+def _fill(quote: Quote, drafts: Sequence[LineDraft], rules: PricingRules) -> list[QuoteLine]:
     out: list[QuoteLine] = []
     for i, draft in enumerate(drafts, start=1):
         line = QuoteLine()
+        name, pct = line_tax(draft, rules)
         fill_line(
             line,
             draft,
             position=i,
             document_discount=Decimal(quote.discount_pct),
-            tax_pct=tax_pct,
+            tax_pct=pct,
+            tax_name=name,
             currency=quote.currency,
         )
         out.append(line)
@@ -242,7 +256,7 @@ def build_quote(
     quote.issued_on = today
     quote.discount_pct = pct
     quote.hire_start, quote.hire_end = window
-    new_lines = _fill(quote, drafts, rules.tax_pct)
+    new_lines = _fill(quote, drafts, rules)
     if (
         previous is not None
         and previous.status is QuoteStatus.SENT
@@ -330,6 +344,7 @@ def set_line_discount(
         position=position,
         document_discount=Decimal(target.discount_pct),
         tax_pct=Decimal(line.tax_pct),
+        tax_name=line.tax_name,
         currency=target.currency,
     )
     session.flush()
@@ -413,6 +428,7 @@ def quote_view(session: Session, quote: Quote) -> DocumentView:
         net=net,
         tax=tax,
         total=net + tax,
+        tax_summary=tax_summary(lines, quote.currency),
     )
 
 

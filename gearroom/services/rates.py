@@ -19,7 +19,7 @@ from gearroom.services import history
 from gearroom.services.actor import Actor, Permission
 from gearroom.services.amounts import from_minor, parse_amount, plain, to_minor
 from gearroom.services.catalog import _category_by_name
-from gearroom.services.pricing import load_rules
+from gearroom.services.pricing import known_tax_rate, load_rules
 from gearroom.services.product_models import model_by_key
 from gearroom.services.tags import normalize_tag
 
@@ -32,6 +32,8 @@ class Rate:
     week: Decimal | None
     source: str  # "asset CAM-0001", "model ARRI Alexa 35", "category Camera"…
     sale: Decimal | None = None
+    #: The tax rate named by the most specific card that names one (None: the house's rule).
+    tax_rate: str | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class RateView:
     week: Decimal | None
     sale: Decimal | None
     currency: str
+    tax_rate: str | None = None
 
 
 def _card_for(session: Session, **target: int) -> RateCard | None:
@@ -48,50 +51,68 @@ def _card_for(session: Session, **target: int) -> RateCard | None:
     return session.scalar(select(RateCard).where(getattr(RateCard, column) == value))
 
 
-def _rate(card: RateCard, source: str, currency: str) -> Rate:
+def _rate(card: RateCard, source: str, currency: str, tax_rate: str | None = None) -> Rate:
     return Rate(
         from_minor(card.day_minor, currency),
         from_minor(card.week_minor, currency) if card.week_minor is not None else None,
         source,
         from_minor(card.sale_minor, currency) if card.sale_minor is not None else None,
+        tax_rate if tax_rate is not None else card.tax_rate,
     )
+
+
+def _first(
+    session: Session, chain: list[tuple[str, int | None, str]], currency: str
+) -> Rate | None:
+    """The rate of the first card along ``chain`` (most specific first); its tax rate is the
+    first one a card along the chain names, so a category can set the tax of all it holds."""
+    cards = [
+        (card, source)
+        for column, value, source in chain
+        if value is not None
+        for card in [_card_for(session, **{column: value})]
+        if card is not None
+    ]
+    if not cards:
+        return None
+    tax = next((card.tax_rate for card, _ in cards if card.tax_rate), None)
+    card, source = cards[0]
+    return _rate(card, source, currency, tax)
 
 
 def asset_rate(session: Session, asset: Asset, currency: str) -> Rate | None:
     """The rate of a serialized asset: its own, else its model's, else its category's."""
-    for column, value, source in (
-        ("asset_id", asset.id, f"asset {asset.tag}"),
-        ("model_id", asset.model_id, "model"),
-        ("category_id", asset.category_id, f"category {asset.category.name}"),
-    ):
-        if value is None:
-            continue
-        card = _card_for(session, **{column: value})
-        if card is not None:
-            return _rate(card, source, currency)
-    return None
+    return _first(
+        session,
+        [
+            ("asset_id", asset.id, f"asset {asset.tag}"),
+            ("model_id", asset.model_id, "model"),
+            ("category_id", asset.category_id, f"category {asset.category.name}"),
+        ],
+        currency,
+    )
 
 
 def model_rate(session: Session, model: ProductModel, currency: str) -> Rate | None:
-    for column, value, source in (
-        ("model_id", model.id, f"model {model.name}"),
-        ("category_id", model.category_id, f"category {model.category.name}"),
-    ):
-        card = _card_for(session, **{column: value})
-        if card is not None:
-            return _rate(card, source, currency)
-    return None
+    return _first(
+        session,
+        [
+            ("model_id", model.id, f"model {model.name}"),
+            ("category_id", model.category_id, f"category {model.category.name}"),
+        ],
+        currency,
+    )
 
 
 def stock_rate(session: Session, item: StockItem, currency: str) -> Rate | None:
-    for column, value, source in (
-        ("stock_item_id", item.id, f"stock {item.tag}"),
-        ("category_id", item.category_id, f"category {item.category.name}"),
-    ):
-        card = _card_for(session, **{column: value})
-        if card is not None:
-            return _rate(card, source, currency)
-    return None
+    return _first(
+        session,
+        [
+            ("stock_item_id", item.id, f"stock {item.tag}"),
+            ("category_id", item.category_id, f"category {item.category.name}"),
+        ],
+        currency,
+    )
 
 
 def kit_rate(session: Session, kit: Kit, currency: str) -> Rate | None:
@@ -130,10 +151,15 @@ def set_rate(
     day: str | Decimal,
     week: str | Decimal | None = None,
     sale: str | Decimal | None = None,
+    tax_rate: str | None = None,
 ) -> RateView:
-    """Set the rate card of one asset, kit, stock item, model or category (admins only)."""
+    """Set the rate card of one asset, kit, stock item, model or category (admins only);
+    ``tax_rate`` names the house's tax rate its lines are taxed at (``standard`` included; ""
+    clears it; None leaves it as it is)."""
     actor.require(Permission.RATES, "change rate cards")
-    currency = load_rules(session).currency
+    rules = load_rules(session)
+    currency = rules.currency
+    tax_name = known_tax_rate(rules, tax_rate) if tax_rate and tax_rate.strip() else None
     column, ref_id, label = _target(session, tag, model, category)
     day_amount = parse_amount(day, currency, what="day rate")
     week_amount = parse_amount(week, currency, what="week rate") if week is not None else None
@@ -152,10 +178,14 @@ def set_rate(
     card.week_minor = to_minor(week_amount, currency) if week_amount is not None else None
     if sale_amount is not None:
         card.sale_minor = to_minor(sale_amount, currency)
+    if tax_rate is not None:  # "" clears it: the card falls back on a less specific one
+        card.tax_rate = tax_name
     session.flush()
     after = {"target": label, "day": plain(day_amount, currency), "currency": currency}
     if week_amount is not None:
         after["week"] = plain(week_amount, currency)
+    if card.tax_rate is not None:
+        after["tax_rate"] = card.tax_rate
     history.record(
         session,
         actor,
@@ -173,6 +203,7 @@ def set_rate(
         week_amount,
         from_minor(card.sale_minor, currency) if card.sale_minor is not None else None,
         currency,
+        card.tax_rate,
     )
 
 
@@ -204,6 +235,7 @@ def rate_card(
             from_minor(card.week_minor, currency) if card.week_minor is not None else None,
             from_minor(card.sale_minor, currency) if card.sale_minor is not None else None,
             currency,
+            card.tax_rate,
         )
         if card is not None
         else None

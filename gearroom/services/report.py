@@ -55,6 +55,11 @@ As of the end of the period
     What happened after the period is not shown: a line returned later shows no return, a
     ticket closed later shows as open, so a past period reads the same whenever it is run.
 
+Revenue (staff and admins only)
+    Built only for a viewer who may see prices: the net of the invoices and credit notes
+    issued in the period, per production and per client (see
+    :mod:`gearroom.services.report_revenue`). An assistant's report has no revenue at all.
+
 Stock items (counted, unserialized) appear in the gear-out, check-out and return sections with
 their quantities; utilisation and idle items are about serialized assets.
 """
@@ -77,6 +82,7 @@ from gearroom.models import (
     Event,
     ReturnCondition,
 )
+from gearroom.services.actor import Actor, Permission
 from gearroom.services.history_anchor import current_anchor
 from gearroom.services.report_json import report_as_dict as report_as_dict
 from gearroom.services.report_period import (
@@ -115,6 +121,7 @@ from gearroom.services.report_results import (
     TicketRow as TicketRow,
     Totals as Totals,
 )
+from gearroom.services.report_revenue import period_revenue
 
 DEFAULT_IDLE_WEEKS = 4
 #: How many items the "busiest" list shows.
@@ -165,6 +172,7 @@ def build_report(
     now: datetime | None = None,
     progress: ProgressFn | None = None,
     cancelled: CancelledFn | None = None,
+    viewer: Actor | None = None,
 ) -> KitReport:
     """Compute the kit report for ``period`` (read only; a handful of set-based queries).
 
@@ -173,6 +181,7 @@ def build_report(
     ``now`` (default: the current time) only matters for a period that has not ended: days
     after today are not counted. ``progress(percent, message)`` is called between steps and
     ``cancelled()``, when it returns True, stops the work with :class:`ReportCancelled`.
+    ``viewer``: who the report is for; it has a revenue section when they may see prices.
     """
     if idle_weeks < 1 or idle_weeks > 520:
         raise ValidationError("Idle weeks must be between 1 and 520.", field="idle_weeks")
@@ -430,6 +439,10 @@ def build_report(
         available_days=sum(c.available_days for c in categories),
         days_out=sum(c.days_out for c in categories),
     )
+    revenue = None
+    if viewer is not None and viewer.can(Permission.PRICES):
+        step(95, "Adding up revenue")
+        revenue = period_revenue(session, period.start, period.end)
     step(100, "Done")
     return KitReport(
         period=period,
@@ -450,4 +463,5 @@ def build_report(
         idle=tuple(idle),
         totals=totals,
         history_anchor=current_anchor(session).describe(),
+        revenue=revenue,
     )

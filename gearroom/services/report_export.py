@@ -16,18 +16,24 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from gearroom.atomic import write_atomic
 from gearroom.errors import GearroomError, ValidationError
+from gearroom.services.amounts import display, excel_format, plain as plain_amount
+from gearroom.services.report_cells import (
+    Cell as Cell,
+    Column as Column,
+    ColumnKind as ColumnKind,
+    Money as Money,
+    Section as Section,
+    col as _c,
+)
 from gearroom.services.report_results import ItemUtilisation, KitReport, Movement, TicketRow
+from gearroom.services.report_revenue import TOTAL_LAST, revenue_sections
 from gearroom.services.text import export_text
-
-ColumnKind = Literal["text", "int", "date", "datetime", "percent"]
-Cell = str | int | float | date | datetime | None
 
 #: The first characters that make a spreadsheet treat text as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -39,27 +45,6 @@ def neutralise(text: str) -> str:
     if text.startswith(FORMULA_TRIGGERS):
         return "'" + text
     return text
-
-
-@dataclass(frozen=True)
-class Column:
-    title: str
-    kind: ColumnKind = "text"
-
-
-@dataclass(frozen=True)
-class Section:
-    """One table of the report: a sheet in XLSX, a file in CSV, a table in the PDF."""
-
-    key: str
-    title: str
-    columns: tuple[Column, ...]
-    rows: tuple[tuple[Cell, ...], ...]
-    note: str = ""
-
-
-def _c(title: str, kind: ColumnKind = "text") -> Column:
-    return Column(title, kind)
 
 
 def _naive_local(value: datetime) -> datetime:
@@ -136,6 +121,14 @@ def summary_rows(report: KitReport, house_name: str = "") -> tuple[tuple[Cell, .
         ("Item days available", t.available_days),
         ("Utilisation", t.utilisation),
     ]
+    if report.revenue is not None:
+        for f in report.revenue.totals:
+            suffix = f" ({f.currency})" if len(report.revenue.totals) > 1 else ""
+            rows += [
+                (f"Invoices issued{suffix}", f.invoices),
+                (f"Credit notes issued{suffix}", f.credit_notes),
+                (f"Revenue, net of credit notes{suffix}", Money(f.revenue, f.currency)),
+            ]
     if report.history_anchor:
         rows.append(("History ends at event", report.history_anchor))
     return tuple(rows)
@@ -326,6 +319,7 @@ def report_sections(report: KitReport, house_name: str = "") -> tuple[Section, .
             _UTILISATION_COLUMNS,
             _item_rows(report.items),
         ),
+        *revenue_sections(report.revenue),
     )
 
 
@@ -344,6 +338,8 @@ def cell_text(value: Cell, kind: ColumnKind = "text") -> str:
     """A cell as text, the way the CSV, the PDF and the screen show it."""
     if value is None:
         return ""
+    if isinstance(value, Money):
+        return display(value.amount, value.currency)
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
@@ -383,6 +379,8 @@ _XLSX_FORMATS: dict[ColumnKind, str] = {
 
 
 def _xlsx_value(value: Cell) -> Any:
+    if isinstance(value, Money):
+        return value.amount
     if isinstance(value, datetime):
         return _naive_local(value)
     if isinstance(value, str):
@@ -391,6 +389,8 @@ def _xlsx_value(value: Cell) -> Any:
 
 
 def _xlsx_format(value: Cell, kind: ColumnKind) -> str | None:
+    if isinstance(value, Money):
+        return excel_format(value.currency)
     if isinstance(value, datetime):
         return _XLSX_FORMATS["datetime"]
     if isinstance(value, date):
@@ -447,7 +447,7 @@ def write_xlsx(report: KitReport, path: Path, *, house_name: str = "") -> Path:
                 header.append(cell)
             ws.append(header)
             last_row = len(section.rows) - 1
-            total_row = section.key == "productions"
+            total_row = section.key in TOTAL_LAST
             for n, row in enumerate(section.rows):
                 out: list[Any] = []
                 for value, column in zip(row, section.columns, strict=True):
@@ -484,6 +484,8 @@ def section_csv(section: Section) -> str:
         for value, column in zip(row, section.columns, strict=True):
             if isinstance(value, float) and column.kind in ("percent", "text"):
                 out.append(f"{value:.4f}")
+            elif isinstance(value, Money):
+                out.append(plain_amount(value.amount, value.currency))
             else:
                 out.append(neutralise(cell_text(value, column.kind)))
         writer.writerow(out)

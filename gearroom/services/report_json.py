@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from gearroom.services.amounts import plain
 from gearroom.services.report_results import ItemUtilisation, KitReport, Movement, TicketRow
+from gearroom.services.report_revenue import ReportRevenue, RevenueFigures
 
 
 def _iso(value: datetime | date | None) -> str | None:
@@ -55,7 +57,7 @@ def _movement_dict(m: Movement) -> dict[str, Any]:
 def report_as_dict(report: KitReport) -> dict[str, Any]:
     """The report's numbers as JSON-ready data with stable keys (``gearroom report --json``)."""
     t = report.totals
-    return {
+    data: dict[str, Any] = {
         "period": {
             "start": report.period.start.isoformat(),
             "end": report.period.end.isoformat(),
@@ -146,4 +148,35 @@ def report_as_dict(report: KitReport) -> dict[str, Any]:
             "idle": [_item_dict(i) for i in report.idle],
             "items": [_item_dict(i) for i in report.items],
         },
+    }
+    if report.revenue is not None:  # only for a viewer who may see prices
+        data["revenue"] = revenue_as_dict(report.revenue)
+    return data
+
+
+def _figures_dict(f: RevenueFigures) -> dict[str, Any]:
+    return {
+        "currency": f.currency,
+        "invoices": f.invoices,
+        "credit_notes": f.credit_notes,
+        "invoiced": plain(f.invoiced, f.currency),
+        "credited": plain(f.credited, f.currency),
+        "revenue": plain(f.revenue, f.currency),
+        "tax": plain(f.tax, f.currency),
+        "total": plain(f.total, f.currency),
+    }
+
+
+def revenue_as_dict(revenue: ReportRevenue) -> dict[str, Any]:
+    """The revenue section: amounts are decimal strings ("360.00"), one total per currency."""
+    return {
+        "start": revenue.start.isoformat(),
+        "end": revenue.end.isoformat(),
+        "totals": [_figures_dict(f) for f in revenue.totals],
+        "by_production": [
+            {"tag": p.tag, "production": p.production, "client": p.client}
+            | _figures_dict(p.figures)
+            for p in revenue.by_production
+        ],
+        "by_client": [{"client": c.client} | _figures_dict(c.figures) for c in revenue.by_client],
     }

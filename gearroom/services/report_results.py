@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from gearroom.services.report_period import Period
+from gearroom.services.report_revenue import ReportRevenue
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,8 @@ class KitReport:
     #: Where the history chain ended when the report was built ("#1234 9f2c…"): kept on paper
     #: and in files, outside the database, so a chain cut or rewritten later is caught.
     history_anchor: str = ""
+    #: What was invoiced in the period, for a viewer who may see prices; None otherwise.
+    revenue: ReportRevenue | None = None
 
     @property
     def gear_out(self) -> tuple[GearOutLine, ...]:

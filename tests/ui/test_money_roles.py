@@ -180,3 +180,36 @@ def test_the_pricing_section_saves_the_rules(qtbot, context):
     section.apply()
     assert "duration row" in section.message.text()
     assert parse_table("") == []
+
+
+def test_the_pricing_section_keeps_named_tax_rates_and_line_kinds(qtbot, context):
+    from gearroom.ui.dialogs.pricing_section import PricingSection
+
+    section = PricingSection(context)
+    qtbot.addWidget(section)
+    section.tax.setText("19")
+    section.tax_rates.setText("Reduced=7, zero = 0")
+    section.line_tax.setText("loss=zero")
+    section.apply()
+    rules = context.query(pricing.load_rules)
+    assert {k: f"{v}" for k, v in rules.tax_rates.items()} == {"reduced": "7", "zero": "0"}
+    assert rules.line_tax == {"loss": "zero"}
+    assert section.tax_rates.text() == "reduced=7, zero=0"
+    again = PricingSection(context)
+    qtbot.addWidget(again)
+    assert (again.tax_rates.text(), again.line_tax.text()) == ("reduced=7, zero=0", "loss=zero")
+    section.tax_rates.setText("reduced=7")  # zero is still named by loss lines: refused
+    section.apply()
+    assert "named by a rate card or a line kind" in section.message.text()
+    assert set(context.query(pricing.load_rules).tax_rates) == {"reduced", "zero"}
+    section.line_tax.setText("")
+    section.apply()
+    rules = context.query(pricing.load_rules)
+    assert (set(rules.tax_rates), rules.line_tax) == ({"reduced"}, {})
+    section.tax_rates.setText("reduced")
+    section.apply()
+    assert "not NAME=VALUE: write e.g. reduced=7" in section.message.text()
+    section.resize(760, 420)
+    section.show()
+    qtbot.waitExposed(section)
+    section.grab().save("/tmp/money/pricing-section.png")

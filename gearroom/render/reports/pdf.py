@@ -163,7 +163,7 @@ class _Writer:
             for text, width, column in zip(values, widths, columns, strict=True):
                 align = (
                     Qt.AlignmentFlag.AlignRight
-                    if column.kind in ("int", "percent")
+                    if column.kind in ("int", "percent", "money")
                     else Qt.AlignmentFlag.AlignLeft
                 )
                 shown = fm.elidedText(one_line(text), Qt.TextElideMode.ElideRight, width - 2 * pad)

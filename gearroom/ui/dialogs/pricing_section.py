@@ -4,7 +4,7 @@ duration table of multipliers. Applied at once through the operation door."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -17,44 +17,27 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from gearroom.errors import ValidationError
-from gearroom.models import ShootDayKind
 from gearroom.services import pricing
-from gearroom.services.pricing import PricingRules
+from gearroom.services.pricing import SHARE_KINDS, PricingRules
 from gearroom.ui.context import AppContext
 
-#: The day kinds a share can be given to ("other": a day of the gear window without a kind).
-SHARE_KINDS = (*(k.value for k in ShootDayKind), "other")
+parse_table = pricing.parse_durations
 
 
 def format_table(rules: PricingRules) -> str:
-    return ", ".join(
-        f"{a}={f.normalize():f}" if a == b else f"{a}-{b}={f.normalize():f}"
-        for a, b, f in rules.multipliers
-    )
+    """The duration table as the field shows it: ``2=1.5, 3-4=2``."""
+    return pricing.format_durations(rules).replace(",", ", ")
 
 
-def parse_table(text: str) -> list[tuple[int, int, str]]:
-    """``"2=1.5, 3-4=2, 5-7=3"``: days (or a range of days) = multiplier of the day rate."""
-    rows: list[tuple[int, int, str]] = []
-    for part in (p.strip() for p in text.replace(";", ",").split(",")):
-        if not part:
-            continue
-        days, sep, factor = part.partition("=")
-        first, _, last = days.strip().partition("-")
-        try:
-            a, b = int(first), int(last or first)
-            value = Decimal(factor.strip())
-        except (ValueError, InvalidOperation):
-            raise ValidationError(
-                f"{part!r} is not a duration row: write days=multiplier, e.g. 3-4=2.",
-                field="multipliers",
-            ) from None
-        if not sep or not value.is_finite() or value <= 0:
-            raise ValidationError(f"{part!r} needs a multiplier above 0.", field="multipliers")
-        rows.append((a, b, str(value)))
-    return rows
+def _rate_changes(session: Session, typed: dict[str, str]) -> dict[str, str | Decimal | None]:
+    """The named rates as typed: those typed are set, those no longer typed removed."""
+    before = pricing.load_rules(session).tax_rates
+    changes: dict[str, str | Decimal | None] = {name: None for name in before if name not in typed}
+    changes.update(typed)
+    return changes
 
 
 class PricingSection(QGroupBox):
@@ -94,6 +77,14 @@ class PricingSection(QGroupBox):
         self.table = QLineEdit(format_table(rules))
         self.table.setObjectName("pricingMultipliers")
         self.table.setPlaceholderText("none: weeks and day rates (e.g. 2=1.5, 3-4=2, 5-7=3)")
+        self.tax_rates = QLineEdit(pricing.format_tax_rates(rules))
+        self.tax_rates.setObjectName("pricingTaxRates")
+        self.tax_rates.setPlaceholderText("none besides the standard rate (e.g. reduced=7, zero=0)")
+        self.line_tax = QLineEdit(", ".join(f"{k}={v}" for k, v in sorted(rules.line_tax.items())))
+        self.line_tax.setObjectName("pricingLineTax")
+        self.line_tax.setPlaceholderText(
+            "line kinds at a named rate when no rate card names one (e.g. loss=zero)"
+        )
         self.apply_button = QPushButton("Apply pricing rules")
         self.apply_button.clicked.connect(lambda: self.apply())
         self.message = QLabel()
@@ -102,7 +93,9 @@ class PricingSection(QGroupBox):
         form = QFormLayout(self)
         form.setHorizontalSpacing(12)
         form.addRow("Currency (ISO)", self.currency)
-        form.addRow("Tax rate %", self.tax)
+        form.addRow("Standard tax rate %", self.tax)
+        form.addRow("Named tax rates %", self.tax_rates)
+        form.addRow("Line kinds taxed at", self.line_tax)
         form.addRow("A week costs", self.days_per_week)
         form.addRow("Hire-day share", shares)
         form.addRow("Duration table", self.table)
@@ -118,12 +111,15 @@ class PricingSection(QGroupBox):
         shares = {k: e.text().strip() for k, e in self.shares.items() if e.text().strip()}
         try:
             table = parse_table(self.table.text())
+            named = pricing.parse_pairs(self.tax_rates.text(), "tax_rates", "reduced=7")
+            kinds = pricing.parse_pairs(self.line_tax.text(), "line_tax", "loss=zero")
         except ValidationError as exc:
             self.message.setText(str(exc))
             return
 
         def done(rules: PricingRules) -> None:
             self.currency.setText(rules.currency)
+            self.tax_rates.setText(pricing.format_tax_rates(rules))
             self.message.setText(
                 f"Pricing rules saved: {rules.currency}, tax {rules.tax_pct} %, "
                 f"a week is {rules.days_per_week} day rates."
@@ -138,6 +134,8 @@ class PricingSection(QGroupBox):
                 days_per_week=dpw,
                 day_shares=shares,
                 multipliers=table,
+                tax_rates=_rate_changes(s, named),
+                line_tax=kinds,
             ),
             "settings",
             on_done=done,

@@ -1,11 +1,12 @@
-"""Change one rate card: the day rate, an optional week rate and (stock) a sale price."""
+"""Change one rate card: the day rate, an optional week rate, (stock) a sale price and the tax
+rate its lines are taxed at."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 from sqlalchemy.orm import Session
 
-from gearroom.services import rates
+from gearroom.services import pricing, rates
 from gearroom.services.actor import Actor
 from gearroom.services.rates import RateCardInfo
 from gearroom.ui.context import AppContext
@@ -41,7 +42,17 @@ class RatesDialog(FormDialog):
             )
         self.add_field("day rate", f"Day rate ({info.currency})", self.day)
         self.add_field("week rate", "Week rate", self.week)
+        rules = context.query(pricing.load_rules)
+        self.tax_rate = QComboBox()
+        self.tax_rate.setObjectName("rateTaxRate")
+        self.tax_rate.addItem("as the model or category says (else standard)", "")
+        self.tax_rate.addItem(f"{pricing.STANDARD_TAX} {rules.tax_pct} %", pricing.STANDARD_TAX)
+        for name, pct in sorted(rules.tax_rates.items()):
+            self.tax_rate.addItem(f"{name} {pct} %", name)
+        found = self.tax_rate.findData(own.tax_rate) if own and own.tax_rate else 0
+        self.tax_rate.setCurrentIndex(max(found, 0))
         self.add_field("sale price", "Sale price", self.sale)
+        self.add_field("tax_rate", "Tax rate", self.tax_rate)
         self.finish_layout()
         self.setMinimumWidth(420)
 
@@ -52,10 +63,18 @@ class RatesDialog(FormDialog):
             self.sale.text().strip(),
         )
         tag, model = self.tag, self.model
+        tax = self.tax_rate.currentData()
 
         def write(s: Session, a: Actor) -> int:
             rates.set_rate(
-                s, a, tag=tag, model=model, day=day, week=week or None, sale=sale or None
+                s,
+                a,
+                tag=tag,
+                model=model,
+                day=day,
+                week=week or None,
+                sale=sale or None,
+                tax_rate=tax,
             )
             return 0
 

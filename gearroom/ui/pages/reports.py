@@ -44,6 +44,7 @@ from gearroom.config import system_timezone
 from gearroom.errors import GearroomError
 from gearroom.render.reports import write_pdf
 from gearroom.services.actor import Permission
+from gearroom.services.amounts import to_minor
 from gearroom.services.report import (
     DEFAULT_IDLE_WEEKS,
     KitReport,
@@ -58,6 +59,7 @@ from gearroom.services.report import (
 )
 from gearroom.services.report_export import (
     Cell,
+    Money,
     Section,
     cell_text,
     report_sections,
@@ -107,8 +109,10 @@ class SectionModel(QAbstractTableModel):
                 return cell_text(value, "percent")
             return cell_text(value, column.kind)
         if role == Qt.ItemDataRole.UserRole:
+            if isinstance(value, Money):  # sorts on the exact minor units, never a float
+                return to_minor(value.amount, value.currency)
             return value if isinstance(value, int | float) else cell_text(value, column.kind)
-        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, int | float):
+        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, int | float | Money):
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return None
 
@@ -125,6 +129,7 @@ def report_work(choose: PeriodChoice, idle_weeks: int) -> Callable[[Job], KitRep
                 tz=house_timezone(session, system_timezone()),
                 progress=job.progress,
                 cancelled=lambda: job.cancelled,
+                viewer=job.actor,
             )
 
     return work
@@ -326,7 +331,12 @@ class ReportsPage(Page):
             f"{report.period.label} ({report.timezone}): {t.items_out} items out for "
             f"{t.productions} productions, {t.line_days_out} days out, {t.returned} returns "
             f"({t.damaged_returns} damaged), {t.missing_at_end} missing, {t.overdue_at_end} "
-            f"overdue, utilisation {t.utilisation * 100:.1f}%."
+            f"overdue, utilisation {t.utilisation * 100:.1f}%"
+            + "".join(
+                f", revenue {cell_text(Money(f.revenue, f.currency))}"
+                for f in (report.revenue.totals if report.revenue is not None else ())
+            )
+            + "."
         )
         current = self.tabs.currentIndex()
         while self.tabs.count():

@@ -4,58 +4,29 @@ credit notes and the invoice PDF."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
-from sqlalchemy.orm import Session
-
-from gearroom.errors import GearroomError, ValidationError
+from gearroom.errors import ValidationError
 from gearroom.services import invoicing, payments
-from gearroom.services.actor import Actor, Permission
 from gearroom.services.documents import DocumentView
-from gearroom.services.production_money import ProductionMoney, production_money
 from gearroom.ui.context import AppContext
-from gearroom.ui.widgets.desk_common import section_label
-from gearroom.ui.widgets.money_lines import (
-    line_table,
-    save_document_pdf,
-    show_lines,
-    totals_label,
-    totals_text,
-)
+from gearroom.ui.widgets.document_tab import DocumentTab
+from gearroom.ui.widgets.money_lines import show_lines, totals_text
 
 
-class InvoiceTab(QWidget):
+class InvoiceTab(DocumentTab):
     """One production's invoices and credit notes; writes go through the operation door."""
 
-    money_changed = Signal()
+    change_kind = "invoice"
+    noun = "invoices"
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(context, "No invoice yet", parent)
         self.setObjectName("invoiceTab")
-        self.context = context
-        self.production_id: int | None = None
-        self.money: ProductionMoney | None = None
-        self.heading = section_label("No invoice yet")
         self.documents = QComboBox()
         self.documents.setObjectName("invoiceDocuments")
         self.documents.setMinimumWidth(220)
         self.documents.currentIndexChanged.connect(lambda _i: self._show(self.document))
-        self.heading.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
-        self.state = QLabel()
-        self.lines = line_table()
-        self.totals = totals_label()
         self.draft_button = QPushButton("Draft invoice from order and return")
         self.draft_button.clicked.connect(lambda: self.draft())
         self.repair_key = QLineEdit()
@@ -85,26 +56,13 @@ class InvoiceTab(QWidget):
         self.credit_button.clicked.connect(lambda: self.credit())
         self.pdf_button = QPushButton("Save PDF…")
         self.pdf_button.clicked.connect(lambda: self.save_pdf())
-        self.message = QLabel()
         self.message.setObjectName("invoiceMessage")
-        self.message.setWordWrap(True)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 6, 0, 0)
-        head = QHBoxLayout()
-        head.addWidget(self.heading)
-        head.addWidget(self.documents)
-        head.addStretch(1)
-        head.addWidget(self.state)
-        layout.addLayout(head)
         top = QHBoxLayout()
         top.addWidget(self.draft_button)
         top.addStretch(1)
         for w in (self.repair_key, self.repair_amount, self.repair_button):
             top.addWidget(w)
-        layout.addLayout(top)
-        layout.addWidget(self.lines, 1)
-        layout.addWidget(self.totals)
         actions = QHBoxLayout()
         actions.addWidget(self.issue_button)
         actions.addWidget(self.payment_amount)
@@ -113,8 +71,7 @@ class InvoiceTab(QWidget):
         actions.addWidget(self.credit_amount)
         actions.addWidget(self.credit_button)
         actions.addWidget(self.pdf_button)
-        layout.addLayout(actions)
-        layout.addWidget(self.message)
+        self.frame((self.documents,), top, actions)
         self._fill(None)
 
     # ------------------------------------------------------------------ data
@@ -126,28 +83,11 @@ class InvoiceTab(QWidget):
         number = self.documents.currentData()
         return next((v for v in self.money.invoices if v.number == number), None)
 
-    def set_production(self, production_id: int | None) -> None:
-        self.production_id = production_id
-        self.reload()
+    def shown(self) -> DocumentView | None:
+        return self.document
 
-    def reload(self, select: str | None = None) -> None:
-        pid = self.production_id
-        if pid is None or not self.context.actor.can(Permission.PRICES):
-            self.money = None
-            self._fill(None)
-            return
-        actor = self.context.actor
-        self.context.operations.read(
-            lambda s: production_money(s, actor, pid),
-            on_done=lambda m: self._loaded(pid, m, select),
-            on_error=lambda exc: self.message.setText(str(exc)),
-            description="Reading the invoices",
-        )
-
-    def _loaded(self, pid: int, money: ProductionMoney, select: str | None) -> None:
-        if pid == self.production_id:
-            self.money = money
-            self._fill(select)
+    def refresh(self, select: str | None) -> None:
+        self._fill(select)
 
     def _fill(self, select: str | None) -> None:
         keep = select or self.documents.currentData()
@@ -197,28 +137,13 @@ class InvoiceTab(QWidget):
 
     # ------------------------------------------------------------------ actions
 
-    def _write(self, fn: Callable[[Session, Actor], object], done: Callable[[object], str]) -> None:
-        def finished(result: object) -> None:
-            self.message.setText(done(result))
-            number = getattr(result, "number", None)
-            self.reload(number if isinstance(number, str) else None)
-            self.money_changed.emit()
-
-        self.context.operations.write(
-            fn,
-            "invoice",
-            on_done=finished,
-            on_error=lambda exc: self.message.setText(str(exc)),
-            description="Saving the invoice",
-        )
-
     def draft(self) -> None:
         if self.money is None:
             return
         tag = self.money.production_tag
-        self._write(
+        self.write(
             lambda s, a: invoicing.draft_invoice(s, a, tag),
-            lambda v: f"Draft invoice: {getattr(v, 'total', '')} {getattr(v, 'currency', '')}.",
+            lambda v: f"Draft invoice: {v.total} {v.currency}.",
         )
 
     def record_repair(self) -> None:
@@ -226,7 +151,7 @@ class InvoiceTab(QWidget):
         if not key or not amount:
             self.message.setText("Give the damaged item's tag (or #ticket) and the repair cost.")
             return
-        self._write(
+        self.write(
             lambda s, a: invoicing.set_repair_cost(s, a, key, amount),
             lambda v: f"Repair cost {v} recorded for {key}: draft the invoice again to bill it.",
         )
@@ -234,9 +159,9 @@ class InvoiceTab(QWidget):
     def issue(self) -> None:
         if (view := self.document) is not None:
             number = view.number
-            self._write(
+            self.write(
                 lambda s, a: invoicing.issue_invoice(s, a, number),
-                lambda v: f"Issued as {getattr(v, 'number', '')}: it can no longer change.",
+                lambda v: f"Issued as {v.number}: it can no longer change.",
             )
 
     def pay(self) -> None:
@@ -247,11 +172,10 @@ class InvoiceTab(QWidget):
             self.message.setText("Type the amount received.")
             return
 
-        def done(p: object) -> str:
-            assert isinstance(p, payments.PaymentView)
+        def done(p: payments.PaymentView) -> str:
             return f"Payment of {p.amount} {p.currency} recorded; {p.balance} left to pay."
 
-        self._write(lambda s, a: payments.add_payment(s, a, number, amount), done)
+        self.write(lambda s, a: payments.add_payment(s, a, number, amount), done)
 
     def credit(self) -> None:
         if (view := self.document) is None:
@@ -261,23 +185,7 @@ class InvoiceTab(QWidget):
         if not reason.strip():
             self.show_error(ValidationError("Say why the invoice is credited."))
             return
-        self._write(
+        self.write(
             lambda s, a: invoicing.credit_invoice(s, a, number, reason, amount=amount),
-            lambda v: f"Credit note {getattr(v, 'number', '')}: {getattr(v, 'total', '')}.",
+            lambda v: f"Credit note {v.number}: {v.total}.",
         )
-
-    def show_error(self, exc: GearroomError) -> None:
-        self.message.setText(str(exc))
-
-    def save_pdf(self, path: Path | None = None) -> Path | None:
-        view = self.document
-        if view is None:
-            return None
-        try:
-            written = save_document_pdf(self.context, view, self, path)
-        except (GearroomError, OSError) as exc:
-            self.message.setText(str(exc))
-            return None
-        if written is not None:
-            self.message.setText(f"{view.number} saved to {written}.")
-        return written

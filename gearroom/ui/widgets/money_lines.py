@@ -72,6 +72,11 @@ def totals_text(view: DocumentView) -> str:
         f"Total {display(view.total, c)}",
     ]
     text = "   ·   ".join(parts)
+    if len(view.tax_summary) > 1:  # one rate is said by the tax column already
+        text += "\n" + "   ·   ".join(
+            f"Tax {b.name} {b.tax_pct.normalize():f} %: {display(b.tax, c)} on {display(b.net, c)}"
+            for b in view.tax_summary
+        )
     if view.kind == "invoice" and view.status != "draft":
         paid = [
             f"Paid {display(view.paid, c)}",

@@ -3,54 +3,24 @@ whole-quote one, the client's default, one per line), send, accept (the order) a
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
-from sqlalchemy.orm import Session
-
-from gearroom.errors import GearroomError
 from gearroom.services import quotes
-from gearroom.services.actor import Actor, Permission
 from gearroom.services.documents import DocumentView
-from gearroom.services.production_money import ProductionMoney, production_money
 from gearroom.ui.context import AppContext
-from gearroom.ui.widgets.desk_common import section_label
-from gearroom.ui.widgets.money_lines import (
-    line_table,
-    save_document_pdf,
-    show_lines,
-    totals_label,
-    totals_text,
-)
+from gearroom.ui.widgets.document_tab import DocumentTab
+from gearroom.ui.widgets.money_lines import show_lines, totals_text
 
 
-class QuoteTab(QWidget):
+class QuoteTab(DocumentTab):
     """One production's quote; every read and write goes through the operation door."""
 
-    #: The quote changed (built, discounted, sent, accepted): the invoice tab reloads too.
-    money_changed = Signal()
+    change_kind = "quote"
+    noun = "quote"
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(context, "No quote yet", parent)
         self.setObjectName("quoteTab")
-        self.context = context
-        self.production_id: int | None = None
-        self.money: ProductionMoney | None = None
-        self.heading = section_label("No quote yet")
-        self.heading.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
-        self.state = QLabel()
-        self.lines = line_table()
-        self.totals = totals_label()
         self.discount = QLineEdit()
         self.discount.setObjectName("quoteDiscount")
         self.discount.setPlaceholderText("client's default")
@@ -69,17 +39,8 @@ class QuoteTab(QWidget):
         self.accept_button.clicked.connect(lambda: self.accept())
         self.pdf_button = QPushButton("Save quote PDF…")
         self.pdf_button.clicked.connect(lambda: self.save_pdf())
-        self.message = QLabel()
         self.message.setObjectName("quoteMessage")
-        self.message.setWordWrap(True)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 6, 0, 0)
-        head = QHBoxLayout()
-        head.addWidget(self.heading)
-        head.addStretch(1)
-        head.addWidget(self.state)
-        layout.addLayout(head)
         build = QHBoxLayout()
         build.addWidget(QLabel("Whole-quote discount %"))
         build.addWidget(self.discount)
@@ -87,15 +48,11 @@ class QuoteTab(QWidget):
         build.addStretch(1)
         build.addWidget(self.line_discount)
         build.addWidget(self.line_button)
-        layout.addLayout(build)
-        layout.addWidget(self.lines, 1)
-        layout.addWidget(self.totals)
         actions = QHBoxLayout()
         for b in (self.sent_button, self.accept_button, self.pdf_button):
             actions.addWidget(b)
         actions.addStretch(1)
-        layout.addLayout(actions)
-        layout.addWidget(self.message)
+        self.frame((), build, actions)
         self._show(None)
 
     # ------------------------------------------------------------------ data
@@ -104,29 +61,11 @@ class QuoteTab(QWidget):
     def quote(self) -> DocumentView | None:
         return self.money.quote if self.money else None
 
-    def set_production(self, production_id: int | None) -> None:
-        self.production_id = production_id
-        self.reload()
+    def shown(self) -> DocumentView | None:
+        return self.quote
 
-    def reload(self) -> None:
-        pid = self.production_id
-        if pid is None or not self.context.actor.can(Permission.PRICES):
-            self.money = None
-            self._show(None)
-            return
-        actor = self.context.actor
-        self.context.operations.read(
-            lambda s: production_money(s, actor, pid),
-            on_done=lambda m: self._loaded(pid, m),
-            on_error=lambda exc: self.message.setText(str(exc)),
-            description="Reading the quote",
-        )
-
-    def _loaded(self, pid: int, money: ProductionMoney) -> None:
-        if pid != self.production_id:
-            return
-        self.money = money
-        self._show(money.quote)
+    def refresh(self, select: str | None) -> None:
+        self._show(self.quote)
 
     def _show(self, view: DocumentView | None) -> None:
         show_lines(self.lines, view)
@@ -151,20 +90,6 @@ class QuoteTab(QWidget):
 
     # ------------------------------------------------------------------ actions
 
-    def _write(self, fn: Callable[[Session, Actor], DocumentView], done: str) -> None:
-        def finished(view: DocumentView) -> None:
-            self.message.setText(done.format(v=view))
-            self.reload()
-            self.money_changed.emit()
-
-        self.context.operations.write(
-            fn,
-            "quote",
-            on_done=finished,
-            on_error=lambda exc: self.message.setText(str(exc)),
-            description="Saving the quote",
-        )
-
     def build(self) -> None:
         """Build (or refresh) the quote from the bookings, with the discount typed (or the
         client's default when the box is empty)."""
@@ -172,9 +97,9 @@ class QuoteTab(QWidget):
             return
         tag = self.money.production_tag
         text = self.discount.text().strip()
-        self._write(
+        self.write(
             lambda s, a: quotes.build_quote(s, a, tag, discount=text or None),
-            "Quote {v.number} v{v.version}: {v.total} {v.currency}.",
+            lambda v: f"Quote {v.number} v{v.version}: {v.total} {v.currency}.",
         )
 
     def discount_line(self) -> None:
@@ -183,36 +108,23 @@ class QuoteTab(QWidget):
             self.message.setText("Choose a line of the quote first.")
             return
         number, position, text = view.number, line.line.position, self.line_discount.text()
-        self._write(
+        self.write(
             lambda s, a: quotes.set_line_discount(s, a, number, position, text),
-            "Line discounted: the quote is now {v.total} {v.currency}.",
+            lambda v: f"Line discounted: the quote is now {v.total} {v.currency}.",
         )
 
     def mark_sent(self) -> None:
         if (view := self.quote) is not None:
             number = view.number
-            self._write(
+            self.write(
                 lambda s, a: quotes.mark_sent(s, a, number),
-                "{v.number} v{v.version} sent: changing it now makes a new version.",
+                lambda v: f"{v.number} v{v.version} sent: changing it now makes a new version.",
             )
 
     def accept(self) -> None:
         if (view := self.quote) is not None:
             number = view.number
-            self._write(
+            self.write(
                 lambda s, a: quotes.accept_quote(s, a, number),
-                "{v.number} accepted: the order is {v.total} {v.currency}.",
+                lambda v: f"{v.number} accepted: the order is {v.total} {v.currency}.",
             )
-
-    def save_pdf(self, path: Path | None = None) -> Path | None:
-        view = self.quote
-        if view is None:
-            return None
-        try:
-            written = save_document_pdf(self.context, view, self, path)
-        except (GearroomError, OSError) as exc:
-            self.message.setText(str(exc))
-            return None
-        if written is not None:
-            self.message.setText(f"Quote saved to {written}.")
-        return written

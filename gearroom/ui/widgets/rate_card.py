@@ -31,6 +31,8 @@ class RateCardBox(QGroupBox):
         self.day.setObjectName("rateDay")
         self.week = QLabel()
         self.sale = QLabel()
+        self.tax = QLabel()
+        self.tax.setObjectName("rateTax")
         self.source = QLabel()
         self.source.setWordWrap(True)
         self.source.setStyleSheet("color: #6b7280;")
@@ -41,6 +43,7 @@ class RateCardBox(QGroupBox):
         form.addRow("Day", self.day)
         form.addRow("Week", self.week)
         form.addRow("Sale", self.sale)
+        form.addRow("Tax rate", self.tax)
         form.addRow("", self.source)
         self.change_button = QPushButton("Change rate…")
         self.change_button.setObjectName("changeRate")
@@ -78,6 +81,7 @@ class RateCardBox(QGroupBox):
         self.day.setText(display(rate.day, c) if rate else NONE)
         self.week.setText(display(rate.week, c) if rate and rate.week is not None else NONE)
         self.sale.setText(display(rate.sale, c) if rate and rate.sale is not None else NONE)
+        self.tax.setText(rate.tax_rate if rate and rate.tax_rate else "the house's rule")
         if info.own is not None:
             self.source.setText("Its own rate card.")
         elif rate is not None:

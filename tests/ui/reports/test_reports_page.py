@@ -171,3 +171,51 @@ def test_exports_are_written_off_the_ui_thread(
     page.export_to("pdf", tmp_path / "nowhere" / "w.pdf")
     qtbot.waitUntil(lambda: "does not exist" in page.status.text(), timeout=15000)
     assert page.status.property("error") is True
+
+
+def test_staff_see_revenue_tabs_sorted_by_amount(catalog_db: Database, qtbot: Any) -> None:
+    from gearroom.services import invoicing, quotes
+    from gearroom.services.actor import Role
+    from tests.unit.services._money import add_client, book, job, priced_house
+
+    admin = Actor("boss")
+    with catalog_db.write() as s:
+        h = priced_house(s, admin)
+        add_client(s, admin, "Northlight", discount="10")
+        for name, item, first in (("Night Train", h.cam, 0), ("Blue Hour", h.case, 5)):
+            job(s, admin, name, client="Northlight", first=first, last=first + 3)
+            book(s, admin, name, item)
+            quotes.accept_quote(s, admin, quotes.build_quote(s, admin, name).number)
+            number = invoicing.draft_invoice(s, admin, name).number
+            invoicing.issue_invoice(s, admin, number, today=date(2026, 11, 17))
+    shown = {}
+    for role in (Role.STAFF, Role.ASSISTANT):
+        context = AppContext(catalog_db, Settings(), Actor("someone", role))
+        page = ReportsPage(context)
+        page.synchronous = True
+        qtbot.addWidget(page)
+        page.set_week(date(2026, 11, 18))
+        page.build()
+        shown[role] = page
+    tables = shown[Role.STAFF].section_tables()
+    model = tables["revenue_productions"].model()
+    # camera min(1600, 1200) − 10 % = 1080.00; lens case min(360, 270) − 10 % = 243.00
+    assert [model.index(r, 8).data() for r in range(model.rowCount())] == [
+        "€1,080.00",
+        "€243.00",
+        "€1,323.00",
+    ]
+    tables["revenue_productions"].sortByColumn(8, Qt.SortOrder.AscendingOrder)
+    assert model.index(0, 8).data() == "€243.00"  # by minor units, not by text
+    tab_titles = [shown[Role.STAFF].tabs.tabText(i) for i in range(shown[Role.STAFF].tabs.count())]
+    assert "Revenue by client (2)" in tab_titles
+    assert shown[Role.STAFF].status.text().endswith("revenue €1,323.00.")
+    assert "revenue" not in shown[Role.ASSISTANT].status.text()
+    assert not [k for k in shown[Role.ASSISTANT].section_tables() if k.startswith("revenue")]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    staff_page = shown[Role.STAFF]
+    staff_page.resize(1280, 600)
+    staff_page.tabs.setCurrentIndex(tab_titles.index("Revenue by production (3)"))
+    staff_page.show()
+    qtbot.waitExposed(staff_page)
+    staff_page.grab().save(str(SHOTS / "reports-revenue.png"))

@@ -82,3 +82,34 @@ def test_an_asset_falls_back_on_its_model_whose_card_staff_only_read(qtbot, cont
     assert dialog is not None and dialog.day.isReadOnly() and dialog.buttons.isHidden()
     assert dialog.day.text() == "60.00" and dialog.week.text() == "150.00"
     dialog.reject()
+
+
+def test_a_card_names_its_tax_rate_and_can_let_go_of_it(qtbot, context) -> None:
+    def setup(s, a):
+        pricing.set_rules(s, a, currency="EUR", tax_pct="19", tax_rates={"reduced": "7"})
+        kit = kits.create_kit(s, a, "Prime case")
+        rates.set_rate(s, a, category="Lens", day="5", tax_rate="reduced")
+        return kit
+
+    kit = context.perform(setup, "kit")
+    panel = KitsPanel(context)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.refresh()
+    assert panel.select_id(kit.id)
+    box = panel.rates
+    dialog = box.change()
+    assert dialog is not None
+    names = [dialog.tax_rate.itemData(i) for i in range(dialog.tax_rate.count())]
+    assert names == ["", "standard", "reduced"]
+    dialog.day.setText("90")
+    dialog.tax_rate.setCurrentIndex(2)
+    dialog.accept()
+    assert box.tax.text() == "reduced"
+    dialog = box.change()
+    assert dialog.tax_rate.currentData() == "reduced"  # the card's own, shown again
+    dialog.tax_rate.setCurrentIndex(0)
+    dialog.accept()
+    assert box.tax.text() == "the house's rule"
+    info = context.query(lambda s: rates.rate_card(s, context.actor, tag=kit.tag))
+    assert info.own is not None and info.own.tax_rate is None

@@ -221,3 +221,152 @@ def test_production_edit_sets_the_client_that_quotes_use(catalog_db, capsys):
     assert linked == "Northlight Films"
     err = refused(capsys, url, "production", "edit", "Night Train")
     assert "--client" in err
+
+
+def test_an_invoice_with_two_tax_rates(catalog_db, actor, tmp_path, monkeypatch, capsys):
+    """Standard 19 % and reduced 7 % (the lens's model card, and repairs by their line kind);
+    every figure below is worked by hand."""
+    url = catalog_db.url
+    with catalog_db.write() as s:
+        person(s, actor, "Ana Costa")
+    ok(url, "pricing", "set", "--currency", "EUR", "--tax", "19", "--days-per-week", "3")
+    rates = ok(url, "pricing", "tax-rate", "add", "Reduced", "7")
+    assert rates == [
+        {"name": "standard", "tax_pct": "19", "standard": True, "line_kinds": []},
+        {"name": "reduced", "tax_pct": "7", "standard": False, "line_kinds": []},
+    ]
+    assert "no tax rate 'half'" in refused(
+        capsys, url, "pricing", "set", "--line-tax", "damage=half"
+    )
+    shown = ok(url, "pricing", "set", "--line-tax", "damage=reduced")
+    assert shown["line_tax"] == {"damage": "reduced"} and shown["tax_rates"] == {"reduced": "7"}
+    ok(url, "client", "add", "Northlight Films", "--terms", "14", "--discount", "10")
+    cam = ok(url, "asset", "add", "--category", "Camera", "--name", "Alexa 35")["tag"]
+    lens = ok(url, "asset", "add", "--category", "Lens", "--name", "Prime 50mm")["tag"]
+    nd = ok(url, "asset", "add", "--category", "Lens", "--name", "ND 0.9 filter",
+            "--purchase-value", "180.00")["tag"]  # fmt: skip
+    ok(url, "rate", "set", "--category", "Camera", "--day", "400", "--week", "1000")
+    card = ok(url, "rate", "set", "--model", "Prime 50mm", "--day", "60", "--tax-rate", "reduced")
+    assert card["tax_rate"] == "reduced"
+    ok(url, "rate", "set", nd, "--day", "15.00")
+    assert "no tax rate" in refused(capsys, url, "rate", "set", nd, "--day", "1", "--tax-rate", "x")
+    ok(url, "production", "add", "Night Train", "--prep", day(0).isoformat(),
+       "--shoot", f"{day(1).isoformat()}..{day(2).isoformat()}",
+       "--wrap", day(3).isoformat(), "--client", "Northlight Films")  # fmt: skip
+    ok(url, "reserve", "Night Train", cam, lens, nd)
+
+    # 4 hire days, 10 % off: camera min(1600, 1000) → 900.00 at 19 % = 171.00; lens min(240,
+    # 180) → 162.00 at 7 % = 11.34; filter min(60, 45) → 40.50 at 19 % = 7.695 → 7.70.
+    quote = ok(url, "quote", "Night Train")
+    assert [(ln["net"], ln["tax_name"], ln["tax"]) for ln in quote["lines"]] == [
+        ("900.00", "standard", "171.00"),
+        ("162.00", "reduced", "11.34"),
+        ("40.50", "standard", "7.70"),
+    ]
+    assert [(b["name"], b["tax_pct"], b["net"], b["tax"]) for b in quote["tax_summary"]] == [
+        ("standard", "19.00", "940.50", "178.70"),
+        ("reduced", "7.00", "162.00", "11.34"),
+    ]
+    assert (quote["net"], quote["tax"], quote["total"]) == ("1102.50", "190.04", "1292.54")
+    ok(url, "quote", "accept", quote["number"])
+    ok(url, "pricing", "tax-rate", "add", "reduced", "5")  # the order keeps its 7 %
+    ok(url, "pricing", "tax-rate", "add", "reduced", "7")
+
+    ok(url, "checkout", "Night Train", cam, lens, nd, "--to", "Ana Costa", "--due",
+       day(3).isoformat())  # fmt: skip
+    later = datetime.now(UTC) + timedelta(days=4)
+    monkeypatch.setattr(returns, "utcnow", lambda: later)
+    ok(url, "checkin", cam)
+    ok(url, "checkin", lens, "--condition", "damaged", "--note", "front element scratched")
+    ok(url, "checkin", nd, "--condition", "missing", "--note", "not in the case")
+    ok(url, "service", "cost", lens, "250.00")
+
+    draft = ok(url, "invoice", "Night Train")
+    got = [(ln["kind"], ln["net"], ln["tax_name"], ln["tax"]) for ln in draft["lines"]]
+    assert got == [
+        ("hire", "900.00", "standard", "171.00"),
+        ("hire", "162.00", "reduced", "11.34"),
+        ("hire", "40.50", "standard", "7.70"),
+        ("late", "360.00", "standard", "68.40"),  # 1 day × 400.00, 10 % off, the line's 19 %
+        ("late", "54.00", "reduced", "3.78"),  # 1 day × 60.00, 10 % off, the line's 7 %
+        ("loss", "180.00", "standard", "34.20"),  # purchase value, no discount, 19 %
+        ("damage", "250.00", "reduced", "17.50"),  # repair cost, damage lines at reduced
+    ]
+    assert [(b["name"], b["net"], b["tax"]) for b in draft["tax_summary"]] == [
+        ("standard", "1480.50", "281.30"),  # 900 + 40.50 + 360 + 180; 171 + 7.70 + 68.40 + 34.20
+        ("reduced", "466.00", "32.62"),  # 162 + 54 + 250; 11.34 + 3.78 + 17.50
+    ]
+    assert (draft["net"], draft["tax"], draft["total"]) == ("1946.50", "313.92", "2260.42")
+
+    invoice_pdf = tmp_path / "invoice-two-rates.pdf"
+    issued = ok(url, "invoice", "issue", draft["number"], "-o", str(invoice_pdf))
+    words = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(invoice_pdf).pages)
+    assert "Tax rate" in words and "standard 19 %" in words and "reduced 7 %" in words
+    assert "€281.30" in words and "€32.62" in words and "€2,260.42" in words
+    assert ok(url, "payment", "add", issued["number"], "1000.00")["balance"] == "1260.42"
+
+    # 100.00 shared by the rates' totals: 19 % 1761.80, 7 % 498.62 of 2260.42 → 77.94 and
+    # 22.06; 77.94 / 1.19 = 65.50 net + 12.44 tax; 22.06 / 1.07 = 20.62 net + 1.44 tax.
+    note = ok(url, "credit", issued["number"], "--reason", "goodwill", "--amount", "100.00")
+    assert [(ln["tax_name"], ln["net"], ln["tax"]) for ln in note["lines"]] == [
+        ("standard", "-65.50", "-12.44"),
+        ("reduced", "-20.62", "-1.44"),
+    ]
+    assert (note["net"], note["tax"], note["total"]) == ("-86.12", "-13.88", "-100.00")
+    listed = {v["number"]: v for v in ok(url, "invoice", "list")}
+    assert listed[issued["number"]]["balance"] == "1160.42"
+    err = refused(capsys, url, "pricing", "tax-rate", "remove", "reduced")
+    assert "named by a rate card or a line kind" in err
+    text_out = invoke(url, "pricing", "tax-rate", "list").output
+    assert "reduced" in text_out and "damage" in text_out
+
+
+def test_day_kind_shares_and_the_duration_table_from_the_command_line(catalog_db, capsys):
+    """A production of 6 calendar days: prep, travel, 2 shoot days, hold, wrap. Day rate 100,
+    no week rate, 3 day rates a week."""
+    url = catalog_db.url
+    ok(url, "pricing", "set", "--currency", "EUR", "--tax", "0", "--days-per-week", "3")
+    ok(url, "asset", "add", "--category", "Camera", "--name", "Alexa 35")
+    ok(url, "rate", "set", "--category", "Camera", "--day", "100")
+    ok(url, "production", "add", "Road Movie", "--prep", day(0).isoformat(),
+       "--travel", day(1).isoformat(), "--shoot", f"{day(2).isoformat()}..{day(3).isoformat()}",
+       "--hold", day(4).isoformat(), "--wrap", day(5).isoformat())  # fmt: skip
+    ok(url, "reserve", "Road Movie", "CAM-0001")
+
+    def quoted() -> tuple[str, str]:
+        line = ok(url, "quote", "Road Movie")["lines"][0]
+        return line["days"], line["gross"]
+
+    # every day counts: 6 days → min(6 × 100, 300) = 300.00
+    assert quoted() == ("6", "300.00")
+    shown = ok(url, "pricing", "set", "--day-kind", "travel=0.5", "--day-kind", "hold=0")
+    assert shown["day_shares"] == {"hold": "0", "travel": "0.5"}
+    # prep 1 + travel 0.5 + shoot 2 + hold 0 + wrap 1 = 4.5 days → min(450, 300) = 300.00
+    assert quoted() == ("4.5", "300.00")
+    shown = ok(url, "pricing", "set", "--durations", "2=1.5,3-4=2,5-7=3", "--day-kind", "prep=0")
+    assert shown["multipliers"] == [[2, 2, "1.5"], [3, 4, "2"], [5, 7, "3"]]
+    assert shown["day_shares"] == {"hold": "0", "prep": "0", "travel": "0.5"}  # kept, added
+    # 3.5 days: between the table's rows 3-4 → 2 × 100 = 200.00
+    assert quoted() == ("3.5", "200.00")
+    ok(url, "pricing", "set", "--day-kind", "travel=1", "--day-kind", "prep=1")
+    # 5 days (hold still 0) → the 5-7 row: 3 × 100 = 300.00
+    assert quoted() == ("5", "300.00")
+    text = invoke(url, "pricing", "show").output
+    assert "Hire days:      hold=0" in text
+    assert "Duration table: 2=1.5,3-4=2,5-7=3" in text
+    shown = ok(url, "pricing", "set", "--no-durations", "--day-kind", "hold=1")
+    assert (shown["multipliers"], shown["day_shares"]) == ([], {})
+    assert "Duration table: none (weeks and day rates)" in invoke(url, "pricing", "show").output
+    assert quoted() == ("6", "300.00")
+
+    for args, message in (
+        (("--day-kind", "rest=0"), "no shoot-day kind"),
+        (("--day-kind", "travel=1.5"), "must be 0 to 1"),
+        (("--day-kind", "travel"), "not KIND=SHARE"),
+        (("--durations", "2=1.5,2-3=2"), "overlap at 2 days"),
+        (("--durations", "three days=2"), "not a duration row"),
+        (("--durations", "2=0"), "above 0"),
+        (("--durations", "2=2", "--no-durations"), "not both"),
+    ):
+        assert message in refused(capsys, url, "pricing", "set", *args)
+    assert ok(url, "pricing", "show")["multipliers"] == []

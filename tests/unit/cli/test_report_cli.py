@@ -116,3 +116,51 @@ def test_errors_are_clear(capsys, week_url: str, args: list[str], message: str) 
     assert message in err
     assert err.startswith("gearroom: ")
     assert out == ""
+
+
+def test_revenue_is_in_the_report_for_staff_and_never_for_assistants(
+    capsys, catalog_db, tmp_path: Path, monkeypatch
+) -> None:
+    from datetime import date
+
+    from gearroom.services import invoicing, operators, quotes
+    from gearroom.services.actor import Actor
+    from tests.unit.services._money import add_client, book, job, priced_house
+
+    db, db_url = catalog_db, catalog_db.url
+    admin = Actor("boss")
+    with db.write() as s:
+        h = priced_house(s, admin)
+        add_client(s, admin, "Northlight", discount="10")
+        name = job(s, admin, "Night Train", client="Northlight")
+        book(s, admin, name, h.cam, f"{h.batt}:4")
+        quotes.accept_quote(s, admin, quotes.build_quote(s, admin, name).number)
+        number = invoicing.draft_invoice(s, admin, name).number
+        invoicing.issue_invoice(s, admin, number, today=date(2026, 11, 17))
+        operators.create_operator(s, admin, "boss", "admin", "111111")
+        operators.create_operator(s, admin, "desk", "staff", "2222")
+        operators.create_operator(s, admin, "ac", "assistant", "3333")
+    week = ("report", "weekly", "--week", "2026-W47", "--db", db_url)
+    for who, pin in (("desk", "2222"), ("boss", "111111")):
+        monkeypatch.setenv("GEARROOM_OPERATOR", who)
+        monkeypatch.setenv("GEARROOM_PIN", pin)
+        code, out, err = run(capsys, *week, "--json")
+        assert code == 0, err
+        data = json.loads(out)
+        assert list(data)[-1] == "revenue"
+        # camera min(4 × 400, 3 × 400) + 4 batteries × min(20, 15), less 10 %: 1134.00
+        assert data["revenue"]["totals"][0]["revenue"] == "1134.00"
+        assert data["revenue"]["by_client"][0]["client"] == "Northlight"
+        pdf = tmp_path / f"{who}.pdf"
+        code, _, err = run(capsys, *week, "--format", "pdf", "-o", str(pdf))
+        assert code == 0, err
+        text = " ".join(
+            " ".join((page.extract_text() or "").split()) for page in PdfReader(str(pdf)).pages
+        )
+        assert "Revenue by production" in text and "€1,134.00" in text
+        code, out, _ = run(capsys, *week)
+        assert code == 0 and "Revenue by client" in out and "€1,134.00" in out
+    monkeypatch.setenv("GEARROOM_OPERATOR", "ac")
+    monkeypatch.setenv("GEARROOM_PIN", "3333")
+    code, out, err = run(capsys, *week, "--json")
+    assert code != 0 and "may not run reports" in err and "revenue" not in out
