@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
@@ -84,6 +84,9 @@ class EmptyState(QWidget):
         super().__init__(host)
         #: The widget this lies over (an item view's viewport, or the widget itself).
         self.host = host
+        if host is view:  # not an empty viewport: hide what the widget holds beneath
+            self.setBackgroundRole(QPalette.ColorRole.Base)
+            self.setAutoFillBackground(True)
         self.setObjectName("emptyState")
         self.view = view
         self.when = when

@@ -217,6 +217,7 @@ def test_reports_offer_to_build_then_say_there_is_no_gear_then_show_the_report(
     assert page.report is not None
     assert page.empty.isVisible()
     assert "no gear yet" in page.empty.text.text()
+    assert page.empty.autoFillBackground()  # the empty report beneath does not show through
     visible = [b.text() for b in page.empty.buttons if b.isVisible()]
     assert visible == ["Go to Inventory", "Import a spreadsheet…"]
     if SHOTS:
