@@ -260,3 +260,13 @@ def out_items(
 def still_out(session: Session, production_id: int, today: date | None = None) -> list[OutLine]:
     """What a production still has out (after a check-in, for instance)."""
     return out_lines(session, production_id=production_id, today=today)
+
+
+def open_line_count(session: Session) -> int:
+    """How many check-out lines are out now (items marked missing included)."""
+    return int(
+        session.scalar(
+            select(func.count()).select_from(CheckoutLine).where(CheckoutLine.returned_at.is_(None))
+        )
+        or 0
+    )

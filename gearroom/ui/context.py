@@ -18,8 +18,22 @@ on the UI thread. They stay for the places that cannot go on without the answer:
 * the connection check of the banner (:meth:`check_connection`) and the change watcher's first
   read of the newest event id.
 
-The edit dialogs' loaders, the detail panels, the inventory table's blocks and the service
-page still call them too; those are quick reads and writes that are to move onto the door.
+The edit dialogs (item, stock, kit, production, reservation, settings and its pricing rules)
+load what they show through the door (:meth:`FormDialog.load
+<gearroom.ui.dialogs.base.FormDialog.load>`: "Loading…" with Save disabled until the answer,
+an error as one line above the form); so do the kits and stock tabs' lists and detail panels,
+the reservation dialog's tag look-ups, conflict check and model picker, the kit dialog's
+member look-ups, the import wizard and the service page's writes. These still call
+:meth:`AppContext.query` on the UI thread, each for a reason:
+
+* the inventory table's blocks and the inventory filters' lists (``models/asset_table.py``,
+  ``pages/inventory.py`` ``refresh``): the table model answers Qt from what it holds and
+  reads the next block when asked; its move to the door is a change of the model itself;
+* the production page's scanned tag (a scan routed as above) and its production sheet's data,
+  and the money widgets' house details for a PDF (``widgets/money_lines.py``): read after the
+  person chose the file, to write it at once; one production's or one row's read each;
+* the model rate card behind "Model rates…" (``widgets/rate_card.py`` ``change_model``): one
+  row that the rates dialog is built from before it opens.
 
 Errors: :meth:`AppContext.query` and :meth:`AppContext.perform` raise
 :class:`~gearroom.errors.GearroomError` for anything a person can act on, a lost connection

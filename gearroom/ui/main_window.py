@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self.scanner.scanned.connect(self.dispatch_scan)
         for page in self.pages:
             page.open_item.connect(self.open_item)
+            page.open_page.connect(self.go_to_page)
         people = self.page("people")
         if people is not None and hasattr(people, "print_labels"):
             people.print_labels.connect(self.label_tags)
@@ -215,6 +216,17 @@ class MainWindow(QMainWindow):
                 self.show_page(row)
                 return page.show_item(kind, item_id)
         return False
+
+    def go_to_page(self, page_id: str) -> bool:
+        """Show the page known by ``page_id``, when the signed-in role may see it."""
+        page = self.page(page_id)
+        if page is None:
+            return False
+        if not self.controls.page_visible(page_id):
+            self.statusBar().showMessage(f"The {page.title} page is not open to your role.", 5000)
+            return False
+        self.show_page(self.pages.index(page))
+        return True
 
     def label_tags(self, tags: list[str]) -> bool:
         """Put ``tags`` (a person's badge) on the labels page and show it."""

@@ -51,37 +51,26 @@ class AssetDialog(FormDialog):
     ) -> None:
         super().__init__(context, "New item" if asset_id is None else "Edit item", parent)
         self.setObjectName("assetDialog")
-        categories, locations, asset = context.query(_loader(asset_id))
-        self.asset = asset
-        self.categories = categories
+        self.asset: AssetView | None = None
+        self.categories: list[CategoryView] = []
         self._attribute_inputs: dict[str, QLineEdit] = {}
-        self._typed: dict[str, str] = {
-            k: attribute_text(v) for k, v in (asset.attributes if asset else {}).items()
-        }
+        self._typed: dict[str, str] = {}
 
-        self.tag = QLineEdit(asset.tag if asset else "")
+        self.tag = QLineEdit()
         self.tag.setPlaceholderText("Automatic from the category (e.g. CAM-0043)")
-        self.name = QLineEdit(asset.name if asset else "")
+        self.name = QLineEdit()
         self.name.setPlaceholderText("e.g. ARRI Alexa Mini LF")
         self.category = QComboBox()
-        for cat in categories:
-            self.category.addItem(cat.name, cat.id)
-        self.make = QLineEdit(asset.make if asset else "")
-        self.model = QLineEdit(asset.model if asset else "")
-        self.serial = QLineEdit(asset.serial if asset else "")
+        self.make = QLineEdit()
+        self.model = QLineEdit()
+        self.serial = QLineEdit()
         self.location = QComboBox()
         self.location.addItem(NO_LOCATION, "")
-        for loc in locations:
-            self.location.addItem(loc.name, loc.name)
-        self.purchase_date = QLineEdit(
-            asset.purchase_date.isoformat() if asset and asset.purchase_date else ""
-        )
+        self.purchase_date = QLineEdit()
         self.purchase_date.setPlaceholderText("YYYY-MM-DD")
-        self.purchase_value = QLineEdit(
-            str(asset.purchase_value) if asset and asset.purchase_value is not None else ""
-        )
+        self.purchase_value = QLineEdit()
         self.purchase_value.setPlaceholderText("0.00")
-        self.notes = QPlainTextEdit(asset.notes if asset else "")
+        self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(72)
 
@@ -99,19 +88,41 @@ class AssetDialog(FormDialog):
         self.details = QGroupBox()
         self.details_form = QFormLayout(self.details)
         self.details_form.setHorizontalSpacing(12)
+        self.details.hide()
         self.body.addWidget(self.details)
         self.finish_layout()
+        self._shown_category: CategoryView | None = None
+        self.setMinimumWidth(480)
+        self.name.setFocus()
+        self.load(_loader(asset_id), self._loaded, "Reading the item")
 
+    def _loaded(self, loaded: Loaded) -> None:
+        """The categories, locations and the asset edited arrived: fill the form."""
+        categories, locations, asset = loaded
+        self.asset = asset
+        self.categories = categories
+        self._typed = {k: attribute_text(v) for k, v in (asset.attributes if asset else {}).items()}
+        for cat in categories:
+            self.category.addItem(cat.name, cat.id)
+        for loc in locations:
+            self.location.addItem(loc.name, loc.name)
         if asset is not None:
+            self.tag.setText(asset.tag)
+            self.name.setText(asset.name)
+            self.make.setText(asset.make)
+            self.model.setText(asset.model)
+            self.serial.setText(asset.serial)
+            if asset.purchase_date:
+                self.purchase_date.setText(asset.purchase_date.isoformat())
+            if asset.purchase_value is not None:
+                self.purchase_value.setText(str(asset.purchase_value))
+            self.notes.setPlainText(asset.notes)
             select_data(self.category, asset.category_id)
             select_data(self.location, asset.location or "")
         else:
-            select_data(self.location, context.settings.default_location)
-        self._shown_category: CategoryView | None = None
+            select_data(self.location, self.context.settings.default_location)
         self._show_category_fields()
         self.category.currentIndexChanged.connect(self._show_category_fields)
-        self.setMinimumWidth(480)
-        self.name.setFocus()
 
     def current_category(self) -> CategoryView | None:
         cat_id = self.category.currentData()

@@ -6,6 +6,11 @@ the dialog waits with Save disabled, and the dialog closes once the write succee
 :class:`~gearroom.errors.GearroomError` keeps the dialog open with everything typed: a
 :class:`~gearroom.errors.ValidationError` that names a field is shown under that field (which is
 marked and focused), any other error above the form.
+
+What a dialog needs to show (the lists of its combo boxes, the record it edits) is read through
+the door too, with :meth:`FormDialog.load`: the dialog says "Loading…" with Save disabled until
+the answer arrives, then fills its widgets; a failed read shows its one-line message above the
+form and Save stays disabled.
 """
 
 from __future__ import annotations
@@ -68,6 +73,12 @@ class FormDialog(QDialog):
         self.setStyleSheet(INVALID_STYLE)
         self._fields: dict[str, FieldRow] = {}
         self._saving = False
+        self._loading = 0
+        self._load_failed = False
+        self.loading_label = QLabel("Loading…")
+        self.loading_label.setObjectName("loadingLabel")
+        self.loading_label.setStyleSheet("color: #5f6368;")
+        self.loading_label.hide()
         self.banner = QLabel()
         self.banner.setObjectName("errorBanner")
         self.banner.setWordWrap(True)
@@ -87,6 +98,7 @@ class FormDialog(QDialog):
         self.body.setContentsMargins(16, 14, 16, 12)
         self.body.setSpacing(10)
         self.body.addWidget(self.banner)
+        self.body.addWidget(self.loading_label)
         self.body.addLayout(self.form)
 
     def finish_layout(self, stretch: bool = True) -> None:
@@ -159,6 +171,45 @@ class FormDialog(QDialog):
         widget.style().unpolish(widget)
         widget.style().polish(widget)
 
+    # ------------------------------------------------------------------ loading
+
+    def load(
+        self,
+        fn: Callable[[Session], T],
+        then: Callable[[T], object],
+        description: str = "Reading",
+    ) -> None:
+        """Read ``fn`` through the door; ``then`` fills the dialog with the answer.
+
+        Until it arrives the dialog says "Loading…" and Save is disabled; an error shows above
+        the form (one line) and Save stays disabled."""
+        self._loading += 1
+        self.loading_label.show()
+        self._set_save_enabled(False)
+
+        def arrived() -> None:
+            self._loading -= 1
+            if self._loading == 0:
+                self.loading_label.hide()
+                if not self._load_failed:
+                    self._set_save_enabled(not self._saving)
+
+        def done(result: T) -> None:
+            arrived()
+            then(result)
+
+        def failed(exc: GearroomError) -> None:
+            self._load_failed = True
+            arrived()
+            self.show_error(exc)
+
+        self.context.operations.read(fn, on_done=done, on_error=failed, description=description)
+
+    @property
+    def loading(self) -> bool:
+        """Something the dialog shows is still being read."""
+        return self._loading > 0
+
     # ------------------------------------------------------------------ saving
 
     def save(self) -> int | None:
@@ -184,7 +235,7 @@ class FormDialog(QDialog):
 
         def done(result: T) -> None:
             self._saving = False
-            self._set_save_enabled(True)
+            self._set_save_enabled(not self._loading)
             try:
                 saved_id = then(result)
             except GearroomError as exc:
@@ -194,7 +245,7 @@ class FormDialog(QDialog):
 
         def failed(exc: GearroomError) -> None:
             self._saving = False
-            self._set_save_enabled(True)
+            self._set_save_enabled(not self._loading)
             self.show_error(exc)
 
         self.context.operations.write(
@@ -210,7 +261,7 @@ class FormDialog(QDialog):
                 button.setEnabled(enabled)
 
     def accept(self) -> None:
-        if self._saving:
+        if self._saving or self._loading or self._load_failed:
             return
         try:
             saved_id = self.save()

@@ -360,7 +360,9 @@ class ImportWizard(QWizard):
         self.table: SourceTable | None = None
         self.kind = ImportKind.ASSETS
         self.preset: Preset | None = None
-        self.attribute_keys: list[str] = context.query(importer.attribute_keys)
+        #: The categories' extra fields a column can fill; read through the door (they are
+        #: there long before the mapping page, which comes after choosing a file).
+        self.attribute_keys: list[str] = []
         self.setWindowTitle("Import")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
@@ -372,6 +374,15 @@ class ImportWizard(QWizard):
         for page in (self.file_page, self.mapping_page, self.preview_page, self.result_page):
             self.addPage(page)
         self.resize(920, 620)
+        context.operations.read(
+            importer.attribute_keys,
+            on_done=self._attribute_keys_arrived,
+            on_error=lambda exc: show_banner(self.file_page.banner, str(exc)),
+            description="Reading the categories' fields",
+        )
+
+    def _attribute_keys_arrived(self, keys: list[str]) -> None:
+        self.attribute_keys = list(keys)
 
     def load(self, path: Path, kind: ImportKind, preset: Preset | None) -> None:
         """Read the file (called when leaving the first page)."""

@@ -33,12 +33,15 @@ from gearroom.services import catalog, kits, resolver
 from gearroom.services.actor import Actor
 from gearroom.services.catalog import LocationView
 from gearroom.services.kits import KitSummary, KitView
+from gearroom.services.resolver import Resolved
 from gearroom.ui.context import AppContext
 from gearroom.ui.dialogs.asset import NO_LOCATION
 from gearroom.ui.dialogs.base import ERROR_STYLE, FormDialog, select_data
 
 NO_PARENT = "— not inside another kit —"
 KIND_LABELS = {TagKind.ASSET: "Item", TagKind.STOCK: "Stock", TagKind.KIT: "Kit"}
+
+Loaded = tuple[list[KitSummary], list[LocationView], KitView | None]
 
 
 @dataclass(frozen=True)
@@ -69,30 +72,24 @@ class KitDialog(FormDialog):
         super().__init__(context, "New kit" if tag is None else "Edit kit", parent)
         self.setObjectName("kitDialog")
 
-        def load(session: Session) -> tuple[list[KitSummary], list[LocationView], KitView | None]:
+        def load(session: Session) -> Loaded:
             kit = kits.get_kit(session, tag) if tag else None
             return kits.list_kits(session), catalog.list_locations(session), kit
 
-        all_kits, locations, kit = context.query(load)
-        self.kit = kit
-        self._saved_members = members_of(kit) if kit else []
-        self._members = list(self._saved_members)
+        self.kit: KitView | None = None
+        self._saved_members: list[Member] = []
+        self._members: list[Member] = []
 
-        self.tag = QLineEdit(kit.tag if kit else "")
+        self.tag = QLineEdit(tag or "")
         self.tag.setPlaceholderText("Automatic (KIT-0001…)")
-        self.tag.setReadOnly(kit is not None)
-        self.name = QLineEdit(kit.name if kit else "")
+        self.tag.setReadOnly(tag is not None)
+        self.name = QLineEdit()
         self.name.setPlaceholderText("e.g. Alexa Mini LF camera package")
         self.parent_kit = QComboBox()
         self.parent_kit.addItem(NO_PARENT, "")
-        for other in all_kits:
-            if kit is None or other.id != kit.id:
-                self.parent_kit.addItem(f"{other.tag} · {other.name}", other.tag)
         self.location = QComboBox()
         self.location.addItem(NO_LOCATION, "")
-        for loc in locations:
-            self.location.addItem(loc.name, loc.name)
-        self.notes = QPlainTextEdit(kit.notes if kit else "")
+        self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(56)
 
@@ -101,11 +98,6 @@ class KitDialog(FormDialog):
         self.add_field("parent", "Inside kit", self.parent_kit)
         self.add_field("location", "Location", self.location)
         self.add_field("notes", "Notes", self.notes)
-        select_data(self.parent_kit, kit.parent_tag if kit and kit.parent_tag else "")
-        select_data(
-            self.location,
-            (kit.location if kit else context.settings.default_location) or "",
-        )
 
         box = QGroupBox("Contents")
         box_layout = QVBoxLayout(box)
@@ -153,6 +145,29 @@ class KitDialog(FormDialog):
         self._show_members()
         self.resize(560, 600)
         self.name.setFocus()
+        self.load(load, self._loaded, "Reading the kit")
+
+    def _loaded(self, loaded: Loaded) -> None:
+        """The kits, locations and the kit edited arrived: fill the form and the contents."""
+        all_kits, locations, kit = loaded
+        self.kit = kit
+        self._saved_members = members_of(kit) if kit else []
+        self._members = list(self._saved_members)
+        for other in all_kits:
+            if kit is None or other.id != kit.id:
+                self.parent_kit.addItem(f"{other.tag} · {other.name}", other.tag)
+        for loc in locations:
+            self.location.addItem(loc.name, loc.name)
+        if kit is not None:
+            self.tag.setText(kit.tag)
+            self.name.setText(kit.name)
+            self.notes.setPlainText(kit.notes)
+        select_data(self.parent_kit, kit.parent_tag if kit and kit.parent_tag else "")
+        select_data(
+            self.location,
+            (kit.location if kit else self.context.settings.default_location) or "",
+        )
+        self._show_members()
 
     # ------------------------------------------------------------------ members
 
@@ -175,16 +190,28 @@ class KitDialog(FormDialog):
                 self.member_table.setItem(row, col, item)
 
     def add_member_from_input(self) -> None:
-        """Look the typed tag up and list it; nothing is saved until Save."""
+        """Look the typed tag up through the door and list it; nothing is saved until Save."""
         self._member_error.hide()
         text = self.member_tag.text()
         if not text.strip():
             return
+        quantity = self.member_quantity.value()
+        self.context.operations.read(
+            lambda s: resolver.resolve(s, text),
+            on_done=lambda found: self._add_found(found, quantity),
+            on_error=self._refuse_member,
+            description="Looking the tag up",
+        )
+
+    def _refuse_member(self, exc: GearroomError) -> None:
+        self._member_error.setText(str(exc))
+        self._member_error.show()
+
+    def _add_found(self, found: Resolved, quantity: int) -> None:
         try:
-            member = self._lookup(text, self.member_quantity.value())
+            member = self._member(found, quantity)
         except GearroomError as exc:
-            self._member_error.setText(str(exc))
-            self._member_error.show()
+            self._refuse_member(exc)
             return
         existing = next((i for i, m in enumerate(self._members) if m.tag == member.tag), None)
         if existing is not None and member.kind is TagKind.STOCK:
@@ -193,8 +220,7 @@ class KitDialog(FormDialog):
                 old.tag, old.name, old.kind, old.quantity + member.quantity
             )
         elif existing is not None:
-            self._member_error.setText(f"{member.tag} is in this kit already.")
-            self._member_error.show()
+            self._refuse_member(ConflictError(f"{member.tag} is in this kit already."))
             return
         else:
             self._members.append(member)
@@ -202,8 +228,7 @@ class KitDialog(FormDialog):
         self.member_tag.clear()
         self.member_quantity.setValue(1)
 
-    def _lookup(self, text: str, quantity: int) -> Member:
-        found = self.context.query(lambda s: resolver.resolve(s, text))
+    def _member(self, found: Resolved, quantity: int) -> Member:
         if found.kind not in KIND_LABELS:
             raise ValidationError(
                 f"{found.tag} is a {found.kind.value} ({found.label}); only items, stock and "

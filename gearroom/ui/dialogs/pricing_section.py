@@ -47,26 +47,22 @@ class PricingSection(QGroupBox):
         super().__init__("Pricing rules", parent)
         self.setObjectName("pricingSection")
         self.context = context
-        rules = context.query(pricing.load_rules)
-        self.currency = QLineEdit(rules.currency)
+        self.currency = QLineEdit()
         self.currency.setObjectName("pricingCurrency")
         self.currency.setMaxLength(3)
         self.currency.setMaximumWidth(70)
-        self.tax = QLineEdit(f"{rules.tax_pct}")
+        self.tax = QLineEdit()
         self.tax.setObjectName("pricingTax")
         self.tax.setMaximumWidth(90)
         self.days_per_week = QSpinBox()
         self.days_per_week.setObjectName("pricingDaysPerWeek")
         self.days_per_week.setRange(1, 7)
-        self.days_per_week.setValue(rules.days_per_week)
         self.days_per_week.setSuffix(" day rates a week")
         self.shares: dict[str, QLineEdit] = {}
         grid = QGridLayout()
         grid.setHorizontalSpacing(8)
         for i, kind in enumerate(SHARE_KINDS):
-            edit = QLineEdit(
-                f"{rules.day_shares[kind].normalize():f}" if kind in rules.day_shares else ""
-            )
+            edit = QLineEdit()
             edit.setPlaceholderText("1")
             edit.setMaximumWidth(56)
             self.shares[kind] = edit
@@ -74,7 +70,7 @@ class PricingSection(QGroupBox):
             grid.addWidget(edit, 1, i)
         shares = QWidget()
         shares.setLayout(grid)
-        self.table = QLineEdit(format_table(rules))
+        self.table = QLineEdit()
         self.table.setObjectName("pricingMultipliers")
         self.table.setPlaceholderText("none: weeks and day rates (e.g. 2=1.5, 3-4=2, 5-7=3)")
         self.tax_rates = QLineEdit(pricing.format_tax_rates(rules))
@@ -103,6 +99,26 @@ class PricingSection(QGroupBox):
         row.addWidget(self.apply_button)
         row.addWidget(self.message, 1)
         form.addRow("", row)
+        # The rules are read through the door; Apply waits for them.
+        self.apply_button.setEnabled(False)
+        self.message.setText("Loading…")
+        context.operations.read(
+            pricing.load_rules,
+            on_done=self._show_rules,
+            on_error=lambda exc: self.message.setText(str(exc)),
+            description="Reading the pricing rules",
+        )
+
+    def _show_rules(self, rules: PricingRules) -> None:
+        self.currency.setText(rules.currency)
+        self.tax.setText(f"{rules.tax_pct}")
+        self.days_per_week.setValue(rules.days_per_week)
+        for kind, edit in self.shares.items():
+            share = rules.day_shares.get(kind)
+            edit.setText(f"{share.normalize():f}" if share is not None else "")
+        self.table.setText(format_table(rules))
+        self.message.setText("")
+        self.apply_button.setEnabled(True)
 
     def apply(self) -> None:
         """Save the rules as typed (the service validates and records them)."""

@@ -31,6 +31,8 @@ from gearroom.errors import ValidationError
 from gearroom.models import ShootDayKind
 from gearroom.services import clients, people, productions
 from gearroom.services.actor import Actor, Permission
+from gearroom.services.clients import ClientView
+from gearroom.services.people import PersonView
 from gearroom.services.productions import ProductionView, ShootDayDraft
 from gearroom.ui.context import AppContext
 from gearroom.ui.dialogs.base import FormDialog
@@ -72,9 +74,22 @@ def client_chooser(context: AppContext, current: str) -> QComboBox:
     combo.setEditable(True)
     combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
     actor = context.actor
-    if actor.can(Permission.PRICES):
-        combo.addItems([c.name for c in context.query(lambda s: clients.list_clients(s, actor))])
     combo.setCurrentText(current)
+    if actor.can(Permission.PRICES):
+
+        def arrived(known: list[ClientView]) -> None:
+            typed = combo.currentText()
+            combo.addItems([c.name for c in known])
+            combo.setCurrentText(typed)
+
+        # Through the door: the names arrive while the dialog is open (a name can be typed
+        # meanwhile: the box keeps what is typed).
+        context.operations.read(
+            lambda s: clients.list_clients(s, actor),
+            on_done=arrived,
+            on_error=lambda _exc: None,  # no list to pick from; any name can still be typed
+            description="Reading the clients",
+        )
     return combo
 
 
@@ -95,10 +110,6 @@ class ProductionDialog(FormDialog):
         self.client = self.client_choice.lineEdit() or QLineEdit()
         self.contact = QComboBox()
         self.contact.addItem("—", None)
-        for person in context.query(lambda s: people.list_people(s)):
-            self.contact.addItem(f"{person.name} ({person.badge})", person.badge)
-        if production and production.contact_badge:
-            self.contact.setCurrentIndex(max(self.contact.findData(production.contact_badge), 0))
         self.notes = QPlainTextEdit(production.notes if production else "")
         self.notes.setFixedHeight(60)
         self.add_field("name", "Name", self.name)
@@ -150,6 +161,15 @@ class ProductionDialog(FormDialog):
         self.form.addRow("", self.remove_days_button)
         self.finish_layout(stretch=False)
         self._show_days()
+        self.load(people.list_people, self._people_arrived, "Reading the people")
+
+    def _people_arrived(self, known: list[PersonView]) -> None:
+        """The contact box's people arrived (Save waits for them: it saves the contact)."""
+        for person in known:
+            self.contact.addItem(f"{person.name} ({person.badge})", person.badge)
+        production = self.production
+        if production and production.contact_badge:
+            self.contact.setCurrentIndex(max(self.contact.findData(production.contact_badge), 0))
 
     def _show_days(self) -> None:
         self.rows.sort(key=lambda r: r.day)

@@ -6,6 +6,7 @@ them needs an explicit override with a reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QDate
@@ -30,6 +31,7 @@ from gearroom.services.actor import Actor
 from gearroom.services.gear_lists import ItemSpec
 from gearroom.services.productions import ProductionView
 from gearroom.services.reservations import ReservationCheck
+from gearroom.services.resolver import Resolved
 from gearroom.ui.context import AppContext
 from gearroom.ui.dialogs.base import FormDialog
 from gearroom.ui.widgets.desk_common import to_date
@@ -50,6 +52,8 @@ class ReservationDialog(FormDialog):
         self.production = production
         self.resize(680, 600)
         self.check: ReservationCheck | None = None
+        self._checks = 0  # how many checks were asked for: only the newest one shows
+        self._booking = False  # Save is waiting for its conflict check
         self.wanted: list[tuple[str, int, str]] = []  # tag, quantity, label
         start = production.window_start or date.today()
         end = production.window_end or start
@@ -111,13 +115,29 @@ class ReservationDialog(FormDialog):
 
     # ------------------------------------------------------------------ gear
 
-    def add_tag(self, text: str, quantity: int = 1) -> bool:
-        """Add a tag to the list (resolved for its name) and check the conflicts again."""
-        try:
-            found = self.context.query(lambda s: resolver.resolve(s, text))
-        except GearroomError as exc:
-            self.show_error(exc)
-            return False
+    def add_tag(
+        self, text: str, quantity: int = 1, then: Callable[[], object] | None = None
+    ) -> bool:
+        """Add a tag to the list (resolved for its name, through the door) and check the
+        conflicts again; ``then`` runs once it is listed. True when it was listed before
+        this returns (the door's synchronous mode); an unknown tag shows above the form."""
+        added: list[bool] = []
+
+        def found(resolved: Resolved) -> None:
+            self._add_found(resolved, quantity)
+            added.append(True)
+            if then is not None:
+                then()
+
+        self.context.operations.read(
+            lambda s: resolver.resolve(s, text),
+            on_done=found,
+            on_error=self.show_error,
+            description="Looking the tag up",
+        )
+        return bool(added)
+
+    def _add_found(self, found: Resolved, quantity: int) -> None:
         qty = quantity if found.kind.value == "stock" else 1
         for i, (tag, q, label) in enumerate(self.wanted):
             if tag == found.tag:
@@ -128,13 +148,15 @@ class ReservationDialog(FormDialog):
         self.clear_errors()
         self._show_gear()
         self.run_check()
-        return True
 
     def add_from_field(self) -> None:
         text = self.tag.text()
-        if text.strip() and self.add_tag(text, self.quantity.value()):
-            self.tag.clear()
-            self.quantity.setValue(1)
+        if text.strip():
+            self.add_tag(text, self.quantity.value(), then=self._clear_field)
+
+    def _clear_field(self) -> None:
+        self.tag.clear()
+        self.quantity.setValue(1)
 
     def remove_selected(self) -> None:
         rows = sorted({i.row() for i in self.gear.selectedIndexes()}, reverse=True)
@@ -173,22 +195,48 @@ class ReservationDialog(FormDialog):
     def dates(self) -> tuple[date, date]:
         return to_date(self.start.date()), to_date(self.end.date())
 
-    def run_check(self) -> ReservationCheck | None:
-        """What saving would run into (nothing is written)."""
+    def run_check(
+        self, then: Callable[[ReservationCheck | None], object] | None = None
+    ) -> ReservationCheck | None:
+        """What saving would run into (nothing is written), read through the door.
+
+        The answer shows in the dialog and goes to ``then`` (None when there is no gear or
+        the check failed); it is returned too when it came before this returns (the door's
+        synchronous mode). An answer overtaken by a newer check is dropped."""
         self.conflicts.clear()
         self.check = None
+        self._checks += 1
+        generation = self._checks
         if not self.wanted:
             self.status.setText("Add gear to see whether it is free.")
+            if then is not None:
+                then(None)
             return None
         start, end = self.dates()
         tag, items = self.production.tag, self.items()
-        try:
-            check = self.context.query(
-                lambda s: reservations.check_reservation(s, tag, items, start=start, end=end)
-            )
-        except GearroomError as exc:
-            self.status.setText(str(exc))
-            return None
+        self.status.setText("Checking…")
+
+        def done(check: ReservationCheck) -> None:
+            if generation == self._checks:
+                self._show_check(check, start, end)
+            if then is not None:
+                then(check)
+
+        def failed(exc: GearroomError) -> None:
+            if generation == self._checks:
+                self.status.setText(str(exc))
+            if then is not None:
+                then(None)
+
+        self.context.operations.read(
+            lambda s: reservations.check_reservation(s, tag, items, start=start, end=end),
+            on_done=done,
+            on_error=failed,
+            description="Checking the reservation",
+        )
+        return self.check
+
+    def _show_check(self, check: ReservationCheck, start: date, end: date) -> None:
         self.check = check
         for c in check.conflicts:
             item = QListWidgetItem(c.message)
@@ -208,10 +256,23 @@ class ReservationDialog(FormDialog):
             self.status.setText(
                 f"{len(check.conflicts)} conflict(s); retired gear cannot be booked at all."
             )
-        return check
 
     def save(self) -> int | None:
-        check = self.run_check()
+        """Check the conflicts again (through the door), then book when they allow it."""
+        if self._booking:
+            return None
+        self._booking = True
+        self.run_check(then=self._book_checked)
+        return None
+
+    def _book_checked(self, check: ReservationCheck | None) -> None:
+        self._booking = False
+        try:
+            self._book(check)
+        except GearroomError as exc:
+            self.show_error(exc)
+
+    def _book(self, check: ReservationCheck | None) -> None:
         if check is not None and check.conflicts and not self.override.isChecked():
             raise ConflictError(
                 f"{len(check.conflicts)} conflict(s), listed below. Remove that gear, or tick "
@@ -246,4 +307,3 @@ class ReservationDialog(FormDialog):
             return count
 
         self.write(book, "reservation", lambda count: count)
-        return None

@@ -26,6 +26,7 @@ from gearroom.db import Database
 from gearroom.errors import ValidationError
 from gearroom.services import catalog
 from gearroom.services.actor import Permission
+from gearroom.services.catalog import LocationView
 from gearroom.ui.context import AppContext
 from gearroom.ui.dialogs.backups import BackupsSection
 from gearroom.ui.dialogs.base import FormDialog, select_data
@@ -125,7 +126,6 @@ class SettingsDialog(FormDialog):
         self.setObjectName("settingsDialog")
         self._config_file = config_file
         settings = context.settings
-        locations = context.query(catalog.list_locations)
 
         self.house_name = QLineEdit(settings.house_name)
         self.house_address = QLineEdit(settings.house_address)
@@ -133,9 +133,18 @@ class SettingsDialog(FormDialog):
         self.house_phone = QLineEdit(settings.house_phone)
         self.default_location = QComboBox()
         self.default_location.addItem(NO_DEFAULT, "")
-        for loc in locations:
-            self.default_location.addItem(loc.name, loc.name)
+        if settings.default_location:
+            # Kept as it is when the list of locations cannot be read.
+            self.default_location.addItem(settings.default_location, settings.default_location)
         select_data(self.default_location, settings.default_location)
+        # Read through the door. Save stays open meanwhile and when the read fails: this
+        # dialog is also where a database that does not answer is pointed elsewhere.
+        context.operations.read(
+            catalog.list_locations,
+            on_done=self._locations_arrived,
+            on_error=self.show_error,
+            description="Reading the locations",
+        )
 
         self.add_field("house_name", "Rental house", self.house_name)
         self.add_field("house_address", "Address", self.house_address)
@@ -190,6 +199,15 @@ class SettingsDialog(FormDialog):
         self.body.addWidget(self.backups)
         self.finish_layout()
         self.setMinimumWidth(560)
+
+    def _locations_arrived(self, locations: list[LocationView]) -> None:
+        chosen = self.default_location.currentData()
+        while self.default_location.count() > 1:
+            self.default_location.removeItem(1)
+        for loc in locations:
+            self.default_location.addItem(loc.name, loc.name)
+        self.default_location.setCurrentIndex(0)
+        select_data(self.default_location, chosen)
 
     def take_scan(self, text: str) -> bool:
         """A scan while this dialog is open lands in the scanner test box."""

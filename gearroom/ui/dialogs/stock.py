@@ -17,6 +17,8 @@ from gearroom.ui.dialogs.base import FormDialog, select_data
 
 MAX_QUANTITY = 1_000_000
 
+Loaded = tuple[list[CategoryView], list[LocationView], StockView | None]
+
 
 class StockItemDialog(FormDialog):
     """New stock item when ``tag`` is None, else edit the item with that tag."""
@@ -27,30 +29,23 @@ class StockItemDialog(FormDialog):
         super().__init__(context, "New stock item" if tag is None else "Edit stock item", parent)
         self.setObjectName("stockItemDialog")
 
-        def load(
-            session: Session,
-        ) -> tuple[list[CategoryView], list[LocationView], StockView | None]:
+        def load(session: Session) -> Loaded:
             item = stock.get_stock_item(session, tag) if tag else None
             return catalog.list_categories(session), catalog.list_locations(session), item
 
-        categories, locations, item = context.query(load)
-        self.item = item
-        self.tag = QLineEdit(item.tag if item else "")
+        self.item: StockView | None = None
+        self.tag = QLineEdit()
         self.tag.setPlaceholderText("Automatic from the category (e.g. PWR-0012)")
-        self.name = QLineEdit(item.name if item else "")
+        self.name = QLineEdit()
         self.name.setPlaceholderText("e.g. V-mount battery 150 Wh")
         self.category = QComboBox()
-        for cat in categories:
-            self.category.addItem(cat.name, cat.name)
         self.quantity = QSpinBox()
         self.quantity.setRange(0, MAX_QUANTITY)
-        self.quantity.setValue(item.quantity if item else 1)
-        self.unit = QLineEdit(item.unit if item else "pcs")
+        self.quantity.setValue(1)
+        self.unit = QLineEdit("pcs")
         self.location = QComboBox()
         self.location.addItem(NO_LOCATION, "")
-        for loc in locations:
-            self.location.addItem(loc.name, loc.name)
-        self.notes = QPlainTextEdit(item.notes if item else "")
+        self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(64)
 
@@ -62,12 +57,27 @@ class StockItemDialog(FormDialog):
         self.add_field("location", "Location", self.location)
         self.add_field("notes", "Notes", self.notes)
         self.finish_layout()
-
-        select_data(self.category, item.category if item else None)
-        location = item.location if item else context.settings.default_location
-        select_data(self.location, location or "")
         self.setMinimumWidth(440)
         self.name.setFocus()
+        self.load(load, self._loaded, "Reading the stock item")
+
+    def _loaded(self, loaded: Loaded) -> None:
+        """The categories, locations and the item edited arrived: fill the form."""
+        categories, locations, item = loaded
+        self.item = item
+        for cat in categories:
+            self.category.addItem(cat.name, cat.name)
+        for loc in locations:
+            self.location.addItem(loc.name, loc.name)
+        if item is not None:
+            self.tag.setText(item.tag)
+            self.name.setText(item.name)
+            self.quantity.setValue(item.quantity)
+            self.unit.setText(item.unit)
+            self.notes.setPlainText(item.notes)
+        select_data(self.category, item.category if item else None)
+        location = item.location if item else self.context.settings.default_location
+        select_data(self.location, location or "")
 
     def save(self) -> int | None:
         location = str(self.location.currentData() or "") or None

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QWidget
 from gearroom.services.actor import Permission
 from gearroom.services.changes import ALL_KINDS, ChangeKind, DataChange
 from gearroom.ui.context import AppContext
+from gearroom.ui.widgets.empty_state import NextStep
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,9 @@ class Page(QWidget):
     #: The page asks the window to open an item (kind, id: "asset", "kit" or "stock") on the
     #: page that shows it (:meth:`show_item`).
     open_item = Signal(str, int)
+    #: The page asks the window to show another page, by its :attr:`page_id` (an empty
+    #: state's "Go to Check-out").
+    open_page = Signal(str)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -111,6 +115,10 @@ class Page(QWidget):
     def gated_widgets(self) -> Iterable[tuple[QWidget, Permission]]:
         """Widgets of this page that a role without the permission must not see."""
         return ()
+
+    def step_to(self, page_id: str, text: str) -> NextStep:
+        """An empty state's button that shows the page ``page_id`` (through the window)."""
+        return NextStep(text, lambda: self.open_page.emit(page_id), name=f"go_{page_id}")
 
 
 def page_by_id(pages: Iterable[Page], page_id: str) -> Page | None:

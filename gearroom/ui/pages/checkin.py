@@ -34,7 +34,17 @@ from gearroom.ui.models.records import RecordColumn
 from gearroom.ui.pages.base import Page
 from gearroom.ui.widgets.desk_common import scan_field, section_label
 from gearroom.ui.widgets.desk_table import DeskTable
+from gearroom.ui.widgets.empty_state import EmptyState
 from gearroom.ui.widgets.receipt_offer import ReceiptOffer
+
+NOTHING_OUT = (
+    "Gear comes back here once it has gone out. Check gear out on the Check-out page: scan "
+    "the production sheet, the custodian's badge, then the gear."
+)
+SCAN_BACK = (
+    "{count} out now. Scan an item, kit or stock tag (TAG:QTY) as it comes back, with its "
+    "condition; what its production still has out shows here."
+)
 
 OUT_COLUMNS: tuple[RecordColumn[OutLine], ...] = (
     RecordColumn("Tag", lambda o: o.tag, 96),
@@ -74,6 +84,21 @@ class CheckinPage(Page):
         self.kit_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.still_title = section_label("Still out")
         self.still_out: DeskTable[OutLine] = DeskTable(OUT_COLUMNS, lambda o: o.line_id)
+        #: How many check-out lines are out in the whole house (None until read).
+        self.out_count: int | None = None
+        self.nothing_out = EmptyState.over(
+            self.still_out,
+            "Nothing is out",
+            NOTHING_OUT,
+            self.step_to("checkout", "Go to Check-out"),
+            when=lambda: self.out_count == 0,
+        )
+        self.scan_hint = EmptyState.over(
+            self.still_out,
+            "Scan gear as it comes back",
+            "",
+            when=lambda: bool(self.out_count),
+        )
 
         left = QWidget()
         left_box = QVBoxLayout(left)
@@ -186,7 +211,13 @@ class CheckinPage(Page):
             self.still_title.setText(f"Nothing is still out{where}.")
 
     def refresh(self) -> None:
-        """Re-read what the productions shown still have out."""
+        """Re-read how much is out, and what the productions shown still have out."""
+        self.context.operations.read(
+            checkout_out.open_line_count,
+            on_done=self._show_out_count,
+            on_error=lambda exc: self.feedback.show_verdict(Verdict.REFUSED, str(exc)),
+            description="Reading what is out",
+        )
         if not self.still_out.records_model.records():
             return
         ids = sorted({o.production_id for o in self.still_out.records_model.records()})
@@ -197,3 +228,10 @@ class CheckinPage(Page):
             on_error=lambda exc: self.feedback.show_verdict(Verdict.REFUSED, str(exc)),
             description="Reading what is still out",
         )
+
+    def _show_out_count(self, count: int) -> None:
+        self.out_count = count
+        lines = f"{count} line{'s' if count != 1 else ''}"
+        self.scan_hint.say("Scan gear as it comes back", SCAN_BACK.format(count=lines))
+        self.nothing_out.update_visibility()
+        self.scan_hint.update_visibility()

@@ -18,6 +18,7 @@ from gearroom.ui.models.records import RecordColumn
 from gearroom.ui.pages.base import Page
 from gearroom.ui.widgets.desk_common import section_label
 from gearroom.ui.widgets.desk_table import DeskTable
+from gearroom.ui.widgets.empty_state import EmptyState, NextStep
 
 COLUMNS: tuple[RecordColumn[ClientView], ...] = (
     RecordColumn("Name", lambda c: c.name, 200, stretch=True),
@@ -48,6 +49,13 @@ class ClientsPage(Page):
         self.new_button.clicked.connect(lambda: self.new_client())
         self.edit_button = QPushButton("Edit…")
         self.edit_button.clicked.connect(lambda: self.edit_selected())
+        EmptyState.over(
+            self.list,
+            "No clients yet",
+            "A client is the company a production is for: its billing address, payment terms "
+            "and default discount go on quotes and invoices.",
+            NextStep("New client…", self.new_button.click, name="new_client"),
+        )
         self.message = QLabel()
         self.message.setObjectName("clientsMessage")
         self.message.setWordWrap(True)

@@ -206,6 +206,8 @@ class AssetsPanel(QWidget):
     def refresh(self) -> None:
         """Data changed: the filters and the table again, keeping the selection. When the same
         assets match, their rows are marked stale rather than the table reset."""
+        # Synchronous, with the table model's own blocks (models/asset_table.py) that reload
+        # right below: both move to the door together with the model.
         categories, locations = self.context.query(
             lambda s: (catalog.list_categories(s), catalog.list_locations(s))
         )

@@ -26,6 +26,7 @@ from gearroom.ui.models.records import RecordColumn
 from gearroom.ui.pages.base import Page
 from gearroom.ui.widgets.desk_common import section_label
 from gearroom.ui.widgets.desk_table import DeskTable
+from gearroom.ui.widgets.empty_state import EmptyState
 
 STATE_TITLES = {
     "all": "All",
@@ -82,6 +83,14 @@ class InvoicesPage(Page):
             COLUMNS, lambda r: hash(r.document.number), self.open_production
         )
         self.list.selectionModel().currentRowChanged.connect(lambda *_: self._selected())
+        EmptyState.over(
+            self.list,
+            "No invoices yet",
+            "An invoice is drafted on the Invoice tab of a production (Productions page), "
+            "from its accepted quote and what came back late, lost or damaged.",
+            self.step_to("productions", "Go to Productions"),
+            when=lambda: self.state.currentData() in (None, "all"),
+        )
         self.open_button = QPushButton("Open production")
         self.open_button.clicked.connect(lambda: self.open_selected())
         self.amount = QLineEdit()

@@ -45,6 +45,7 @@ from gearroom.ui.context import AppContext
 from gearroom.ui.labels.preview import SheetPreview
 from gearroom.ui.labels.printing import print_job
 from gearroom.ui.pages.base import Page
+from gearroom.ui.widgets.empty_state import IMPORT, EmptyState
 
 T = TypeVar("T")
 SEARCH_LIMIT = 200
@@ -164,6 +165,15 @@ class LabelsPage(Page):
         self.results.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         self.results.itemDoubleClicked.connect(lambda _item: self.add_selected())
         fl.addRow(self.results)
+        self.no_gear = EmptyState.over(
+            self.results,
+            "No gear to label yet",
+            "Labels are made for the gear in your inventory: add items or import a "
+            "spreadsheet, then pick them here.",
+            self.step_to("inventory", "Go to Inventory"),
+            IMPORT,
+            when=lambda: not self.search_edit.text().strip(),
+        )
         add_sel = QPushButton("Add selected")
         add_sel.clicked.connect(self.add_selected)
         fl.addRow(add_sel)

@@ -13,6 +13,7 @@ from gearroom.ui.models.records import RecordColumn
 from gearroom.ui.pages.base import Page
 from gearroom.ui.widgets.desk_common import section_label
 from gearroom.ui.widgets.desk_table import DeskTable
+from gearroom.ui.widgets.empty_state import IMPORT, NEW_ITEM, EmptyState
 from gearroom.ui.widgets.model_strip import ModelStrip
 
 MODEL_COLUMNS: tuple[RecordColumn[ModelSummary], ...] = (
@@ -48,6 +49,15 @@ class ModelsPage(Page):
             MODEL_COLUMNS, lambda m: m.id, lambda m: self.show_model(m.name)
         )
         self.list.clicked.connect(lambda _i: self._chosen())
+        EmptyState.over(
+            self.list,
+            "No models yet",
+            "A model is a make and model, such as ARRI Alexa Mini LF; it appears here with "
+            "its serials once items with a make and model are added on the Inventory page.",
+            IMPORT,
+            NEW_ITEM,
+            when=lambda: not self.search.text().strip(),
+        )
         self.heading = section_label("Choose a model")
         self.facts = QLabel()
         self.strip = ModelStrip()

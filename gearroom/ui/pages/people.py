@@ -27,6 +27,7 @@ from gearroom.ui.models.records import RecordColumn
 from gearroom.ui.pages.base import Page
 from gearroom.ui.widgets.desk_common import section_label
 from gearroom.ui.widgets.desk_table import DeskTable
+from gearroom.ui.widgets.empty_state import ADD_PEOPLE, EmptyState, NextStep
 from gearroom.ui.widgets.history_view import HistoryView
 
 PEOPLE_COLUMNS: tuple[RecordColumn[PersonView], ...] = (
@@ -77,6 +78,14 @@ class PeoplePage(Page):
         self.list.clicked.connect(lambda _i: self._chosen_current())
         self.add_button = QPushButton("New person…")
         self.add_button.clicked.connect(lambda: self.new_person())
+        EmptyState.over(
+            self.list,
+            "No people yet",
+            "Crew and client contacts sign for gear at check-out; each gets a badge to scan.",
+            NextStep("New person…", self.add_button.click, name="new_person"),
+            ADD_PEOPLE,
+            when=lambda: not self.search.text().strip(),
+        )
         self.edit_button = QPushButton("Edit…")
         self.edit_button.clicked.connect(lambda: self.edit_person())
         self.badge_button = QPushButton("Print badge label…")

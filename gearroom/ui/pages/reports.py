@@ -70,11 +70,20 @@ from gearroom.ui.context import AppContext
 from gearroom.ui.operations import Job, Operation
 from gearroom.ui.pages.base import Page
 from gearroom.ui.reports.chart import utilisation_chart
+from gearroom.ui.widgets.empty_state import IMPORT, EmptyState, NextStep
 
 PeriodChoice = Callable[[Session], Period]
 
 MODES = ("Last week", "This week", "Week of…", "Date range…")
 EXPORTS = {"xlsx": "Excel workbook (*.xlsx)", "pdf": "PDF (*.pdf)", "csv": "Zipped CSV (*.zip)"}
+NO_REPORT = (
+    "Choose a period above and build the kit report: what went out and to whom, what came "
+    "back damaged, what is missing or overdue, and how busy each category was."
+)
+NO_GEAR = (
+    "The report counts gear going out and coming back, and there is no gear yet. Bring your "
+    "gear in on the Inventory page (or import a spreadsheet), then check it out."
+)
 
 
 class SectionModel(QAbstractTableModel):
@@ -212,6 +221,16 @@ class ReportsPage(Page):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.chart_view: QChartView | None = None
+        self.empty = EmptyState.over(
+            self.tabs,
+            "No report yet",
+            NO_REPORT,
+            NextStep("Build report", self.build, name="build_report"),
+            self.step_to("inventory", "Go to Inventory"),
+            IMPORT,
+            when=self._nothing_to_show,
+        )
+        self._say_empty()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 6)
@@ -324,6 +343,20 @@ class ReportsPage(Page):
         self.status.setProperty("error", error)
         self.status.setStyleSheet("color: #b3261e;" if error else "")
 
+    def _nothing_to_show(self) -> bool:
+        """No report built yet, or one of a house without gear."""
+        return self.report is None or not self.report.items
+
+    def _say_empty(self) -> None:
+        """The empty state's message and buttons for what there is (no report, no gear)."""
+        built = self.report is not None
+        if built:
+            self.empty.say("No gear to report on", NO_GEAR)
+        for button in self.empty.buttons:
+            own = button.objectName() == "emptyState_build_report"
+            button.setVisible(own != built)
+        self.empty.update_visibility()
+
     def show_report(self, report: KitReport) -> None:
         self.report = report
         t = report.totals
@@ -359,6 +392,7 @@ class ReportsPage(Page):
         self.tabs.setCurrentIndex(max(current, 0))
         for button in self.export_buttons.values():
             button.setEnabled(True)
+        self._say_empty()
 
     def _table(self, section: Section) -> QTableView:
         view = QTableView()

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from gearroom.errors import GearroomError
 from gearroom.services import checkout_out, dashboard, returns, service_tickets
 from gearroom.services.actor import Actor, Permission
 from gearroom.services.checkout_out import OutLine
@@ -29,6 +28,16 @@ from gearroom.ui.models.records import RecordColumn
 from gearroom.ui.pages.base import Page
 from gearroom.ui.widgets.desk_common import section_label
 from gearroom.ui.widgets.desk_table import DeskTable
+from gearroom.ui.widgets.empty_state import EmptyState
+
+NO_TICKETS = (
+    "Gear checked in damaged or needing service opens a ticket here, and cannot be booked "
+    "until the ticket is closed. To open one by hand, scan the item or type its tag above."
+)
+NOTHING_MISSING = (
+    "Gear checked in as missing stays here until it turns up (check it in) or is written "
+    "off as lost."
+)
 
 TICKET_COLUMNS: tuple[RecordColumn[TicketView], ...] = (
     RecordColumn("Ticket", lambda t: f"#{t.id}", 60),
@@ -80,6 +89,13 @@ class ServicePage(Page):
         self.open_button.clicked.connect(self.open_ticket)
 
         self.missing: DeskTable[OutLine] = DeskTable(MISSING_COLUMNS, lambda o: o.line_id)
+        EmptyState.over(
+            self.tickets,
+            "No open tickets",
+            NO_TICKETS,
+            self.step_to("checkin", "Go to Check-in"),
+        )
+        EmptyState.over(self.missing, "Nothing is missing", NOTHING_MISSING)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("Why it is written off (police report, insurance claim…)")
         self.write_off_button = QPushButton("Write off as lost")
@@ -200,57 +216,66 @@ class ServicePage(Page):
 
     # ------------------------------------------------------------------ actions
 
-    def _run(self, what: str, fn: Callable[[Session, Actor], object]) -> bool:
-        try:
-            message = self.context.perform(fn, "service")
-        except GearroomError as exc:
-            self.feedback.show_verdict(Verdict.REFUSED, str(exc))
-            return False
-        self.feedback.show_verdict(Verdict.OK, str(message) if message else what)
-        return True
+    def _run(
+        self, what: str, fn: Callable[[Session, Actor], object], then: Callable[[], object]
+    ) -> bool:
+        """Write through the door; on success say so, run ``then`` (clear what was typed) and
+        read the desk again. True when the write succeeded before this returns (the door's
+        synchronous mode); an error shows on the page and keeps what was typed."""
+        written: list[bool] = []
+
+        def done(message: object) -> None:
+            written.append(True)
+            self.feedback.show_verdict(Verdict.OK, str(message) if message else what)
+            then()
+            self.refresh()
+
+        self.context.operations.write(
+            fn,
+            "service",
+            on_done=done,
+            on_error=lambda exc: self.feedback.show_verdict(Verdict.REFUSED, str(exc)),
+            description="Saving the service desk",
+        )
+        return bool(written)
 
     def open_ticket(self) -> bool:
         tag, note = self.new_tag.text(), self.new_note.text()
-        ok = self._run(
+
+        def cleared() -> None:
+            self.new_tag.clear()
+            self.new_note.clear()
+
+        return self._run(
             "",
             lambda s, a: (
                 f"Ticket #{(t := service_tickets.open_ticket(s, a, tag, note)).id} opened for "
                 f"{t.tag}; it is unavailable until the ticket is closed."
             ),
+            cleared,
         )
-        if ok:
-            self.new_tag.clear()
-            self.new_note.clear()
-            self.refresh()
-        return ok
 
     def add_note(self) -> bool:
         ticket = self.tickets.current_record()
         if ticket is None:
             return False
         text = self.note.text()
-        ok = self._run(
+        return self._run(
             f"Note added to ticket #{ticket.id}.",
             lambda s, a: service_tickets.add_note(s, a, f"#{ticket.id}", text) and None,
+            self.note.clear,
         )
-        if ok:
-            self.note.clear()
-            self.refresh()
-        return ok
 
     def close_ticket(self) -> bool:
         ticket = self.tickets.current_record()
         if ticket is None:
             return False
         text = self.note.text()
-        ok = self._run(
+        return self._run(
             f"Ticket #{ticket.id} closed: {ticket.tag} is available again.",
             lambda s, a: service_tickets.close_ticket(s, a, f"#{ticket.id}", text) and None,
+            self.note.clear,
         )
-        if ok:
-            self.note.clear()
-            self.refresh()
-        return ok
 
     def write_off(self) -> bool:
         line = self.missing.current_record()
@@ -258,14 +283,11 @@ class ServicePage(Page):
             self.feedback.show_verdict(Verdict.REFUSED, "Choose the missing item to write off.")
             return False
         reason = self.reason.text()
-        ok = self._run(
+        return self._run(
             f"{line.tag} written off as lost.",
             lambda s, a: returns.write_off_missing(s, a, line.tag, reason) and None,
+            self.reason.clear,
         )
-        if ok:
-            self.reason.clear()
-            self.refresh()
-        return ok
 
     def handle_scan(self, text: str) -> bool:
         """A scanned item shows its open ticket, or goes in the new-ticket field."""

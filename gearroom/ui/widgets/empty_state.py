@@ -6,7 +6,13 @@ One line in a page puts it over a table (or any view with a model)::
 
 It shows itself while the view's model has no rows (and ``when`` agrees, e.g. no search is
 typed) and hides as soon as rows arrive. Its buttons trigger the main window's actions by
-name (``action_import``, ``action_new_item``…), so the page needs no wiring of its own.
+name (``action_import``, ``action_new_item``…), so the page needs no wiring of its own, or a
+callable of the page's own: :meth:`Page.step_to <gearroom.ui.pages.base.Page.step_to>` makes a
+button that asks the window to show another page (``Page.open_page``, wired in the window's
+``_connect_signals``).
+
+Over a widget that is not an item view (a tab widget waiting for a report), ``when`` alone
+decides; the page calls :meth:`EmptyState.update_visibility` when its answer changes.
 """
 
 from __future__ import annotations
@@ -15,9 +21,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -33,6 +40,9 @@ class NextStep:
 
     text: str
     action: str | Callable[[], object]
+    #: The button's object name is ``emptyState_<name>`` (default: the action's name, or
+    #: ``own`` for a callable).
+    name: str = ""
 
 
 IMPORT = NextStep("Import a spreadsheet…", "import")
@@ -64,13 +74,19 @@ class EmptyState(QWidget):
 
     def __init__(
         self,
-        view: QAbstractItemView,
+        view: QWidget,
         title: str,
         text: str,
         steps: tuple[NextStep, ...] = (),
         when: Callable[[], bool] | None = None,
     ) -> None:
-        super().__init__(view.viewport())
+        host = view.viewport() if isinstance(view, QAbstractScrollArea) else view
+        super().__init__(host)
+        #: The widget this lies over (an item view's viewport, or the widget itself).
+        self.host = host
+        if host is view:  # not an empty viewport: hide what the widget holds beneath
+            self.setBackgroundRole(QPalette.ColorRole.Base)
+            self.setAutoFillBackground(True)
         self.setObjectName("emptyState")
         self.view = view
         self.when = when
@@ -88,7 +104,7 @@ class EmptyState(QWidget):
         row.addStretch(1)
         for step in steps:
             button = QPushButton(step.text)
-            name = step.action if isinstance(step.action, str) else "own"
+            name = step.name or (step.action if isinstance(step.action, str) else "own")
             button.setObjectName(f"emptyState_{name}")
             button.clicked.connect(lambda _=False, a=step.action: self.trigger(a))
             self.buttons.append(button)
@@ -100,8 +116,8 @@ class EmptyState(QWidget):
         layout.addWidget(self.text)
         layout.addLayout(row)
         layout.addStretch(2)
-        view.viewport().installEventFilter(self)
-        model = view.model()
+        self.host.installEventFilter(self)
+        model = view.model() if isinstance(view, QAbstractItemView) else None
         if model is not None:
             for signal in (
                 model.modelReset,
@@ -115,7 +131,7 @@ class EmptyState(QWidget):
     @classmethod
     def over(
         cls,
-        view: QAbstractItemView,
+        view: QWidget,
         title: str,
         text: str,
         *steps: NextStep,
@@ -125,19 +141,25 @@ class EmptyState(QWidget):
         return cls(view, title, text, steps, when)
 
     def is_empty(self) -> bool:
-        model = self.view.model()
+        view = self.view
+        model = view.model() if isinstance(view, QAbstractItemView) else None
         empty = model is None or model.rowCount() == 0
         return empty and (self.when is None or self.when())
 
     def update_visibility(self, *_: object) -> None:
         """Shown while the view is empty (and ``when`` agrees), hidden otherwise."""
-        self.setGeometry(self.view.viewport().rect())
+        self.setGeometry(self.host.rect())
         self.setVisible(self.is_empty())
         self.raise_()
 
+    def say(self, title: str, text: str) -> None:
+        """Change the message (the page's situation changed, e.g. what a report found)."""
+        self.title.setText(f"<b>{title}</b>")
+        self.text.setText(text)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:
-            self.setGeometry(self.view.viewport().rect())
+            self.setGeometry(self.host.rect())
         return False
 
     def trigger(self, name: str | Callable[[], object]) -> bool:

@@ -42,6 +42,9 @@ class KitDetails:
     events: list[EventView]
 
 
+PLACEHOLDER = "Select a kit to see its contents and history."
+
+
 def load_kit_details(session: Session, kit_id: int) -> KitDetails:
     return KitDetails(
         kits.get_kit_by_id(session, kit_id), history.events_for(session, "kit", kit_id)
@@ -98,7 +101,8 @@ class KitsPanel(RecordPanel[KitSummary]):
         self.contents.setColumnWidth(2, 96)
         self.contents.setColumnWidth(3, 40)
         self.history = HistoryView()
-        self.placeholder = QLabel("Select a kit to see its contents and history.")
+        self._chosen: int | None = None
+        self.placeholder = QLabel(PLACEHOLDER)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setStyleSheet("color: #6b7280;")
         history_title = QLabel("History")
@@ -126,9 +130,26 @@ class KitsPanel(RecordPanel[KitSummary]):
         return kits.list_kits(session)
 
     def show_record(self, record: KitSummary | None) -> None:
-        self.details = (
-            self.context.query(lambda s: load_kit_details(s, record.id)) if record else None
+        """Show the kit chosen: its contents and history are read through the door."""
+        self._chosen = record.id if record is not None else None
+        if record is None:
+            self._show_details(None)
+            return
+        kit_id = record.id
+        self.context.operations.read(
+            lambda s: load_kit_details(s, kit_id),
+            on_done=lambda details: self._details_arrived(kit_id, details),
+            on_error=lambda exc: self._show_details(None, str(exc)),
+            description="Reading the kit",
         )
+
+    def _details_arrived(self, kit_id: int, details: KitDetails) -> None:
+        if self._chosen == kit_id:  # not another kit chosen meanwhile
+            self._show_details(details)
+
+    def _show_details(self, details: KitDetails | None, error: str = "") -> None:
+        self.details = details
+        self.placeholder.setText(error or PLACEHOLDER)
         shown = self.details is not None
         self.placeholder.setVisible(not shown)
         self.edit_button.setVisible(shown)
@@ -156,8 +177,7 @@ class KitsPanel(RecordPanel[KitSummary]):
         dialog.open()
 
     def _saved(self, kit_id: int) -> None:
-        self.refresh()
-        self.select_id(kit_id)
+        self.refresh(select=kit_id)
 
     def new_item(self) -> None:
         self._open(KitDialog(self.context, parent=self))

@@ -18,9 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gearroom.errors import GearroomError
 from gearroom.services import product_models
-from gearroom.services.product_models import ModelAvailability
+from gearroom.services.product_models import ModelAvailability, ModelSummary
 from gearroom.ui.context import AppContext
 
 FREE = QColor("#d8f0df")
@@ -42,12 +41,14 @@ class ModelPicker(QWidget):
         self.combo.setObjectName("modelPicker")
         self.combo.setMinimumWidth(280)
         self.combo.addItem("Choose a model…", None)
-        try:
-            rows = context.query(product_models.list_models)
-        except GearroomError:
-            rows = []
-        for m in rows:
-            self.combo.addItem(f"{m.name}  ({m.bookable} bookable)", m.name)
+        # The models arrive through the door; without them (an error) there is nothing to
+        # pick, and gear can still be added by tag.
+        context.operations.read(
+            product_models.list_models,
+            on_done=self._arrived,
+            on_error=lambda _exc: None,
+            description="Reading the models",
+        )
         self.quantity = QSpinBox()
         self.quantity.setRange(1, 999)
         self.quantity.setToolTip("How many of the model")
@@ -60,6 +61,10 @@ class ModelPicker(QWidget):
         box.addWidget(self.quantity)
         box.addWidget(add)
         self._on_add = on_add
+
+    def _arrived(self, rows: list[ModelSummary]) -> None:
+        for m in rows:
+            self.combo.addItem(f"{m.name}  ({m.bookable} bookable)", m.name)
 
     def choose(self, name: str) -> bool:
         index = self.combo.findData(name)

@@ -135,9 +135,18 @@ class RecordPanel(QWidget, Generic[T]):
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
-    def refresh(self) -> None:
-        keep = self.current_id()
-        self.model.set_records(self.context.query(self.load))
+    def refresh(self, select: int | None = None) -> None:
+        """Read the records through the door; keep the selection (or select ``select``)."""
+        keep = self.current_id() if select is None else select
+        self.context.operations.read(
+            self.load,
+            on_done=lambda rows: self._listed(rows, keep),
+            on_error=lambda exc: self.count.setText(str(exc)),
+            description=f"Reading the {self.noun}",
+        )
+
+    def _listed(self, rows: Sequence[T], keep: int | None) -> None:
+        self.model.set_records(rows)
         self._update_count()
         if keep is None or not self.select_id(keep):
             self.show_record(None)

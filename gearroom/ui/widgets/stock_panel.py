@@ -100,12 +100,9 @@ class StockPanel(RecordPanel[StockView]):
         return stock.list_stock_items(session)
 
     def show_record(self, record: StockView | None) -> None:
+        """Show ``record`` at once; its history follows through the door."""
         self.item = record
-        self.events = (
-            self.context.query(lambda s: history.events_for(s, "stock", record.id))
-            if record
-            else []
-        )
+        self.events = []
         self.placeholder.setVisible(record is None)
         for part in self._parts:
             part.setVisible(record is not None)
@@ -120,6 +117,19 @@ class StockPanel(RecordPanel[StockView]):
         self.location.setText(record.location or "—")
         self.notes.setText(record.notes or "—")
         self.history.set_events(self.events)
+        item_id = record.id
+        self.context.operations.read(
+            lambda s: history.events_for(s, "stock", item_id),
+            on_done=lambda events: self._history_arrived(item_id, events),
+            on_error=lambda exc: self.notes.setText(str(exc)),
+            description="Reading the stock item's history",
+        )
+
+    def _history_arrived(self, item_id: int, events: list[EventView]) -> None:
+        if self.item is None or self.item.id != item_id:
+            return  # another item was chosen meanwhile
+        self.events = events
+        self.history.set_events(events)
 
     def _open(self, dialog: FormDialog) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -127,8 +137,7 @@ class StockPanel(RecordPanel[StockView]):
         dialog.open()
 
     def _saved(self, item_id: int) -> None:
-        self.refresh()
-        self.select_id(item_id)
+        self.refresh(select=item_id)
 
     def new_item(self) -> None:
         self._open(StockItemDialog(self.context, parent=self))

@@ -135,3 +135,38 @@ def test_saving_without_changes_writes_no_event(qtbot, context, add_asset, event
     dialog.accept()
     assert not dialog.isVisible()
     assert event_count() == before
+
+
+def _save_button(dialog):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    return dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+
+
+def test_the_dialog_says_loading_until_its_data_arrives_off_the_ui_thread(
+    qtbot, context, add_asset
+):
+    asset = add_asset(name="ARRI Alexa Mini LF", serial="AML-2201")
+    context.operations.inline = False  # the real door: the read runs in a pool thread
+    dialog = open_dialog(qtbot, context, asset.id)
+    assert dialog.loading
+    assert dialog.loading_label.isVisible() and dialog.loading_label.text() == "Loading…"
+    assert not _save_button(dialog).isEnabled()
+    assert dialog.name.text() == ""  # nothing until the answer
+    qtbot.waitUntil(lambda: not dialog.loading, timeout=5000)
+    assert not dialog.loading_label.isVisible()
+    assert _save_button(dialog).isEnabled()
+    assert dialog.name.text() == "ARRI Alexa Mini LF" and dialog.serial.text() == "AML-2201"
+    assert dialog.category.currentText() == "Camera"
+
+
+def test_a_failed_load_is_one_line_in_the_dialog_and_save_stays_off(qtbot, context, add_asset):
+    asset = add_asset(name="Sony FX6")
+    dialog = open_dialog(qtbot, context, asset.id + 1000)
+    assert dialog.banner_text() == f"Asset #{asset.id + 1000} no longer exists."
+    assert "\n" not in dialog.banner_text()
+    assert not dialog.loading and not dialog.loading_label.isVisible()
+    assert not _save_button(dialog).isEnabled()
+    before = asset_count(context)
+    dialog.accept()
+    assert dialog.isVisible() and asset_count(context) == before
