@@ -73,10 +73,10 @@ class PricingSection(QGroupBox):
         self.table = QLineEdit()
         self.table.setObjectName("pricingMultipliers")
         self.table.setPlaceholderText("none: weeks and day rates (e.g. 2=1.5, 3-4=2, 5-7=3)")
-        self.tax_rates = QLineEdit(pricing.format_tax_rates(rules))
+        self.tax_rates = QLineEdit()
         self.tax_rates.setObjectName("pricingTaxRates")
         self.tax_rates.setPlaceholderText("none besides the standard rate (e.g. reduced=7, zero=0)")
-        self.line_tax = QLineEdit(", ".join(f"{k}={v}" for k, v in sorted(rules.line_tax.items())))
+        self.line_tax = QLineEdit()
         self.line_tax.setObjectName("pricingLineTax")
         self.line_tax.setPlaceholderText(
             "line kinds at a named rate when no rate card names one (e.g. loss=zero)"
@@ -117,6 +117,8 @@ class PricingSection(QGroupBox):
             share = rules.day_shares.get(kind)
             edit.setText(f"{share.normalize():f}" if share is not None else "")
         self.table.setText(format_table(rules))
+        self.tax_rates.setText(pricing.format_tax_rates(rules))
+        self.line_tax.setText(", ".join(f"{k}={v}" for k, v in sorted(rules.line_tax.items())))
         self.message.setText("")
         self.apply_button.setEnabled(True)
 
