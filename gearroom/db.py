@@ -31,6 +31,7 @@ from sqlalchemy.pool import StaticPool
 from gearroom.config import default_database_url
 from gearroom.errors import DatabaseError
 from gearroom.paths import migrations_dir
+from gearroom.wal import AUTOCHECKPOINT_PAGES, CHECKPOINT_BYTES, WalCheckpointer
 
 BUSY_TIMEOUT_MS = 15_000
 
@@ -77,7 +78,11 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) ->
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA journal_mode=WAL")
+        # FULL: each commit is on the disk when it returns (NORMAL would lose the last
+        # commits at a power cut; see docs/benchmarks.md for what it would save).
         cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
+        cursor.execute(f"PRAGMA journal_size_limit={CHECKPOINT_BYTES}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     finally:
@@ -399,6 +404,8 @@ class Database:
         self._read = sessionmaker(bind=engine, expire_on_commit=False)
         writer = engine.execution_options(sqlite_begin="IMMEDIATE")
         self._write = sessionmaker(bind=writer, expire_on_commit=False)
+        path = self.path
+        self.checkpointer = WalCheckpointer(path) if path is not None else None
 
     @property
     def backend(self) -> str:
@@ -430,6 +437,8 @@ class Database:
         with self._write() as session:
             with session.begin():
                 yield session
+            if self.checkpointer is not None:
+                self.checkpointer.after_write()
             if session.info.pop(history.EVENTS_ADDED_KEY, False):
                 with self.read() as reader:
                     end = history_anchor.current_anchor(reader)
