@@ -28,6 +28,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError as _SAError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from gearroom import integrity_stamp
 from gearroom.config import default_database_url
 from gearroom.errors import DatabaseError
 from gearroom.paths import migrations_dir
@@ -470,6 +471,10 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        path = self.path
+        if path is not None and path.exists() and not path.with_name(f"{path.name}-wal").exists():
+            # Closed cleanly and last: what is in the file now is what SQLite wrote.
+            integrity_stamp.remember_intact(path)
 
 
 def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
@@ -494,8 +499,13 @@ def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
             )
         if path.exists():
             # SQLite's quick_check (every page's structure, no index cross-check) before any
-            # write: a damaged file is refused, never written to.
-            current, _ = _inspect_sqlite_file(path, full_check=False)
+            # write: a damaged file is refused, never written to. A file exactly as this
+            # workstation last saw it intact gets the cheap check (see integrity_stamp).
+            if integrity_stamp.known_intact(path):
+                current, _ = _inspect_sqlite_file(path, full_check=None)
+            else:
+                current, _ = _inspect_sqlite_file(path, full_check=False)
+                integrity_stamp.remember_intact(path)
             _refuse_unknown(current, str(path))
             needs_backup = upgrade and current is not None and current != head_revision()
         else:
