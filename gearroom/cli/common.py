@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from gearroom.config import default_operator, load_settings
 from gearroom.db import Database, open_database
-from gearroom.services import operators
+from gearroom.services import operators, sign_in
 from gearroom.services.actor import Actor, Permission, local_actor
 from gearroom.services.history import jsonable
 
@@ -65,8 +65,8 @@ class CliState:
                             f"No PIN for {name}: set GEARROOM_PIN or run the command in a terminal."
                         )
                     pin = click.prompt(f"PIN for {name}", hide_input=True, err=True)
-                with database.write() as session:
-                    result = operators.sign_in(session, name, pin)
+                # Reads, and writes only a wrong PIN: never waits for another process's write.
+                result = sign_in.sign_in_without_waiting(database, name, pin)
                 self._actor = result.actor_or_raise()
         return self._actor
 
