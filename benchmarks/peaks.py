@@ -135,8 +135,8 @@ def run_job(job: str, db_path: Path, n: int) -> str:
     """Run ``job`` here and return the line the parent reads."""
     jobs = {"labels": _job_labels, "report": _job_report, "import": _job_import}
     # What the process holds once Gearroom and the job's libraries are imported.
-    import gearroom.db  # noqa: F401
-    import gearroom.services.importer  # noqa: F401
+    import gearroom.db
+    import gearroom.services.importer
     import gearroom.services.report_export  # noqa: F401
 
     before = vm_hwm_kib()
