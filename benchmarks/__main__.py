@@ -41,7 +41,10 @@ GROUPS = (
     "labels",
     "stall",
     "startup",
+    "peaks",
 )
+#: Groups run only when named with --only (they start a PostgreSQL server of their own).
+OPT_IN = ("pg",)
 
 
 def run_benchmarks(
@@ -54,7 +57,7 @@ def run_benchmarks(
 ) -> tuple[list[Result], HouseInfo]:
     """Run the chosen groups on the (generated once) house; returns the results in order."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    unknown = set(only) - set(GROUPS)
+    unknown = set(only) - set(GROUPS) - set(OPT_IN)
     if unknown:
         raise ValueError(f"Unknown benchmark group(s): {', '.join(sorted(unknown))}.")
     scale, runs = (QUICK, QUICK_RUNS) if quick else (FULL, FULL_RUNS)
@@ -76,7 +79,7 @@ def run_benchmarks(
             "labels": bench_labels,
         }
         for group in GROUPS:
-            if group not in only or group == "startup":
+            if group not in only or group in ("startup", "peaks"):
                 continue
             log(f"  {group}…")
             if group == "inventory":
@@ -97,6 +100,24 @@ def run_benchmarks(
         from benchmarks.startup import bench_startup
 
         results += bench_startup(work, runs)
+    if "peaks" in only:
+        log("  peaks…")
+        from benchmarks.peaks import IMPORT_ROWS, bench_peaks
+
+        results += bench_peaks(
+            work,
+            runs.slow,
+            import_rows=200 if quick else IMPORT_ROWS,
+            labels=runs.labels,
+        )
+    if "pg" in only:
+        log("  pg…")
+        from benchmarks.pg_lan import bench_scan_lan, postgres_house
+        from benchmarks.pg_load import bench_load
+
+        results += bench_scan_lan(runs.fast)
+        with postgres_house() as (url, _port, pg_house):
+            results += bench_load(url, asdict(pg_house), 10.0 if quick else 60.0)
     return results, house
 
 
@@ -109,7 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         metavar="GROUPS",
-        help=f"comma-separated groups to run (default: all): {','.join(GROUPS)}",
+        help=f"comma-separated groups to run (default: all): {','.join(GROUPS)}; "
+        f"also {','.join(OPT_IN)} (starts a PostgreSQL server)",
     )
     parser.add_argument("--regenerate", action="store_true", help="generate the house again")
     parser.add_argument(

@@ -29,6 +29,8 @@ RESULT_KEYS = (
     "target",
     "met",
     "note",
+    "statements",
+    "round_trips",
 )
 
 
@@ -96,6 +98,11 @@ class Result:
     target: Target | None = None
     note: str = ""
     samples: list[float] = field(default_factory=list)
+    #: SQL statements the operation executed per run (BEGIN included), where counted.
+    statements: float | None = None
+    #: Round trips to the database per run (statements, commits and rollbacks; on the LAN
+    #: proxy, counted on the wire), where counted.
+    round_trips: float | None = None
 
     @property
     def ratio(self) -> float | None:
@@ -126,6 +133,8 @@ class Result:
             "target": asdict(self.target) if self.target is not None else None,
             "met": self.met,
             "note": self.note,
+            "statements": _round(self.statements, 1),
+            "round_trips": _round(self.round_trips, 1),
         }
 
 
@@ -174,7 +183,18 @@ def _fmt(value: float | None, unit: str) -> str:
     return f"{value:.0f} {unit}"
 
 
-TABLE_HEADERS = ("operation", "runs", "median", "p95", "raw median", "ratio", "target", "")
+TABLE_HEADERS = (
+    "operation",
+    "runs",
+    "median",
+    "p95",
+    "raw median",
+    "ratio",
+    "stmts",
+    "trips",
+    "target",
+    "",
+)
 
 
 def table_rows(results: Sequence[Result]) -> list[list[str]]:
@@ -189,6 +209,8 @@ def table_rows(results: Sequence[Result]) -> list[list[str]]:
                 _fmt(r.p95, r.unit),
                 _fmt(r.baseline_median, r.unit),
                 "—" if ratio is None else f"{ratio:.1f}×",
+                "—" if r.statements is None else f"{r.statements:g}",
+                "—" if r.round_trips is None else f"{r.round_trips:g}",
                 r.target.describe(r.unit) if r.target else "—",
                 {True: "ok", False: "MISSED", None: ""}[r.met],
             ]
@@ -205,7 +227,7 @@ def format_table(results: Sequence[Result], *, markdown: bool = False) -> str:
         lines += ["| " + " | ".join(row) + " |" for row in rows]
         return "\n".join(lines)
     widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(TABLE_HEADERS)]
-    right = {1, 2, 3, 4, 5}
+    right = {1, 2, 3, 4, 5, 6, 7}
 
     def line(cells: Sequence[str]) -> str:
         return "  ".join(
@@ -215,6 +237,40 @@ def format_table(results: Sequence[Result], *, markdown: bool = False) -> str:
     out = [line(TABLE_HEADERS), line(["-" * w for w in widths])]
     out += [line(row) for row in rows]
     return "\n".join(out)
+
+
+class StatementCounter:
+    """Counts what an engine sends: statements (``before_cursor_execute``), and round trips
+    (statements plus commits and rollbacks), between :meth:`reset` and :meth:`read`."""
+
+    def __init__(self, engine: Any) -> None:
+        from sqlalchemy import event
+
+        self.engine = engine
+        self.statements = 0
+        self.ends = 0
+        self._event = event
+        event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "commit", self._end)
+        event.listen(engine, "rollback", self._end)
+
+    def _statement(self, *_args: object) -> None:
+        self.statements += 1
+
+    def _end(self, *_args: object) -> None:
+        self.ends += 1
+
+    def per_run(self, fn: Callable[[int], object], runs: int = 20) -> tuple[float, float]:
+        """(statements, round trips) per call of ``fn(i)``, averaged over ``runs`` calls."""
+        self.statements = self.ends = 0
+        for i in range(runs):
+            fn(i)
+        return self.statements / runs, (self.statements + self.ends) / runs
+
+    def close(self) -> None:
+        self._event.remove(self.engine, "before_cursor_execute", self._statement)
+        self._event.remove(self.engine, "commit", self._end)
+        self._event.remove(self.engine, "rollback", self._end)
 
 
 def cpu_model() -> str:

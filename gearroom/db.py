@@ -28,9 +28,11 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError as _SAError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from gearroom import integrity_stamp
 from gearroom.config import default_database_url, history_anchor_file
 from gearroom.errors import DatabaseError
 from gearroom.paths import migrations_dir
+from gearroom.wal import AUTOCHECKPOINT_PAGES, CHECKPOINT_BYTES, WalCheckpointer
 
 BUSY_TIMEOUT_MS = 15_000
 
@@ -77,7 +79,11 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) ->
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA journal_mode=WAL")
+        # FULL: each commit is on the disk when it returns (NORMAL would lose the last
+        # commits at a power cut; see docs/benchmarks.md for what it would save).
         cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
+        cursor.execute(f"PRAGMA journal_size_limit={CHECKPOINT_BYTES}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     finally:
@@ -408,6 +414,8 @@ class Database:
         self._read = sessionmaker(bind=engine, expire_on_commit=False, info=info)
         writer = engine.execution_options(sqlite_begin="IMMEDIATE")
         self._write = sessionmaker(bind=writer, expire_on_commit=False, info=info)
+        path = self.path
+        self.checkpointer = WalCheckpointer(path) if path is not None else None
 
     @property
     def backend(self) -> str:
@@ -439,6 +447,8 @@ class Database:
         with self._write() as session:
             with session.begin():
                 yield session
+            if self.checkpointer is not None:
+                self.checkpointer.after_write()
             if session.info.pop(history.EVENTS_ADDED_KEY, False):
                 with self.read() as reader:
                     end = history_anchor.current_anchor(reader)
@@ -470,6 +480,10 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        path = self.path
+        if path is not None and path.exists() and not path.with_name(f"{path.name}-wal").exists():
+            # Closed cleanly and last: what is in the file now is what SQLite wrote.
+            integrity_stamp.remember_intact(path)
 
 
 def open_database(
@@ -498,8 +512,13 @@ def open_database(
             )
         if path.exists():
             # SQLite's quick_check (every page's structure, no index cross-check) before any
-            # write: a damaged file is refused, never written to.
-            current, _ = _inspect_sqlite_file(path, full_check=False)
+            # write: a damaged file is refused, never written to. A file exactly as this
+            # workstation last saw it intact gets the cheap check (see integrity_stamp).
+            if integrity_stamp.known_intact(path):
+                current, _ = _inspect_sqlite_file(path, full_check=None)
+            else:
+                current, _ = _inspect_sqlite_file(path, full_check=False)
+                integrity_stamp.remember_intact(path)
             _refuse_unknown(current, str(path))
             needs_backup = upgrade and current is not None and current != head_revision()
         else:

@@ -14,6 +14,7 @@ import click
 from click.core import ParameterSource
 from sqlalchemy.orm import Session
 
+from gearroom import sign_in
 from gearroom.config import FilePlaces, default_operator, file_places, load_settings
 from gearroom.db import Database, open_database
 from gearroom.services import operators
@@ -72,8 +73,8 @@ class CliState:
                             f"No PIN for {name}: set GEARROOM_PIN or run the command in a terminal."
                         )
                     pin = click.prompt(f"PIN for {name}", hide_input=True, err=True)
-                with database.write() as session:
-                    result = operators.sign_in(session, name, pin)
+                # Reads, and writes only a wrong PIN: never waits for another process's write.
+                result = sign_in.sign_in_without_waiting(database, name, pin)
                 self._actor = result.actor_or_raise()
         return self._actor
 

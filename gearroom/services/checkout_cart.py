@@ -17,6 +17,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from gearroom.errors import ValidationError
 from gearroom.models import (
     Asset,
     Checkout,
@@ -33,6 +34,7 @@ from gearroom.services.availability import (
     BlockKind,
     Conflict,
     asset_conflicts,
+    check_window,
     chunks,
     stock_availability,
     stock_shortage,
@@ -43,6 +45,7 @@ from gearroom.services.model_bookings import serials_short
 from gearroom.services.people import person_by_key
 from gearroom.services.productions import ensure_active, production_by_key, window_of
 from gearroom.services.resolver import clean_scan
+from gearroom.services.scan_lookup import MAX_CART_IDS, ScanLookup, lookup_scan
 
 # --------------------------------------------------------------------------- the cart
 
@@ -249,13 +252,14 @@ def scan_into_cart(
     tag, qty = parse_item(raw) if ":" in raw else (raw, quantity)
     if not tag:
         return ScanResult(cart, ScanVerdict(ScanOutcome.UNKNOWN_TAG, "Nothing was scanned."))
-    entry = session.get(Tag, tag)
-    if entry is None:
+    found = _lookup(session, cart, tag, today)
+    if found is None:
         shown = tag if len(tag) <= 40 else tag[:40] + "…"
         return ScanResult(
             cart,
             ScanVerdict(ScanOutcome.UNKNOWN_TAG, f"Unknown tag {shown!r}.", tag),
         )
+    entry = found
     if entry.kind is TagKind.PERSON:
         person = session.get_one(Person, entry.ref_id)
         if not person.active:
@@ -282,6 +286,9 @@ def scan_into_cart(
             ),
         )
     if entry.kind is TagKind.ASSET:
+        if isinstance(found, ScanLookup) and found.free and cart.line(tag) is None:
+            assert found.asset_name is not None
+            return _added(cart, entry.ref_id, tag, found.asset_name, found.kit_tag)
         return _scan_asset(session, cart, entry.ref_id, tag, today)
     if entry.kind is TagKind.STOCK:
         return _scan_stock(session, cart, entry.ref_id, tag, qty, today, None)
@@ -292,6 +299,29 @@ def scan_into_cart(
         ScanVerdict(
             ScanOutcome.REFUSED, f"{tag} is a {entry.kind.value}; it does not go out.", tag
         ),
+    )
+
+
+def _lookup(session: Session, cart: Cart, tag: str, today: date) -> ScanLookup | Tag | None:
+    """The tag's registry entry; when the cart's window is known without a query, in the one
+    statement that also answers the common case of an asset scan (free: added at once)."""
+    window_known = cart.due_back is not None or cart.return_day is not None
+    gap = cart.turnaround
+    if gap is None or not window_known or len(cart.lines) > MAX_CART_IDS:
+        return session.get(Tag, tag)
+    start, end = today, max(cart.due_back or max(cart.return_day or today, today), today)
+    try:
+        check_window(start, end)
+    except ValidationError:
+        return session.get(Tag, tag)  # the detailed path says what is wrong with the window
+    return lookup_scan(
+        session,
+        tag,
+        start,
+        end,
+        gap=gap,
+        production_id=cart.production_id,
+        cart_asset_ids=cart.asset_ids,
     )
 
 
@@ -323,16 +353,18 @@ def _scan_asset(session: Session, cart: Cart, asset_id: int, tag: str, today: da
     short = models_short(session, cart, [asset_id], start, end, today)
     if short:
         return ScanResult(cart, ScanVerdict(ScanOutcome.UNAVAILABLE, short, tag))
-    kit_tag = _kit_of(session, [asset_id]).get(asset_id)
-    new = replace(
-        cart, lines=(*cart.lines, CartLine("asset", asset_id, tag, found.name, 1, kit_tag))
-    )
+    return _added(cart, asset_id, tag, found.name, _kit_of(session, [asset_id]).get(asset_id))
+
+
+def _added(cart: Cart, asset_id: int, tag: str, name: str, kit_tag: str | None) -> ScanResult:
+    """The cart with a free asset added, and the verdict (with its kit checklist's progress)."""
+    new = replace(cart, lines=(*cart.lines, CartLine("asset", asset_id, tag, name, 1, kit_tag)))
     ticks = ""
     for kit in new.kits:
         if any(t == tag for t, _ in kit.assets):
             left = sum(1 for e in new.checklist(kit.tag) if not e.ticked)
             ticks = f" ({kit.tag}: {left} to go)" if left else f" ({kit.tag} complete)"
-    return ScanResult(new, ScanVerdict(ScanOutcome.ADDED, f"{tag} {found.name} added{ticks}.", tag))
+    return ScanResult(new, ScanVerdict(ScanOutcome.ADDED, f"{tag} {name} added{ticks}.", tag))
 
 
 def _scan_stock(

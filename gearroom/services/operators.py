@@ -122,6 +122,11 @@ def _by_name(session: Session, name: str) -> Operator | None:
     return session.scalar(select(Operator).where(same_name(Operator, name)))
 
 
+def operator_by_name(session: Session, name: str) -> Operator | None:
+    """The operator called ``name`` (compared by the folded name key), if any."""
+    return _by_name(session, name)
+
+
 def create_operator(
     session: Session,
     actor: Actor,

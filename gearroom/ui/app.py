@@ -22,7 +22,7 @@ from gearroom.config import default_data_dir, default_operator, file_places, loa
 from gearroom.db import open_database, sqlite_path
 from gearroom.errors import GearroomError
 from gearroom.paths import demo_dir
-from gearroom.services import asset_search, catalog, demo, operators
+from gearroom.services import asset_search, catalog, operators
 from gearroom.services.actor import Actor, local_actor
 from gearroom.services.setup import ensure_standard_categories
 from gearroom.ui.context import AppContext
@@ -53,6 +53,8 @@ def first_run_setup(session: Session, actor: Actor) -> bool:
     operators are admin, staff and assistant with the demo PIN (when it has none yet)."""
     if not catalog_is_empty(session):
         return False
+    from gearroom.services import demo  # only on a first run: not on every start's path
+
     ensure_standard_categories(session, actor)
     demo.load_demo(session, actor, files=demo_dir())
     if not operators.has_operators(session):

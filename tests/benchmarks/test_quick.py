@@ -34,6 +34,9 @@ EXPECTED_KEYS = [
     "stall_checkin_60",
     "cold_start",
     "peak_memory",
+    "peak_labels",
+    "peak_report",
+    "peak_import",
 ]
 
 
