@@ -3,7 +3,8 @@
 Each PDF is rendered once per resolution by poppler's pdftoppm, anti-aliasing on and off (as a
 viewer and as a plain rasteriser show it), and each label is cropped to its own rectangle: its
 code must read there with zxing-cpp and with zbar (a decoder that shares no code with zxing),
-and with OpenCV's detector as a third opinion.
+and with OpenCV's detector as a third opinion. The whole page must read too: zxing-cpp and zbar
+each find every code of the page in one pass, as a scanner app pointed at the sheet does.
 """
 
 from __future__ import annotations
@@ -16,7 +17,15 @@ from PIL import Image
 from gearroom.render.labels import write_pdf, write_pngs
 from gearroom.services import labels
 from gearroom.services.labels import LabelContent, LabelKind, LabelOptions
-from tests.render.decode import ANTIALIAS, DECODERS, DPIS, crop_mm, pdftoppm, unread
+from tests.render.decode import (
+    ANTIALIAS,
+    DECODERS,
+    DPIS,
+    PAGE_DECODERS,
+    crop_mm,
+    pdftoppm,
+    unread,
+)
 
 HOUSE = LabelOptions(house_name="Gearroom Rentals", house_phone="+44 20 7946 0000")
 TEMPLATES = [t.name for t in labels.list_templates()]
@@ -52,12 +61,18 @@ def test_every_label_of_every_template_reads_at_every_resolution(qapp, tmp_path:
         for antialias in ANTIALIAS:
             pages = pdftoppm(pdf, dpi, antialias, tmp_path)
             assert len(pages) == len(job.pages)
+            mode = "aa" if antialias else "no-aa"
             for page, job_page in zip(pages, job.pages, strict=True):
                 for placed in job_page.labels:
                     tag = placed.layout.content.tag
                     missed = unread(page, placed.rect, dpi, tag)
                     if missed:
-                        failures.append((dpi, "aa" if antialias else "no-aa", tag, missed))
+                        failures.append((dpi, mode, tag, missed))
+                tags = {placed.layout.content.tag for placed in job_page.labels}
+                for decoder, read in PAGE_DECODERS.items():
+                    lost = sorted(tags - read(page))
+                    if lost:
+                        failures.append((dpi, mode, "whole page", [decoder, *lost]))
     assert failures == []
 
 
