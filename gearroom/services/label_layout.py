@@ -6,13 +6,14 @@ Codes keep their quiet zones (4 modules for QR, 10 for Code128) and never shrink
 stock's minimum module size: optional lines are dropped (with a warning) first, and if even the
 code and the tag cannot fit, a :class:`LabelTooSmallError` says so.
 
-Every layout is aligned to a grid: a roll printer's dot, or :data:`SHEET_GRID_MM` (1/100 inch)
+Every layout is aligned to a grid: a roll printer's dot, or :data:`SHEET_GRID_MM` (1/50 inch)
 on sheet stocks. A QR module is a whole number of grid steps and the painter puts the code's
 corner on the page's grid, so wherever a sheet is rasterised at a resolution that is a multiple
-of 100 dpi (a printer's 300, 600 or 1200 dpi, a scan at 200, 300, 400 or 600 dpi) every module
-is the same whole number of pixels (at 150 dpi, whole or half pixels). A module that is not a
-whole number of pixels is drawn some pixels wide and some a pixel wider, and page-level finders
-(zbar's, OpenCV's) then miss codes on a sheet that they read one by one.
+of 50 dpi (a printer's 300, 600 or 1200 dpi, a scan or a viewer at 150, 200, 300, 400 or 600
+dpi) every module is the same whole number of pixels and starts on a pixel. A module that is
+not a whole number of pixels is drawn some pixels wide and some a pixel wider (and a code that
+starts between pixels gets grey edges); page-level finders (zbar's, OpenCV's) then miss codes
+on a sheet that they read one by one.
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ from gearroom.services.label_content import LabelContent, LabelKind, LabelOption
 from gearroom.services.label_templates import LabelTemplate, Rect, StockKind
 
 QR_QUIET_MODULES = 4
-#: The grid that sheet layouts (whose printer is not known) are aligned to: 1/100 inch.
-SHEET_GRID_MM = 25.4 / 100
+#: The grid that sheet layouts (whose printer is not known) are aligned to: 1/50 inch, a whole
+#: number of pixels at every resolution that is a multiple of 50 dpi.
+SHEET_GRID_MM = 25.4 / 50
 CODE128_QUIET_MODULES = 10
 #: Smallest readable text (em height, mm) for the tag and for the other lines.
 MIN_TAG_TEXT_MM = 1.5

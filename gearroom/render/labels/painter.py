@@ -4,8 +4,8 @@ The painter is expected in millimetre units (one unit = 1 mm, origin at the page
 :func:`begin_mm` sets that up for a device of known resolution. Codes are painted as 1-bit
 images (a square of pixels per module) without smoothing, so every renderer, anti-aliasing or
 not, scales them down with an area filter (see :func:`paint_label`). A code's corner is put on
-the layout's grid (a roll printer's dot, 1/100 inch on sheets) and its modules are whole grid
-steps, so on a printer's dot grid and in a raster at any multiple of 100 dpi every module is the
+the layout's grid (a roll printer's dot, 1/50 inch on sheets) and its modules are whole grid
+steps, so on a printer's dot grid and in a raster at any multiple of 50 dpi every module is the
 same whole number of pixels.
 """
 
@@ -77,7 +77,7 @@ def _qrect(rect: Rect, x: float, y: float) -> QRectF:
 #: image down with an area (box) filter, the ideal anti-aliasing, but scale it up by less than 4x
 #: with bilinear smoothing that blurs modules.
 _PIXELS_PER_MODULE = 16
-#: A module on the 1/100-inch grid is drawn with one image pixel per 1/1200 inch: a raster at
+#: A module on the 1/50-inch grid is drawn with one image pixel per 1/1200 inch: a raster at
 #: 600, 400, 300, 200 or 150 dpi scales it down by a whole 2, 3, 4, 6 or 8, pixel for pixel.
 _IMAGE_DPI = 1200
 
