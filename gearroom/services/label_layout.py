@@ -378,6 +378,9 @@ def _code128_block(
     tag: str, col: Rect, template: LabelTemplate, dot: float | None, height: float | None = None
 ) -> BarBlock | None:
     pattern = code128_pattern(tag)
+    # Bars keep the printer's dots (the sheet grid is for QR modules; a bar's width is read
+    # relative to its neighbours, not as a whole number of modules).
+    dot = template.dot_mm
     total = len(pattern) + 2 * CODE128_QUIET_MODULES
     module = _floor_to(min(col.w / total, 0.5), dot)
     if module < template.smallest_module() - 1e-9:
