@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from gearroom.render.labels import write_pdf, write_pngs
+from gearroom.render.labels import render_page_image, write_pdf, write_pngs
 from gearroom.services import labels
 from gearroom.services.labels import LabelContent, LabelKind, LabelOptions
 from tests.render.decode import (
@@ -24,6 +24,7 @@ from tests.render.decode import (
     PAGE_DECODERS,
     crop_mm,
     pdftoppm,
+    to_pil,
     unread,
 )
 
@@ -99,3 +100,27 @@ def test_a_code_is_not_read_outside_its_label(qapp, tmp_path: Path):
     crop = crop_mm(page, empty, 300)
     assert all(read(crop) == set() for read in DECODERS.values())
     assert unread(page, empty, 300, "LNS-0001") == list(DECODERS)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_the_preview_image_reads_with_every_decoder_at_every_resolution(qapp, name):
+    """The page image the preview and the checks draw (Qt's raster painter, smoothed or 1-bit)
+    reads label by label and as a whole page, like the PDF."""
+    job = _job(name)
+    failures = []
+    for dpi in DPIS:
+        for antialias in ANTIALIAS:
+            for job_page in job.pages:
+                page = to_pil(render_page_image(job_page, dpi, mono=not antialias))
+                for placed in job_page.labels:
+                    tag = placed.layout.content.tag
+                    missed = unread(page, placed.rect, dpi, tag)
+                    if missed:
+                        failures.append((dpi, antialias, tag, missed))
+                tags = {placed.layout.content.tag for placed in job_page.labels}
+                for decoder, read in PAGE_DECODERS.items():
+                    lost = sorted(tags - read(page))
+                    if lost:
+                        failures.append((dpi, antialias, "whole page", [decoder, *lost]))
+    assert failures == []
