@@ -5,6 +5,15 @@ labels planned on the pages of a stock. Plain Python (no Qt): the painter in
 Codes keep their quiet zones (4 modules for QR, 10 for Code128) and never shrink below the
 stock's minimum module size: optional lines are dropped (with a warning) first, and if even the
 code and the tag cannot fit, a :class:`LabelTooSmallError` says so.
+
+Every layout is aligned to a grid: a roll printer's dot, or :data:`SHEET_GRID_MM` (1/50 inch)
+on sheet stocks. A QR module is a whole number of grid steps and the painter puts the code's
+corner on the page's grid, so wherever a sheet is rasterised at a resolution that is a multiple
+of 50 dpi (a printer's 300, 600 or 1200 dpi, a scan or a viewer at 150, 200, 300, 400 or 600
+dpi) every module is the same whole number of pixels and starts on a pixel. A module that is
+not a whole number of pixels is drawn some pixels wide and some a pixel wider (and a code that
+starts between pixels gets grey edges); page-level finders (zbar's, OpenCV's) then miss codes
+on a sheet that they read one by one.
 """
 
 from __future__ import annotations
@@ -23,6 +32,9 @@ from gearroom.services.label_content import LabelContent, LabelKind, LabelOption
 from gearroom.services.label_templates import LabelTemplate, Rect, StockKind
 
 QR_QUIET_MODULES = 4
+#: The grid that sheet layouts (whose printer is not known) are aligned to: 1/50 inch, a whole
+#: number of pixels at every resolution that is a multiple of 50 dpi.
+SHEET_GRID_MM = 25.4 / 50
 CODE128_QUIET_MODULES = 10
 #: Smallest readable text (em height, mm) for the tag and for the other lines.
 MIN_TAG_TEXT_MM = 1.5
@@ -110,7 +122,8 @@ class LabelLayout:
     code128: BarBlock | None
     lines: tuple[TextLine, ...]
     warnings: tuple[str, ...] = ()
-    #: Dot size of a roll printer: everything is aligned to whole dots.
+    #: The grid everything is aligned to: a roll printer's dot, or :data:`SHEET_GRID_MM` on
+    #: sheets (where the painter also puts the code's corner on the page's grid).
     dot: float | None = None
 
 
@@ -182,12 +195,12 @@ def layout_label(
     content: LabelContent, template: LabelTemplate, options: LabelOptions
 ) -> LabelLayout:
     """Where the QR code, the Code128 and the text lines go on one label."""
-    dot = template.dot_mm
+    dot = template.dot_mm or SHEET_GRID_MM
     width, height = template.label_width, template.label_height
     pad = max(template.padding, template.printable_margin if template.kind is StockKind.ROLL else 0)
     inner = Rect(pad, pad, width - 2 * pad, height - 2 * pad)
     if dot:
-        # Whole dots from the start, so every module lands on the printer's dot grid.
+        # Whole grid steps from the start, so every module lands on the grid.
         left, top = math.ceil(pad / dot - 1e-9) * dot, math.ceil(pad / dot - 1e-9) * dot
         inner = Rect(
             left, top, _floor_to(width - pad - left, dot), _floor_to(height - pad - top, dot)
@@ -227,6 +240,11 @@ def layout_label(
     return stacked
 
 
+def _snap_slack(template: LabelTemplate) -> float:
+    """How far the painter may move a sheet label's code to put it on the page's grid."""
+    return SHEET_GRID_MM / 2 if template.kind is StockKind.SHEET else 0.0
+
+
 def _qr_block(
     matrix: tuple[tuple[bool, ...], ...], x: float, y: float, module: float, dot: float | None
 ) -> QrBlock:
@@ -247,7 +265,7 @@ def _side_layout(
     matrix = qr_matrix(content.tag)
     block = (len(matrix) + 2 * QR_QUIET_MODULES) * module
     qr = _qr_block(matrix, inner.x, inner.y + _floor_to((inner.h - block) / 2, dot), module, dot)
-    col_x = qr.rect.right + QR_QUIET_MODULES * module
+    col_x = qr.rect.right + QR_QUIET_MODULES * module + _snap_slack(template)
     col = Rect(col_x, inner.y, inner.right - col_x, inner.h)
     if col.w <= 0:
         return None
@@ -360,6 +378,9 @@ def _code128_block(
     tag: str, col: Rect, template: LabelTemplate, dot: float | None, height: float | None = None
 ) -> BarBlock | None:
     pattern = code128_pattern(tag)
+    # Bars keep the printer's dots (the sheet grid is for QR modules; a bar's width is read
+    # relative to its neighbours, not as a whole number of modules).
+    dot = template.dot_mm
     total = len(pattern) + 2 * CODE128_QUIET_MODULES
     module = _floor_to(min(col.w / total, 0.5), dot)
     if module < template.smallest_module() - 1e-9:
@@ -393,7 +414,7 @@ def _stacked_layout(
     block = block_modules * module
     qr = _qr_block(matrix, inner.x + _floor_to((inner.w - block) / 2, dot), inner.y, module, dot)
     # The tag sits under the symbol's quiet zone.
-    text_y = qr.rect.bottom + QR_QUIET_MODULES * module
+    text_y = qr.rect.bottom + QR_QUIET_MODULES * module + _snap_slack(template)
     line = TextLine(content.tag, Rect(inner.x, text_y, inner.w, text_h), tag_size, True, True)
     warnings = [
         f"{content.tag}: {what} line left out, no room on {template.name}."

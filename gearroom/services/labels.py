@@ -36,6 +36,7 @@ from gearroom.services.label_layout import (
     MIN_LINE_TEXT_MM as MIN_LINE_TEXT_MM,
     MIN_TAG_TEXT_MM as MIN_TAG_TEXT_MM,
     QR_QUIET_MODULES as QR_QUIET_MODULES,
+    SHEET_GRID_MM as SHEET_GRID_MM,
     BarBlock as BarBlock,
     LabelJob as LabelJob,
     LabelLayout as LabelLayout,

@@ -100,7 +100,18 @@ def read_opencv(image: Image.Image) -> set[str]:
     return {text} if text else set()
 
 
+def read_opencv_multi(image: Image.Image) -> set[str]:
+    """QR texts OpenCV's multi-code detector reads in ``image`` (a whole page)."""
+    import cv2
+    import numpy
+
+    found, texts, _points, _codes = cv2.QRCodeDetector().detectAndDecodeMulti(numpy.asarray(image))
+    return {text for text in texts if text} if found else set()
+
+
 DECODERS = {"zxing-cpp": read_zxing, "zbar": read_zbar, "opencv": read_opencv}
+#: What must find every code of a whole page in one pass.
+PAGE_DECODERS = {"zxing-cpp": read_zxing, "zbar": read_zbar}
 
 
 def pdftoppm(path: Path, dpi: int, antialias: bool, folder: Path) -> list[Image.Image]:

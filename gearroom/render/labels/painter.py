@@ -3,8 +3,10 @@
 The painter is expected in millimetre units (one unit = 1 mm, origin at the page's top-left);
 :func:`begin_mm` sets that up for a device of known resolution. Codes are painted as 1-bit
 images (a square of pixels per module) without smoothing, so every renderer, anti-aliasing or
-not, scales them down with an area filter (see :func:`paint_label`); on a roll printer's dot
-grid each module is a whole number of dots.
+not, scales them down with an area filter (see :func:`paint_label`). A code's corner is put on
+the layout's grid (a roll printer's dot, 1/50 inch on sheets) and its modules are whole grid
+steps, so on a printer's dot grid and in a raster at any multiple of 50 dpi every module is the
+same whole number of pixels.
 """
 
 from __future__ import annotations
@@ -71,10 +73,26 @@ def _qrect(rect: Rect, x: float, y: float) -> QRectF:
     return QRectF(x + rect.x, y + rect.y, rect.w, rect.h)
 
 
-#: Image pixels per module. Viewers scale an image down with an area (box) filter, the ideal
-#: anti-aliasing, but scale it up by less than 4x with bilinear smoothing that blurs modules:
-#: with 16 pixels per module a code is scaled down at any resolution up to 600 dpi.
+#: Image pixels per module when a module is not a whole number of 1/1200 inch. Viewers scale an
+#: image down with an area (box) filter, the ideal anti-aliasing, but scale it up by less than 4x
+#: with bilinear smoothing that blurs modules.
 _PIXELS_PER_MODULE = 16
+#: A module on the 1/50-inch grid is drawn with one image pixel per 1/1200 inch: a raster at
+#: 600, 400, 300, 200 or 150 dpi scales it down by a whole 2, 3, 4, 6 or 8, pixel for pixel.
+_IMAGE_DPI = 1200
+
+
+def pixels_per_module(module_mm: float) -> int:
+    """Image pixels per module: one per 1/1200 inch where that is whole (modules on the grid)."""
+    exact = module_mm / MM_PER_INCH * _IMAGE_DPI
+    if abs(exact - round(exact)) < 1e-6 and round(exact) >= _PIXELS_PER_MODULE:
+        return round(exact)
+    return _PIXELS_PER_MODULE
+
+
+def snapped(value: float, grid: float | None) -> float:
+    """``value`` (mm) on the nearest step of ``grid`` (unchanged without a grid)."""
+    return round(value / grid) * grid if grid else value
 
 
 def _mono(width: int, height: int) -> QImage:
@@ -84,9 +102,8 @@ def _mono(width: int, height: int) -> QImage:
     return image
 
 
-def _module_image(matrix: tuple[tuple[bool, ...], ...]) -> QImage:
-    """A QR matrix as a 1-bit image, a square of pixels per module (dark = black)."""
-    k = _PIXELS_PER_MODULE
+def _module_image(matrix: tuple[tuple[bool, ...], ...], k: int) -> QImage:
+    """A QR matrix as a 1-bit image, a square of ``k`` pixels per module (dark = black)."""
     image = _mono(len(matrix) * k, len(matrix) * k)
     painter = QPainter(image)
     try:
@@ -180,7 +197,12 @@ def paint_label(
     # outline, and on a printer's dot grid each module is a whole number of dots.
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
     qr = layout.qr
-    painter.drawImage(_qrect(qr.rect, x, y), _module_image(qr.matrix))
+    # The code's corner on the page's grid (the layout keeps room for the move).
+    corner_x = snapped(x + qr.rect.x, layout.dot) - x
+    corner_y = snapped(y + qr.rect.y, layout.dot) - y
+    code = Rect(corner_x, corner_y, qr.rect.w, qr.rect.h)
+    image = _module_image(qr.matrix, pixels_per_module(qr.module))
+    painter.drawImage(_qrect(code, x, y), image)
     if layout.code128 is not None:
         bars = layout.code128
         painter.drawImage(_qrect(bars.rect, x, y), _bar_image(bars.pattern))

@@ -7,6 +7,7 @@ known), then painted. All coordinates are device dots of a 300 dpi :class:`QPdfW
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from gearroom.render.pdf_file import RESOLUTION, write_pdf_document
 from gearroom.render.text import FAMILIES, one_line
 from gearroom.services.labels import (
     QR_QUIET_MODULES,
+    SHEET_GRID_MM,
     LabelContent,
     LabelLayout,
     QrBlock,
@@ -286,18 +288,25 @@ class Sheet:
 def paint_qr(painter: QPainter, tag: str, x: float, y: float, size_mm: float) -> None:
     """The QR code of ``tag`` in the ``size_mm`` square at (x, y) dots, its quiet zone included.
 
-    Drawn by the label painter, so a sheet's code scans like a label's.
+    Drawn by the label painter, so a sheet's code scans like a label's: its modules are whole
+    steps of the sheet grid and its corner sits on the page's grid (the painter's origin is the
+    page's corner plus the margin).
     """
     matrix = qr_matrix(tag)
-    module = size_mm / (len(matrix) + 2 * QR_QUIET_MODULES)
+    modules = len(matrix) + 2 * QR_QUIET_MODULES
+    grid = SHEET_GRID_MM
+    module = max(1, math.floor((size_mm - grid) / modules / grid + 1e-9)) * grid
     quiet = QR_QUIET_MODULES * module
     side = len(matrix) * module
+    left, top = MARGIN_MM + x / DOTS_PER_MM, MARGIN_MM + y / DOTS_PER_MM
+    corner_x = round((left + quiet) / grid) * grid - left
+    corner_y = round((top + quiet) / grid) * grid - top
     layout = LabelLayout(
         content=LabelContent(tag),
         width=size_mm,
         height=size_mm,
         corner_radius=0.0,
-        qr=QrBlock(Rect(quiet, quiet, side, side), module, matrix),
+        qr=QrBlock(Rect(corner_x, corner_y, side, side), module, matrix),
         code128=None,
         lines=(),
     )

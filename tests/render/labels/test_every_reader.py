@@ -3,7 +3,8 @@
 Each PDF is rendered once per resolution by poppler's pdftoppm, anti-aliasing on and off (as a
 viewer and as a plain rasteriser show it), and each label is cropped to its own rectangle: its
 code must read there with zxing-cpp and with zbar (a decoder that shares no code with zxing),
-and with OpenCV's detector as a third opinion.
+and with OpenCV's detector as a third opinion. The whole page must read too: zxing-cpp and zbar
+each find every code of the page in one pass, as a scanner app pointed at the sheet does.
 """
 
 from __future__ import annotations
@@ -14,10 +15,19 @@ import pytest
 from PIL import Image
 
 from gearroom.paths import label_templates_dir
-from gearroom.render.labels import write_pdf, write_pngs
+from gearroom.render.labels import render_page_image, write_pdf, write_pngs
 from gearroom.services import labels
 from gearroom.services.labels import LabelContent, LabelKind, LabelOptions
-from tests.render.decode import ANTIALIAS, DECODERS, DPIS, crop_mm, pdftoppm, unread
+from tests.render.decode import (
+    ANTIALIAS,
+    DECODERS,
+    DPIS,
+    PAGE_DECODERS,
+    crop_mm,
+    pdftoppm,
+    to_pil,
+    unread,
+)
 
 HOUSE = LabelOptions(house_name="Gearroom Rentals", house_phone="+44 20 7946 0000")
 TEMPLATES = [t.name for t in labels.list_templates(label_templates_dir())]
@@ -53,12 +63,18 @@ def test_every_label_of_every_template_reads_at_every_resolution(qapp, tmp_path:
         for antialias in ANTIALIAS:
             pages = pdftoppm(pdf, dpi, antialias, tmp_path)
             assert len(pages) == len(job.pages)
+            mode = "aa" if antialias else "no-aa"
             for page, job_page in zip(pages, job.pages, strict=True):
                 for placed in job_page.labels:
                     tag = placed.layout.content.tag
                     missed = unread(page, placed.rect, dpi, tag)
                     if missed:
-                        failures.append((dpi, "aa" if antialias else "no-aa", tag, missed))
+                        failures.append((dpi, mode, tag, missed))
+                tags = {placed.layout.content.tag for placed in job_page.labels}
+                for decoder, read in PAGE_DECODERS.items():
+                    lost = sorted(tags - read(page))
+                    if lost:
+                        failures.append((dpi, mode, "whole page", [decoder, *lost]))
     assert failures == []
 
 
@@ -85,3 +101,27 @@ def test_a_code_is_not_read_outside_its_label(qapp, tmp_path: Path):
     crop = crop_mm(page, empty, 300)
     assert all(read(crop) == set() for read in DECODERS.values())
     assert unread(page, empty, 300, "LNS-0001") == list(DECODERS)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_the_preview_image_reads_with_every_decoder_at_every_resolution(qapp, name):
+    """The page image the preview and the checks draw (Qt's raster painter, smoothed or 1-bit)
+    reads label by label and as a whole page, like the PDF."""
+    job = _job(name)
+    failures = []
+    for dpi in DPIS:
+        for antialias in ANTIALIAS:
+            for job_page in job.pages:
+                page = to_pil(render_page_image(job_page, dpi, mono=not antialias))
+                for placed in job_page.labels:
+                    tag = placed.layout.content.tag
+                    missed = unread(page, placed.rect, dpi, tag)
+                    if missed:
+                        failures.append((dpi, antialias, tag, missed))
+                tags = {placed.layout.content.tag for placed in job_page.labels}
+                for decoder, read in PAGE_DECODERS.items():
+                    lost = sorted(tags - read(page))
+                    if lost:
+                        failures.append((dpi, antialias, "whole page", [decoder, *lost]))
+    assert failures == []

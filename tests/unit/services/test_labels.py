@@ -184,8 +184,11 @@ def test_the_qr_code_holds_the_plain_tag_in_alphanumeric_mode():
 def test_optional_lines_drop_with_a_warning_instead_of_shrinking_the_code():
     t = labels.get_template("avery-l7651", label_templates_dir())
     roomy = labels.layout_label(item(), t, HOUSE)
-    crowded = labels.layout_label(item(LONG_TAG), t, HOUSE)
-    assert [line.text for line in crowded.lines] == [LONG_TAG]
+    long_name = "Cooke Anamorphic/i Full Frame Plus 300mm T2.9 Zoom Lens"
+    crowded = labels.layout_label(item(LONG_TAG, name=long_name), t, HOUSE)
+    # The tag is whole (on two lines beside the code); the name that does not fit is dropped.
+    assert "".join(line.text for line in crowded.lines if line.bold) == LONG_TAG
+    assert all(line.text != long_name for line in crowded.lines)
     assert any("name line left out" in w for w in crowded.warnings)
     assert crowded.qr.module >= t.smallest_module()
     assert any(line.text == "Sony FX6" for line in roomy.lines)
