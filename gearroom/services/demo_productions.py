@@ -31,12 +31,13 @@ from gearroom.services import (
     checkout,
     checkout_cart,
     checkout_out,
+    clients,
     gear_lists,
     productions,
     reservations,
     returns,
 )
-from gearroom.services.actor import Actor
+from gearroom.services.actor import Actor, Permission
 from gearroom.services.ensure import ensure_person
 from gearroom.services.productions import ShootDayDraft
 
@@ -154,6 +155,7 @@ def _create(session: Session, actor: Actor, job: _Job, today: date) -> None:
     ]
     days.append(ShootDayDraft(today + timedelta(job.wrap), ShootDayKind.WRAP, "Rental house"))
     contact = _person(session, actor, job.contact, PersonRole.CLIENT)
+    _client(session, actor, job)
     productions.create_production(
         session,
         actor,
@@ -162,6 +164,22 @@ def _create(session: Session, actor: Actor, job: _Job, today: date) -> None:
         contact=contact,
         notes=f"Demo production shooting at {job.location}.",
         days=days,
+    )
+
+
+def _client(session: Session, actor: Actor, job: _Job) -> None:
+    """The job's client as a client company (linked by name when the production is made), so
+    that quotes and invoices of the demo have someone to bill; one of them gets 10 % off."""
+    if not actor.can(Permission.PRICES) or clients.find_client(session, job.client) is not None:
+        return
+    clients.add_client(
+        session,
+        actor,
+        job.client,
+        email=f"accounts@{''.join(ch for ch in job.client.lower() if ch.isalnum())}.example",
+        contacts=[job.contact],
+        terms_days=30,
+        discount="10" if job.client == JOBS[0].client else "0",
     )
 
 

@@ -285,6 +285,19 @@ def test_people_are_crew_clients_and_staff(demo_db):
     assert "" not in companies and len(companies) >= 3
 
 
+def test_every_production_bills_a_client_company(demo_db):
+    from gearroom.models import Client, Production
+
+    with demo_db.read() as s:
+        billed = s.execute(
+            select(Production.client, Client.name, Client.default_discount).join(
+                Client, Production.client_id == Client.id, isouter=True
+            )
+        ).all()
+    assert billed and all(name == client for client, name, _ in billed)
+    assert any(discount == Decimal("10") for *_, discount in billed)
+
+
 def test_a_second_load_is_refused_and_changes_nothing(demo_db):
     before = _fingerprint(demo_db)
     with demo_db.read() as s:
