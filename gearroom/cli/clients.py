@@ -151,16 +151,6 @@ def pricing_group() -> None:
     """The house's pricing rules: currency, tax rates, days per week, hire days, durations."""
 
 
-def _pairs(items: tuple[str, ...], what: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip() or not value.strip():
-            raise ValidationError(f"{item!r} is not {what}.")
-        out[key.strip().lower()] = value.strip()
-    return out
-
-
 @pricing_group.command("set")
 @click.option("--currency", metavar="CODE", help="ISO 4217 code, e.g. EUR.")
 @click.option("--tax", metavar="PCT", help="The standard tax rate in percent, e.g. 19.")
@@ -210,7 +200,7 @@ def pricing_set(
     if no_durations:
         table = []
     given_shares = pricing.parse_day_shares(day_kinds)
-    given_taxes = _pairs(line_taxes, "KIND=RATE (e.g. loss=zero)")
+    given_taxes = pricing.parse_pairs(line_taxes, "line_tax", "loss=zero", "KIND=RATE")
     with writing() as (session, actor):
         now = pricing.load_rules(session)
         shares = None

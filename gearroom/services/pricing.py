@@ -190,15 +190,20 @@ def format_day_shares(rules: PricingRules) -> str:
     return ",".join(f"{k}={v.normalize():f}" for k, v in sorted(rules.day_shares.items()))
 
 
-def parse_pairs(text: str, field: str, example: str) -> dict[str, str]:
-    """``"reduced=7, zero=0"`` → ``{"reduced": "7", "zero": "0"}`` (names lower-cased)."""
+def parse_pairs(
+    given: str | Sequence[str], field: str, example: str, form: str = "NAME=VALUE"
+) -> dict[str, str]:
+    """``"reduced=7, zero=0"`` (typed in one field) or ``["travel=0.5", "hold=0"]`` (repeated
+    options) → ``{"reduced": "7", "zero": "0"}``; names lower-cased, values checked by
+    :func:`set_rules`. Anything that is not ``form`` is refused with ``example``."""
+    parts = given.replace(";", ",").split(",") if isinstance(given, str) else given
     pairs: dict[str, str] = {}
-    for part in (p.strip() for p in text.replace(";", ",").split(",")):
-        if not part:
-            continue
+    for part in (p.strip() for p in parts):
+        if not part and isinstance(given, str):
+            continue  # "a=1, , b=2" typed in one field; an empty repeated option is refused
         key, sep, value = part.partition("=")
         if not sep or not key.strip() or not value.strip():
-            raise ValidationError(f"{part!r} is not NAME=VALUE: write e.g. {example}.", field=field)
+            raise ValidationError(f"{part!r} is not {form}: write e.g. {example}.", field=field)
         pairs[" ".join(key.split()).lower()] = value.strip()
     return pairs
 
@@ -209,19 +214,9 @@ def format_tax_rates(rules: PricingRules) -> str:
 
 
 def parse_day_shares(items: Sequence[str]) -> dict[str, str]:
-    """``["travel=0.5", "hold=0"]`` → ``{"travel": "0.5", "hold": "0"}`` (checked by
-    :func:`set_rules`)."""
-    shares: dict[str, str] = {}
-    for item in items:
-        kind, sep, share = item.partition("=")
-        if not sep or not kind.strip() or not share.strip():
-            raise ValidationError(
-                f"{item!r} is not KIND=SHARE: write e.g. travel=0.5 (kinds: "
-                f"{', '.join(SHARE_KINDS)}).",
-                field="day_shares",
-            )
-        shares[kind.strip().lower()] = share.strip()
-    return shares
+    """``["travel=0.5", "hold=0"]`` → ``{"travel": "0.5", "hold": "0"}``."""
+    kinds = ", ".join(SHARE_KINDS)
+    return parse_pairs(items, "day_shares", f"travel=0.5 (kinds: {kinds})", "KIND=SHARE")
 
 
 def set_rules(
