@@ -15,30 +15,30 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError as _SAError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from gearroom import integrity_stamp
+from gearroom import integrity_stamp, revisions
 from gearroom.config import default_database_url, history_anchor_file
 from gearroom.errors import DatabaseError
 from gearroom.paths import migrations_dir
 from gearroom.wal import AUTOCHECKPOINT_PAGES, CHECKPOINT_BYTES, WalCheckpointer
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 BUSY_TIMEOUT_MS = 15_000
 
 
 def alembic_config(url: str | None = None) -> Config:
     """An Alembic config pointing at the shipped migrations (no alembic.ini needed)."""
+    from alembic.config import Config  # Alembic is imported only when it has work to do
+
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
     if url:
@@ -48,6 +48,11 @@ def alembic_config(url: str | None = None) -> Config:
 
 def head_revision() -> str:
     """The newest migration this version of Gearroom knows."""
+    chain = revisions.read_chain(migrations_dir())
+    if chain is not None:
+        return chain.head
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -55,6 +60,12 @@ def head_revision() -> str:
 
 def known_revision(revision: str) -> bool:
     """Whether ``revision`` is one of this version's migrations."""
+    chain = revisions.read_chain(migrations_dir())
+    if chain is not None:
+        return revision in chain.revisions
+    from alembic.script import ScriptDirectory
+    from alembic.util.exc import CommandError
+
     script = ScriptDirectory.from_config(alembic_config())
     try:
         return script.get_revision(revision) is not None
@@ -225,6 +236,14 @@ def _inspect_sqlite_file(path: Path, *, full_check: bool | None) -> tuple[str | 
         conn.close()
 
 
+def current_revision(conn: Connection) -> str | None:
+    """The revision a database is at (None: no version table, or an empty one)."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+    return str(row[0]) if row else None
+
+
 def _refuse_unknown(revision: str | None, where: str) -> None:
     if revision is not None and not known_revision(revision):
         raise DatabaseError(
@@ -360,6 +379,9 @@ def downgrade_schema(engine: Engine, revision: str) -> None:
 
 
 def _migrate(engine: Engine, revision: str, *, down: bool) -> None:
+    from alembic import command
+    from alembic.util.exc import CommandError
+
     cfg = alembic_config()
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:
@@ -469,7 +491,7 @@ class Database:
     def state(self, *, full_check: bool = False) -> DatabaseState:
         """Revision and integrity, for ``gearroom db check``."""
         with self.engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
+            current = current_revision(conn)
             if self.backend == "sqlite":
                 pragma = "integrity_check" if full_check else "quick_check"
                 integrity = str(conn.exec_driver_sql(f"PRAGMA {pragma}(1)").scalar())
@@ -540,7 +562,7 @@ def open_database(
     try:
         if path is None:
             with engine.connect() as conn:
-                current = MigrationContext.configure(conn).get_current_revision()
+                current = current_revision(conn)
                 others = inspect(conn).get_table_names() if current is None else []
             _refuse_unknown(current, _redacted(url))
             if upgrade and others:
