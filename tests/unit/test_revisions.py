@@ -11,6 +11,7 @@ import pytest
 from alembic.script import ScriptDirectory
 
 from gearroom import db as gdb
+from gearroom.paths import migrations_dir
 from gearroom.revisions import read_chain
 
 
@@ -29,7 +30,7 @@ def _write(folder: Path, name: str, revision: str, down: str | None, *, typed: b
 
 def test_the_shipped_chain_is_alembics() -> None:
     script = ScriptDirectory.from_config(gdb.alembic_config())
-    chain = read_chain(gdb.migrations_dir())
+    chain = read_chain(migrations_dir())
     assert chain is not None
     assert chain.head == script.get_current_head() == gdb.head_revision()
     assert chain.revisions == {r.revision for r in script.walk_revisions()}
