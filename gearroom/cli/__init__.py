@@ -36,7 +36,24 @@ class OpenApp:
 AppOpener = Callable[[str | None], int]
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class _CommandsWhenAsked(click.Group):
+    """The group whose subcommands are imported when one is named or listed: opening the app
+    (no subcommand) imports none of the command modules and the services behind them."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        _register()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        _register()
+        return super().list_commands(ctx)
+
+
+@click.group(
+    cls=_CommandsWhenAsked,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @db_option
 @click.version_option(__version__, prog_name="gearroom")
 @click.pass_context
@@ -52,6 +69,9 @@ def cli(ctx: click.Context) -> OpenApp | None:
 
 
 def _register() -> None:
+    """Add every module's commands to the group (once)."""
+    if cli.commands:
+        return
     from gearroom.cli import (
         bookings,
         catalog,
@@ -72,9 +92,6 @@ def _register() -> None:
         for command in module.COMMANDS:
             assert command.name not in cli.commands, f"two commands named {command.name}"
             cli.add_command(command)
-
-
-_register()
 
 
 def _undecodable(args: list[str]) -> str | None:

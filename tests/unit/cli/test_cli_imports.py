@@ -66,3 +66,31 @@ def test_without_an_app_opener_no_subcommand_is_a_one_line_error(capsys):
         cli.main([])
     assert exit_info.value.code != 0
     assert capsys.readouterr().err.strip() == "gearroom: Give a subcommand: see gearroom --help."
+
+
+OPEN_PROBE = """
+import atexit, json, sys
+def report():
+    cli = sorted(m for m in sys.modules if m.startswith("gearroom.cli."))
+    sys.stderr.write("\\nMODULES " + json.dumps(cli) + "\\n")
+atexit.register(report)
+from gearroom import cli
+cli.main(sys.argv[1:], open_app=lambda url: 0)
+"""
+
+
+def test_opening_the_app_imports_no_command_module(tmp_path: Path):
+    """No subcommand: the app opens without the command modules (and their services) loaded;
+    a named command loads them."""
+    url = f"sqlite:///{tmp_path / 'g.sqlite3'}"
+
+    def modules(args: list[str]) -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-c", OPEN_PROBE, *args], capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        line = next(ln for ln in done.stderr.splitlines() if ln.startswith("MODULES "))
+        return list(json.loads(line.removeprefix("MODULES ")))
+
+    assert modules(["--db", url]) == ["gearroom.cli.common"]
+    assert "gearroom.cli.catalog" in modules(["--db", url, "asset", "list", "--json"])
