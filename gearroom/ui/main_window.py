@@ -3,7 +3,10 @@ data lives and who is working.
 
 Pages are components (:class:`~gearroom.ui.pages.base.Page`): the window knows them by their
 ``page_id`` and what they declare, never by their title or their widgets, and every connection
-between the window, the context and the pages is made in one place, :meth:`_connect_signals`.
+between the window, the context and the pages is made in :meth:`_connect_signals` and, for a
+page, :meth:`_wire` when it is built. A page is built the first time it is shown
+(:meth:`page_at`): the navigation is drawn from the registry's entries, so a start imports and
+builds the first page only.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from gearroom.ui.context import AppContext
 from gearroom.ui.dialogs.settings import SettingsDialog, describe_database
 from gearroom.ui.icons import app_icon, icon
 from gearroom.ui.pages.base import Page
-from gearroom.ui.pages.registry import PageFactory, page_factories
+from gearroom.ui.pages.registry import PageFactory, page_class, page_factories
 from gearroom.ui.scanner import ScanDetector, belongs_to, offer_to_dialog, refuse_in_dialog
 from gearroom.ui.widgets.actions import ACTIONS, STARTS_GROUP, ItemActions, create_actions
 from gearroom.ui.widgets.connection_banner import install_banner
@@ -46,7 +49,9 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle(f"Gearroom — {context.settings.house_name}")
         self.setWindowIcon(app_icon())
-        self.pages: list[Page] = [factory(context) for factory in (factories or page_factories())]
+        #: The pages in navigation order, as the registry knows them before they are built.
+        self.kinds: list[PageFactory] = list(factories or page_factories())
+        self._built: dict[int, Page] = {}
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -59,9 +64,9 @@ class MainWindow(QMainWindow):
             "QListWidget::item:selected { background: #dbe6f7; color: #0f2f5c; }"
         )
         self.stack = QStackedWidget()
-        for page in self.pages:
-            QListWidgetItem(icon(page.icon_name), page.title, self.nav)
-            self.stack.addWidget(page)
+        for kind in self.kinds:
+            QListWidgetItem(icon(kind.icon_name), kind.title, self.nav)
+            self.stack.addWidget(QWidget())  # stands in for the page until it is first shown
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -82,7 +87,7 @@ class MainWindow(QMainWindow):
         self._configure_scanner()
         self._connect_signals()
         self.scanner.install()
-        if self.pages:
+        if self.kinds:
             self.nav.setCurrentRow(0)
 
     def _connect_signals(self) -> None:
@@ -91,15 +96,15 @@ class MainWindow(QMainWindow):
         self.context.changed.connect(self._data_changed)
         self.context.actor_changed.connect(self._update_status)
         self.scanner.scanned.connect(self.dispatch_scan)
-        for page in self.pages:
-            page.open_item.connect(self.open_item)
-            page.open_page.connect(self.go_to_page)
-        people = self.page("people")
-        if people is not None and hasattr(people, "print_labels"):
-            people.print_labels.connect(self.label_tags)
-        dashboard = self.page("dashboard")
-        if dashboard is not None and hasattr(dashboard, "open_job"):
-            dashboard.open_job.connect(self.open_job)
+
+    def _wire(self, page: Page) -> None:
+        """A page's connections to the window, made when the page is built."""
+        page.open_item.connect(self.open_item)
+        page.open_page.connect(self.go_to_page)
+        if page.page_id == "people" and hasattr(page, "print_labels"):
+            page.print_labels.connect(self.label_tags)
+        if page.page_id == "dashboard" and hasattr(page, "open_job"):
+            page.open_job.connect(self.open_job)
 
     # ------------------------------------------------------------------ chrome
 
@@ -159,14 +164,43 @@ class MainWindow(QMainWindow):
         widget = self.stack.currentWidget()
         return widget if isinstance(widget, Page) else None
 
+    def page_at(self, row: int) -> Page:
+        """The page in navigation row ``row``, built and wired the first time it is asked for."""
+        page = self._built.get(row)
+        if page is None:
+            page = self.kinds[row](self.context)
+            stand_in = self.stack.widget(row)
+            self.stack.insertWidget(row, page)
+            if stand_in is not None:
+                self.stack.removeWidget(stand_in)
+                stand_in.deleteLater()
+            self._built[row] = page
+            self._wire(page)
+            self.controls.page_built(page)
+        return page
+
+    @property
+    def pages(self) -> list[Page]:
+        """Every page, in navigation order (building those not shown yet)."""
+        return [self.page_at(row) for row in range(len(self.kinds))]
+
+    def built_pages(self) -> list[Page]:
+        """The pages built so far (shown at least once, or asked for)."""
+        return [self._built[row] for row in sorted(self._built)]
+
+    def row_of(self, page_id: str) -> int | None:
+        """The navigation row of the page known by ``page_id``."""
+        return next((r for r, k in enumerate(self.kinds) if k.page_id == page_id), None)
+
     def show_page(self, row: int) -> None:
-        if not 0 <= row < len(self.pages):
+        if not 0 <= row < len(self.kinds):
             return
         if self.nav.currentRow() != row:
             self.nav.setCurrentRow(row)  # comes back here through currentRowChanged
             return
+        page = self.page_at(row)
         self.stack.setCurrentIndex(row)
-        self.pages[row].activated()
+        page.activated()
 
     def _data_changed(self, announced: object) -> None:
         """Each page the change concerns refreshes once: the open one now, the others when
@@ -176,12 +210,13 @@ class MainWindow(QMainWindow):
             self._configure_scanner()
             self.setWindowTitle(f"Gearroom — {self.context.settings.house_name}")
         current = self.stack.currentWidget()
-        for page in self.pages:
+        for page in self.built_pages():  # a page not built yet reads everything when it is
             page.data_changed(change, shown=page is current)
 
     def page(self, page_id: str) -> Page | None:
-        """The page known by ``page_id`` (its title may change; its id does not)."""
-        return next((p for p in self.pages if p.page_id == page_id), None)
+        """The page known by ``page_id`` (its title may change; its id does not), built."""
+        row = self.row_of(page_id)
+        return None if row is None else self.page_at(row)
 
     def _configure_scanner(self) -> None:
         s = self.context.settings
@@ -211,40 +246,42 @@ class MainWindow(QMainWindow):
 
     def open_item(self, kind: str, item_id: int) -> bool:
         """Show an asset, kit, stock item or production on the first page that shows it."""
-        for row, page in enumerate(self.pages):
-            if page.shows_items and kind in page.item_kinds:
+        for row, factory in enumerate(self.kinds):
+            shown = page_class(factory)
+            if shown.shows_items and kind in shown.item_kinds:
                 self.show_page(row)
-                return page.show_item(kind, item_id)
+                return self.page_at(row).show_item(kind, item_id)
         return False
 
     def go_to_page(self, page_id: str) -> bool:
         """Show the page known by ``page_id``, when the signed-in role may see it."""
-        page = self.page(page_id)
-        if page is None:
+        row = self.row_of(page_id)
+        if row is None:
             return False
         if not self.controls.page_visible(page_id):
-            self.statusBar().showMessage(f"The {page.title} page is not open to your role.", 5000)
+            title = self.kinds[row].title
+            self.statusBar().showMessage(f"The {title} page is not open to your role.", 5000)
             return False
-        self.show_page(self.pages.index(page))
+        self.show_page(row)
         return True
 
     def label_tags(self, tags: list[str]) -> bool:
         """Put ``tags`` (a person's badge) on the labels page and show it."""
-        page = self.page("labels")
-        if page is None or not hasattr(page, "add_tags"):
+        row = self.row_of("labels")
+        if row is None or not hasattr(page := self.page_at(row), "add_tags"):
             return False
-        self.show_page(self.pages.index(page))
+        self.show_page(row)
         return bool(page.add_tags(tags))
 
     def open_job(self, section: str, production_tag: str) -> bool:
         """A job of the dashboard: its pick list on the check-out page (going out, this week)
         or the check-in page (due back, overdue)."""
         page_id = "checkout" if section in {s.value for s in OPENS_PICK_LIST} else "checkin"
-        page = self.page(page_id)
-        if page is None:
+        row = self.row_of(page_id)
+        if row is None:
             return False
-        self.show_page(self.pages.index(page))
-        return page.handle_scan(production_tag) if page_id == "checkout" else True
+        self.show_page(row)
+        return self.page_at(row).handle_scan(production_tag) if page_id == "checkout" else True
 
     # ------------------------------------------------------------------ actions
 

@@ -15,18 +15,20 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from gearroom.errors import GearroomError
-from gearroom.services import catalog_export, operators
-from gearroom.services.catalog_export import ExportResult
+from gearroom.services import operators
 from gearroom.ui.dialogs.base import FormDialog
-from gearroom.ui.dialogs.import_wizard import open_import_wizard
-from gearroom.ui.dialogs.operators import OperatorsDialog, PinDialog, open_operators_dialog
 from gearroom.ui.dialogs.sign_in import BadgeSignInDialog, FirstAdminDialog, SignInDialog
 from gearroom.ui.operations import Job
-from gearroom.ui.pages.labels import print_label_for_tag
+from gearroom.ui.pages.base import Page
 from gearroom.ui.widgets.actions import PermissionGate, apply_permissions, page_permission
 
 if TYPE_CHECKING:
+    from gearroom.services.catalog_export import ExportResult
+    from gearroom.ui.dialogs.operators import OperatorsDialog
     from gearroom.ui.main_window import MainWindow
+
+# The import wizard, the catalog export, the operators dialog and label printing are imported
+# when first used: a start loads none of them (nor the file readers and code renderers they need).
 
 EXPORT_FILTERS = (
     "Excel workbook (*.xlsx);;Zip archive of CSV files (*.zip);;CSV files, one per kind (*.csv)"
@@ -41,11 +43,14 @@ class WindowControls(QObject):
         self.window = window
         self.context = window.context
         self.gate = PermissionGate(self)
-        for page in window.pages:
-            for widget, permission in page.gated_widgets():
-                self.gate.gate(widget, permission)
         self.context.actor_changed.connect(self.apply_role)
         self.apply_role()
+
+    def page_built(self, page: Page) -> None:
+        """A page was built: hide what the signed-in role must not see of it."""
+        for widget, permission in page.gated_widgets():
+            self.gate.gate(widget, permission)
+        self.gate.apply(self.context.actor)
 
     # ------------------------------------------------------------------ roles
 
@@ -55,10 +60,10 @@ class WindowControls(QObject):
         apply_permissions(self.window.actions_by_name, actor)
         self.gate.apply(actor)
         nav = self.window.nav
-        for row, page in enumerate(self.window.pages):
+        for row, kind in enumerate(self.window.kinds):
             item = nav.item(row)
             if item is not None:
-                item.setHidden(not actor.can(page_permission(page)))
+                item.setHidden(not actor.can(page_permission(kind)))
         current = nav.currentItem()
         if current is not None and current.isHidden():
             for row in range(nav.count()):
@@ -69,11 +74,9 @@ class WindowControls(QObject):
 
     def page_visible(self, page_id: str) -> bool:
         """Whether the page known by ``page_id`` shows in the navigation."""
-        for row, page in enumerate(self.window.pages):
-            item = self.window.nav.item(row)
-            if page.page_id == page_id and item is not None:
-                return not item.isHidden()
-        return False
+        row = self.window.row_of(page_id)
+        item = None if row is None else self.window.nav.item(row)
+        return item is not None and not item.isHidden()
 
     # ------------------------------------------------------------------ signing in
 
@@ -114,6 +117,8 @@ class WindowControls(QObject):
                     "Create the first admin with File › Switch operator… before setting a PIN.",
                 )
                 return None
+            from gearroom.ui.dialogs.operators import PinDialog
+
             return self._open(PinDialog(self.context, self.context.actor.name, self.window))
 
         return self._with_operators(open_dialog)
@@ -145,6 +150,8 @@ class WindowControls(QObject):
         return True
 
     def open_operators(self) -> OperatorsDialog:
+        from gearroom.ui.dialogs.operators import open_operators_dialog
+
         return open_operators_dialog(self.context, self.window)
 
     # ------------------------------------------------------------------ files
@@ -153,6 +160,8 @@ class WindowControls(QObject):
         QMessageBox.warning(self.window, title, text)
 
     def import_items(self) -> QWidget:
+        from gearroom.ui.dialogs.import_wizard import open_import_wizard
+
         return open_import_wizard(self.context, self.window)
 
     def export_catalog(self) -> ExportResult | None:
@@ -169,6 +178,8 @@ class WindowControls(QObject):
 
         Returns the result when the door runs inline; otherwise the status bar says when the
         file is written and None is returned."""
+        from gearroom.services import catalog_export
+
         actor = self.context.actor
 
         def export(job: Job) -> ExportResult:
@@ -206,6 +217,8 @@ class WindowControls(QObject):
                 "Select an item, kit or stock item in the Inventory to print its label.", 6000
             )
             return False
+        from gearroom.ui.pages.labels import print_label_for_tag
+
         return print_label_for_tag(
             self.context,
             tag,

@@ -7,7 +7,6 @@ import pytest
 from gearroom.models import Role
 from gearroom.services import operators, people
 from gearroom.services.actor import Actor, PermissionDenied
-from gearroom.ui import window_controls
 from gearroom.ui.dialogs.import_wizard import ImportWizard
 from gearroom.ui.dialogs.operators import OperatorDialog, PinDialog
 from gearroom.ui.dialogs.settings import SettingsDialog
@@ -201,8 +200,10 @@ def test_export_catalog_and_its_refusal(window, staffed, small_catalog, tmp_path
 
 def test_print_label_prints_the_selected_item(window, staffed, small_catalog, monkeypatch):
     printed = []
+    from gearroom.ui.pages import labels as labels_page
+
     monkeypatch.setattr(
-        window_controls,
+        labels_page,
         "print_label_for_tag",
         lambda context, tag, parent, **_options: printed.append(tag) or True,
     )

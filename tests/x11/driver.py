@@ -179,7 +179,7 @@ class Driver:
             self.answer({"ok": True})
             self.app.quit()
         elif cmd == "page":
-            titles = [p.title for p in self.window.pages]
+            titles = [k.title for k in self.window.kinds]
             self.window.show_page(titles.index(command["title"]))
             self.answer({"ok": True, "title": self.page().property("title") or command["title"]})
         elif cmd == "focus":

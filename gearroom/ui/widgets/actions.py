@@ -118,7 +118,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
 STARTS_GROUP = frozenset({"import", "settings", "switch_operator", "quit"})
 
 
-def page_permission(page: QWidget) -> Permission:
+def page_permission(page: object) -> Permission:
     """What an operator must be allowed to do to see ``page`` in the navigation (the page
     says so itself: :attr:`gearroom.ui.pages.base.Page.permission`)."""
     own = getattr(page, "permission", None)

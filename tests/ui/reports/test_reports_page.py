@@ -20,7 +20,7 @@ from gearroom.config import Settings
 from gearroom.db import Database
 from gearroom.services.actor import Actor
 from gearroom.ui.context import AppContext
-from gearroom.ui.pages.registry import page_factories
+from gearroom.ui.pages.registry import page_class, page_factories
 from gearroom.ui.pages.reports import ReportsPage
 
 SHOTS = Path(os.environ.get("GEARROOM_SHOTS", "/tmp/gearroom-shots"))
@@ -44,7 +44,7 @@ def page(database: Database, actor: Actor, qtbot: Any) -> ReportsPage:
 
 
 def test_the_page_is_in_the_navigation() -> None:
-    assert ReportsPage in page_factories()
+    assert ReportsPage in [page_class(factory) for factory in page_factories()]
 
 
 def test_a_chosen_week_fills_every_section(page: ReportsPage, qtbot: Any) -> None:
