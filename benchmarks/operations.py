@@ -51,7 +51,7 @@ TARGETS = {
     "kit_availability_40": Target(50.0),
     "weekly_report": Target(2000.0),
     "labels_1000_pdf": Target(5000.0),
-    "cold_start": Target(2500.0),
+    "cold_start": Target(1000.0),
     "peak_memory": Target(400.0),
 }
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from gearroom.errors import ConflictError, NotFoundError, ValidationError
@@ -67,6 +67,15 @@ def category_view(category: Category) -> CategoryView:
 def list_categories(session: Session) -> list[CategoryView]:
     rows = session.scalars(select(Category).order_by(Category.sort_order, Category.name))
     return [category_view(c) for c in rows]
+
+
+def catalog_is_empty(session: Session) -> bool:
+    """A brand-new database: no categories and no assets yet (one Core statement: the start
+    asks it before the window, and it needs no mapped class configured)."""
+    categories, assets = Category.__table__, Asset.__table__
+    return not session.execute(
+        select(exists(select(categories.c.id)) | exists(select(assets.c.id)))
+    ).scalar()
 
 
 def find_category(session: Session, name: str) -> Category | None:

@@ -22,7 +22,7 @@ from gearroom.config import default_data_dir, default_operator, file_places, loa
 from gearroom.db import open_database, sqlite_path
 from gearroom.errors import GearroomError
 from gearroom.paths import demo_dir
-from gearroom.services import asset_search, catalog, operators
+from gearroom.services import catalog, operators
 from gearroom.services.actor import Actor, local_actor
 from gearroom.services.setup import ensure_standard_categories
 from gearroom.ui.context import AppContext
@@ -41,17 +41,10 @@ APPLICATION = "Gearroom"
 EXIT_AFTER_FIRST_PAINT = "GEARROOM_EXIT_AFTER_FIRST_PAINT"
 
 
-def catalog_is_empty(session: Session) -> bool:
-    """A brand-new database: no categories and no assets yet."""
-    if catalog.list_categories(session):
-        return False
-    return not asset_search.find_asset_ids(session, asset_search.AssetQuery())
-
-
 def first_run_setup(session: Session, actor: Actor) -> bool:
     """Fill an empty catalog with the standard categories and the demo rental house, whose
     operators are admin, staff and assistant with the demo PIN (when it has none yet)."""
-    if not catalog_is_empty(session):
+    if not catalog.catalog_is_empty(session):
         return False
     from gearroom.services import demo  # only on a first run: not on every start's path
 
@@ -64,7 +57,7 @@ def first_run_setup(session: Session, actor: Actor) -> bool:
 
 def start_empty(session: Session, actor: Actor) -> bool:
     """An empty house: the standard categories only (the first admin comes next)."""
-    if not catalog_is_empty(session):
+    if not catalog.catalog_is_empty(session):
         return False
     ensure_standard_categories(session, actor)
     return True
@@ -102,7 +95,7 @@ def open_context_first_run(
     database = open_database(own_url, anchor_file=places.history_anchors)
     context = AppContext(database, settings, local_actor(default_operator()), places)
     try:
-        if not context.query(catalog_is_empty):
+        if not context.query(catalog.catalog_is_empty):
             return context, False
         choice = ask(demo_database_path(own_url, default_data_dir()))
         if choice is FirstRunChoice.QUIT:

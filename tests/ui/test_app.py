@@ -46,7 +46,7 @@ def test_first_start_asks_and_the_demo_goes_into_its_own_file(qtbot, tmp_path, f
     own = open_database(url)
     try:
         with own.read() as s:
-            assert app.catalog_is_empty(s), "the demo went into the house's own database"
+            assert catalog.catalog_is_empty(s), "the demo went into the house's own database"
     finally:
         own.dispose()
     # the next start asks again (the house is still empty) and reuses the filled demo file
@@ -81,7 +81,7 @@ def test_closing_the_first_run_question_sets_nothing_up(qtbot, tmp_path, fake_de
     own = open_database(url)
     try:
         with own.read() as s:
-            assert app.catalog_is_empty(s)
+            assert catalog.catalog_is_empty(s)
     finally:
         own.dispose()
 
