@@ -18,6 +18,13 @@ from gearroom.services.setup import ensure_standard_categories
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _widgets_application(qapp: object) -> object:
+    """The test process's QApplication, made before any test: a renderer that ran first
+    would otherwise make a plain QGuiApplication, and no widget test could run after it."""
+    return qapp
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch

@@ -19,7 +19,6 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
-    QGuiApplication,
     QImage,
     QPageLayout,
     QPageSize,
@@ -29,6 +28,7 @@ from PySide6.QtGui import (
 )
 
 from gearroom.errors import GearroomError
+from gearroom.render.gui import ensure_gui_app
 from gearroom.services.picklist import PickList
 
 RESOLUTION = 300
@@ -43,15 +43,6 @@ STRIPE = QColor("#f2f4f6")
 
 class RenderError(GearroomError):
     """A PDF could not be written (folder missing, no permission, disk full)."""
-
-
-def ensure_gui_app() -> QGuiApplication:
-    """Fonts need a QGuiApplication; on the command line one is made on the offscreen platform."""
-    app = QGuiApplication.instance()
-    if app is None:
-        app = QGuiApplication(["gearroom", "-platform", "offscreen"])
-    assert isinstance(app, QGuiApplication)
-    return app
 
 
 def mm(value: float) -> float:
