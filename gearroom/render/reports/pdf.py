@@ -210,14 +210,15 @@ class _Writer:
                 )
         cap = self.width * 0.3
         widths = [min(w, cap) for w in widths]
-        total = sum(widths)
-        if total > self.width:
-            # Shrink the text columns (numbers and dates keep their width).
+        if sum(widths) > self.width:
+            # Narrow the widest text columns first, down to one common width, so that short
+            # ones (a category, a tag) stay whole; numbers and dates keep their width.
             fixed = sum(w for w, c in zip(widths, columns, strict=True) if c.kind != "text")
-            flexible = total - fixed
-            scale = max((self.width - fixed) / flexible, 0.2) if flexible else 1.0
+            texts = [w for w, c in zip(widths, columns, strict=True) if c.kind == "text"]
+            level = max(_water_level(texts, self.width - fixed), self.line * 3)
             widths = [
-                w * scale if c.kind == "text" else w for w, c in zip(widths, columns, strict=True)
+                min(w, level) if c.kind == "text" else w
+                for w, c in zip(widths, columns, strict=True)
             ]
         return widths
 
@@ -353,6 +354,18 @@ class _Writer:
                 f"Page {number} of {count}",
             )
         return count
+
+
+def _water_level(widths: Sequence[float], room: float) -> float:
+    """The largest width ``w`` with ``sum(min(x, w) for x in widths) <= room``."""
+    left = room
+    ordered = sorted(widths)
+    for index, width in enumerate(ordered):
+        share = left / (len(ordered) - index)
+        if width > share:
+            return share
+        left -= width
+    return ordered[-1] if ordered else room
 
 
 def _summary_cell(value: Cell) -> Cell:

@@ -93,3 +93,32 @@ def test_a_bad_paper_size_or_folder_is_refused(report: KitReport, tmp_path: Path
     with pytest.raises(ValidationError, match="does not exist"):
         write_pdf(report, tmp_path / "none" / "x.pdf")
     assert not list(tmp_path.glob("*.pdf"))
+
+
+def test_every_column_title_is_whole_when_a_table_is_too_wide(
+    report: KitReport, tmp_path: Path
+) -> None:
+    """A table wider than the page narrows its widest text columns (item, note) first: every
+    column title stays whole, also with long notes and names in every row."""
+    from dataclasses import replace
+
+    from gearroom.render.reports.pdf import PDF_LIST_LIMIT, SPREADSHEET_ONLY
+    from gearroom.services.report_export import report_sections
+
+    long = "A scratch on the front element found at check-in, under the hood, left side " * 3
+    tickets = tuple(
+        replace(t, note=long, item=t.item + " (with a long description)")
+        for t in (*report.tickets_opened, *report.in_service)
+    )
+    assert tickets, "the week has a service ticket"
+    wide = replace(report, tickets_opened=tickets, in_service=tickets)
+    path = write_pdf(wide, tmp_path / "wide.pdf", house_name=HOUSE, page_size="a4")
+    text = " ".join(_text(path)[1])
+    assert "…" in text  # the long notes were cut, not the titles
+    for section in report_sections(wide, HOUSE):
+        if section.key in ("summary", "gear_out", *SPREADSHEET_ONLY) or (
+            PDF_LIST_LIMIT.get(section.key) == 0
+        ):
+            continue
+        for column in section.columns:
+            assert column.title in text, f"{section.title}: {column.title!r} is cut"
