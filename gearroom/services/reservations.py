@@ -3,11 +3,9 @@ before saving and an override with a reason; and the items × days timeline of b
 
 from __future__ import annotations
 
-import enum
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, delete, select
@@ -16,13 +14,9 @@ from sqlalchemy.orm import Session
 from gearroom.errors import ConflictError, NotFoundError
 from gearroom.models import (
     Asset,
-    Checkout,
-    CheckoutLine,
     Kit,
     Production,
     Reservation,
-    ReturnCondition,
-    ServiceTicket,
     StockItem,
 )
 from gearroom.services import history
@@ -327,7 +321,8 @@ def reserve(
     return ReservationResult(check, tuple(views), reason if overridden else "")
 
 
-def _view_select() -> Any:
+def view_select() -> Any:
+    """The reservations with their production, item and kit, as :func:`row_view` reads them."""
     return (
         select(
             Reservation.id,
@@ -352,7 +347,8 @@ def _view_select() -> Any:
     )
 
 
-def _row_view(r: Any) -> ReservationView:
+def row_view(r: Any) -> ReservationView:
+    """One row of :func:`view_select`."""
     is_asset = r[3] is not None
     return ReservationView(
         id=r[0],
@@ -374,7 +370,7 @@ def _views(session: Session, ids: Sequence[int]) -> list[ReservationView]:
     out: list[ReservationView] = []
     for part in chunks(list(ids)):
         out.extend(
-            _row_view(r) for r in session.execute(_view_select().where(Reservation.id.in_(part)))
+            row_view(r) for r in session.execute(view_select().where(Reservation.id.in_(part)))
         )
     return sorted(out, key=lambda v: (v.kit_tag or "", v.tag))
 
@@ -387,14 +383,14 @@ def list_reservations(
     end: date | None = None,
 ) -> list[ReservationView]:
     """Reservations of a production, or of all productions touching ``start``..``end``."""
-    stmt = _view_select()
+    stmt = view_select()
     if production is not None:
         stmt = stmt.where(Reservation.production_id == production_by_key(session, production).id)
     if start is not None:
         stmt = stmt.where(Reservation.end_date >= start)
     if end is not None:
         stmt = stmt.where(Reservation.start_date <= end)
-    rows = [_row_view(r) for r in session.execute(stmt)]
+    rows = [row_view(r) for r in session.execute(stmt)]
     return sorted(rows, key=lambda v: (v.start, v.production, v.tag))
 
 
@@ -441,146 +437,6 @@ def cancel_reservations(
         before={"items": [v.tag for v in views]},
     )
     return len(views)
-
-
-# --------------------------------------------------------------------------- timeline
-
-
-class BarKind(enum.StrEnum):
-    RESERVED = "reserved"
-    OUT = "out"
-    OVERDUE = "overdue"
-    MISSING = "missing"
-    SERVICE = "service"
-
-
-@dataclass(frozen=True)
-class TimelineBar:
-    """A stretch of days an item is taken (dates as booked, not clipped to the range)."""
-
-    kind: BarKind
-    start: date
-    end: date
-    production_id: int | None
-    production: str
-    quantity: int = 1
-
-
-@dataclass(frozen=True)
-class TimelineRow:
-    item_kind: str  # "asset" | "stock"
-    item_id: int
-    tag: str
-    name: str
-    bars: tuple[TimelineBar, ...]
-
-
-@dataclass(frozen=True)
-class Timeline:
-    start: date
-    end: date
-    days: tuple[date, ...]
-    rows: tuple[TimelineRow, ...]
-
-
-def timeline(
-    session: Session,
-    start: date,
-    end: date,
-    *,
-    asset_ids: Sequence[int] | None = None,
-    stock_ids: Sequence[int] | None = None,
-    production: str | None = None,
-    today: date | None = None,
-) -> Timeline:
-    """Items × days with a bar per production: every booked item, or just the ones given."""
-    check_window(start, end)
-    today = today or date.today()
-    pid = production_by_key(session, production).id if production else None
-    bars: dict[tuple[str, int], list[TimelineBar]] = defaultdict(list)
-
-    rstmt = _view_select().where(Reservation.start_date <= end, Reservation.end_date >= start)
-    if pid is not None:
-        rstmt = rstmt.where(Reservation.production_id == pid)
-    for r in session.execute(rstmt):
-        v = _row_view(r)
-        bars[(v.item_kind, v.item_id)].append(
-            TimelineBar(BarKind.RESERVED, v.start, v.end, v.production_id, v.production, v.quantity)
-        )
-
-    lstmt = (
-        select(
-            CheckoutLine.asset_id,
-            CheckoutLine.stock_item_id,
-            CheckoutLine.condition,
-            CheckoutLine.quantity - CheckoutLine.returned_quantity,
-            Checkout.out_at,
-            Checkout.due_back,
-            Production.id,
-            Production.name,
-        )
-        .join(Checkout, Checkout.id == CheckoutLine.checkout_id)
-        .join(Production, Production.id == Checkout.production_id)
-        .where(CheckoutLine.returned_at.is_(None))
-    )
-    if pid is not None:
-        lstmt = lstmt.where(Checkout.production_id == pid)
-    for asset_id, stock_id, condition, qty, out_at, due_back, lpid, pname in session.execute(lstmt):
-        last = max(due_back, today)
-        if out_at.date() > end or last < start:
-            continue
-        if condition is ReturnCondition.MISSING:
-            kind = BarKind.MISSING
-        elif due_back < today:
-            kind = BarKind.OVERDUE
-        else:
-            kind = BarKind.OUT
-        key = ("asset", asset_id) if asset_id is not None else ("stock", int(stock_id or 0))
-        bars[key].append(TimelineBar(kind, out_at.date(), last, lpid, pname, int(qty)))
-
-    if pid is None:
-        for asset_id, opened_at in session.execute(
-            select(ServiceTicket.asset_id, ServiceTicket.opened_at).where(
-                ServiceTicket.closed_at.is_(None)
-            )
-        ):
-            if opened_at.date() <= end:
-                bars[("asset", asset_id)].append(
-                    TimelineBar(BarKind.SERVICE, opened_at.date(), max(end, today), None, "Service")
-                )
-
-    wanted_assets = set(asset_ids) if asset_ids is not None else None
-    wanted_stock = set(stock_ids) if stock_ids is not None else None
-    a_ids = wanted_assets if wanted_assets is not None else {i for k, i in bars if k == "asset"}
-    s_ids = wanted_stock if wanted_stock is not None else {i for k, i in bars if k == "stock"}
-    if asset_ids is not None and stock_ids is None:
-        s_ids = set()
-    if stock_ids is not None and asset_ids is None:
-        a_ids = set()
-    names: dict[tuple[str, int], tuple[str, str]] = {}
-    for part in chunks(sorted(a_ids)):
-        for i, tag, name in session.execute(
-            select(Asset.id, Asset.tag, Asset.name).where(Asset.id.in_(part))
-        ):
-            names[("asset", i)] = (tag, name)
-    for part in chunks(sorted(s_ids)):
-        for i, tag, name in session.execute(
-            select(StockItem.id, StockItem.tag, StockItem.name).where(StockItem.id.in_(part))
-        ):
-            names[("stock", i)] = (tag, name)
-    rows = [
-        TimelineRow(
-            kind,
-            item_id,
-            tag,
-            name,
-            tuple(sorted(bars.get((kind, item_id), []), key=lambda b: (b.start, b.production))),
-        )
-        for (kind, item_id), (tag, name) in names.items()
-    ]
-    rows.sort(key=lambda r: (r.item_kind, r.tag))
-    days = tuple(start + timedelta(days=i) for i in range((end - start).days + 1))
-    return Timeline(start, end, days, tuple(rows))
 
 
 def production_asset_ids(session: Session, production_id: int) -> list[int]:

@@ -27,10 +27,10 @@ from sqlalchemy.orm import Session
 
 from gearroom.errors import GearroomError
 from gearroom.render.sheets import write_production_sheet
-from gearroom.services import model_bookings, productions, reservations
+from gearroom.services import model_bookings, productions, reservations, timeline
 from gearroom.services.production_sheet import production_sheet_data
 from gearroom.services.productions import ProductionSummary, ProductionView
-from gearroom.services.reservations import Timeline
+from gearroom.services.timeline import Timeline
 from gearroom.text import format_day
 from gearroom.ui.context import AppContext
 from gearroom.ui.dialogs.production import ProductionDialog
@@ -278,13 +278,16 @@ class ProductionsPage(Page):
 
         def load(s: Session) -> _Detail | Timeline:
             if pid is None:
-                return reservations.timeline(s, start, end)
+                return timeline.timeline(s, start, end)
             view = productions.get_production_by_id(s, pid)
             booked = reservations.list_reservations(s, view.tag)
             models = model_bookings.model_lines(s, view.id)
             assets = sorted({r.item_id for r in booked if r.item_kind == "asset"})
             stock = sorted({r.item_id for r in booked if r.item_kind == "stock"})
-            tl = reservations.timeline(s, start, end, asset_ids=assets, stock_ids=stock)
+            booked_models = sorted({ln.model_id for ln in models})
+            tl = timeline.timeline(
+                s, start, end, asset_ids=assets, stock_ids=stock, model_ids=booked_models
+            )
             rows = tuple(booked_rows(booked, models))
             return _Detail(view, rows, tl, productions.cancellation(s, view.id))
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from gearroom.services.reservations import BarKind, Timeline, TimelineBar
+from gearroom.services.timeline import BarKind, Timeline, TimelineBar
 
 BAR_COLOURS: dict[BarKind, QColor] = {
     BarKind.RESERVED: QColor("#3b6fb6"),
@@ -131,7 +131,8 @@ class AvailabilityTimeline(QWidget):
                 p.setBrush(colour if mine or self.highlight is None else colour.lighter(135))
                 p.drawRoundedRect(rect, 4, 4)
                 p.setPen(QColor("#ffffff"))
-                text = bar.production + (f" ×{bar.quantity}" if row.item_kind == "stock" else "")
+                counted = row.item_kind in ("stock", "model")
+                text = bar.production + (f" ×{bar.quantity}" if counted else "")
                 p.drawText(
                     rect.adjusted(5, 0, -3, 0),
                     int(Qt.AlignmentFlag.AlignVCenter),

@@ -16,10 +16,11 @@ from gearroom.services import (
     kits,
     reservations,
     service_tickets,
+    timeline,
 )
 from gearroom.services.availability import BlockKind
 from gearroom.services.productions import production_by_key
-from gearroom.services.reservations import BarKind
+from gearroom.services.timeline import BarKind
 from tests.unit.services._gear import asset, count, day, events, kit, person, production, stock_item
 
 
@@ -312,7 +313,7 @@ def test_timeline_rows_and_bars(house, actor):
     with db.write() as s:
         service_tickets.open_ticket(s, actor, house["cam2"], "sensor clean")
     with db.read() as s:
-        tl = reservations.timeline(s, day(0), day(9), today=day(0))
+        tl = timeline.timeline(s, day(0), day(9), today=day(0))
     assert len(tl.days) == 10
     rows = {r.tag: r for r in tl.rows}
     assert set(rows) == {house["cam1"], house["cam2"], house["lens"]}
@@ -322,7 +323,7 @@ def test_timeline_rows_and_bars(house, actor):
     ]
     assert [b.kind for b in rows[house["cam2"]].bars] == [BarKind.SERVICE]
     with db.read() as s:
-        only = reservations.timeline(
+        only = timeline.timeline(
             s, day(0), day(3), production="Charlie", asset_ids=[rows[house["lens"]].item_id]
         )
     assert [r.tag for r in only.rows] == [house["lens"]]
