@@ -26,9 +26,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import BindParameter, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from gearroom.errors import ValidationError
@@ -244,6 +245,82 @@ def asset_conflicts(
     return out
 
 
+# The statements of the availability check, built once: each call only binds its values (the
+# assets as one expanding IN list, the widened window, the production asking).
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+
+
+@cache
+def _flags_statement(with_production: bool) -> Select[*tuple[Any, ...]]:
+    """Each asset with three flags: booked in the widened window, on an open line, ticketed."""
+    booked = select(Reservation.id).where(
+        Reservation.asset_id == Asset.id,
+        Reservation.start_date <= bindparam("widened_end"),
+        Reservation.end_date >= bindparam("widened_start"),
+    )
+    if with_production:
+        booked = booked.where(Reservation.production_id != bindparam("production_id"))
+    open_line = select(CheckoutLine.id).where(
+        CheckoutLine.asset_id == Asset.id, CheckoutLine.returned_at.is_(None)
+    )
+    open_ticket = select(ServiceTicket.id).where(
+        ServiceTicket.asset_id == Asset.id, ServiceTicket.closed_at.is_(None)
+    )
+    return select(
+        Asset.id,
+        Asset.tag,
+        Asset.name,
+        Asset.status,
+        booked.exists(),
+        open_line.exists(),
+        open_ticket.exists(),
+    ).where(Asset.id.in_(_IDS))
+
+
+@cache
+def _bookings_statement(with_production: bool) -> Select[*tuple[Any, ...]]:
+    """Reservations of other productions that touch the widened window."""
+    stmt = (
+        select(
+            Reservation.asset_id,
+            Reservation.start_date,
+            Reservation.end_date,
+            Production.id,
+            Production.name,
+        )
+        .join(Production, Production.id == Reservation.production_id)
+        .where(
+            Reservation.asset_id.in_(_IDS),
+            Reservation.start_date <= bindparam("widened_end"),
+            Reservation.end_date >= bindparam("widened_start"),
+        )
+        .order_by(Reservation.start_date)
+    )
+    if with_production:
+        stmt = stmt.where(Reservation.production_id != bindparam("production_id"))
+    return stmt
+
+
+_LINES = (
+    select(
+        CheckoutLine.asset_id,
+        CheckoutLine.condition,
+        Checkout.out_at,
+        Checkout.due_back,
+        Production.id,
+        Production.name,
+        Person.name,
+    )
+    .join(Checkout, Checkout.id == CheckoutLine.checkout_id)
+    .join(Production, Production.id == Checkout.production_id)
+    .join(Person, Person.id == Checkout.custodian_id)
+    .where(CheckoutLine.asset_id.in_(_IDS), CheckoutLine.returned_at.is_(None))
+)
+_TICKETS = select(
+    ServiceTicket.asset_id, ServiceTicket.id, ServiceTicket.note, ServiceTicket.opened_at
+).where(ServiceTicket.asset_id.in_(_IDS), ServiceTicket.closed_at.is_(None))
+
+
 def _asset_chunk(
     session: Session,
     ids: Sequence[int],
@@ -254,36 +331,20 @@ def _asset_chunk(
     today: date,
 ) -> dict[int, AssetAvailability]:
     widened_start, widened_end = start - timedelta(days=gap), end + timedelta(days=gap)
-    booked = select(Reservation.id).where(
-        Reservation.asset_id == Asset.id,
-        Reservation.start_date <= widened_end,
-        Reservation.end_date >= widened_start,
-    )
-    if production_id is not None:
-        booked = booked.where(Reservation.production_id != production_id)
-    open_line = select(CheckoutLine.id).where(
-        CheckoutLine.asset_id == Asset.id, CheckoutLine.returned_at.is_(None)
-    )
-    open_ticket = select(ServiceTicket.id).where(
-        ServiceTicket.asset_id == Asset.id, ServiceTicket.closed_at.is_(None)
-    )
+    params: dict[str, Any] = {
+        "widened_start": widened_start,
+        "widened_end": widened_end,
+        "production_id": production_id,
+    }
+    with_production = production_id is not None
+    connection = session.connection()
     # One query answers the common case (free); the detail queries below run only for the
     # assets that have a booking, an open line or an open ticket.
     assets: dict[int, Any] = {}
     with_booking: list[int] = []
     with_line: list[int] = []
     with_ticket: list[int] = []
-    for r in session.execute(
-        select(
-            Asset.id,
-            Asset.tag,
-            Asset.name,
-            Asset.status,
-            booked.exists(),
-            open_line.exists(),
-            open_ticket.exists(),
-        ).where(Asset.id.in_(ids))
-    ):
+    for r in connection.execute(_flags_statement(with_production), {**params, "ids": list(ids)}):
         assets[r[0]] = r
         if r[4]:
             with_booking.append(r[0])
@@ -298,25 +359,12 @@ def _asset_chunk(
         found[asset_id].append(Conflict(kind, "asset", asset_id, a.tag, a.name, message, **kw))
 
     # Reservations of other productions that touch the window once widened by the buffer.
-    stmt = (
-        select(
-            Reservation.asset_id,
-            Reservation.start_date,
-            Reservation.end_date,
-            Production.id,
-            Production.name,
-        )
-        .join(Production, Production.id == Reservation.production_id)
-        .where(
-            Reservation.asset_id.in_(with_booking),
-            Reservation.start_date <= widened_end,
-            Reservation.end_date >= widened_start,
-        )
-        .order_by(Reservation.start_date)
+    bookings = (
+        connection.execute(_bookings_statement(with_production), {**params, "ids": with_booking})
+        if with_booking
+        else ()
     )
-    if production_id is not None:
-        stmt = stmt.where(Reservation.production_id != production_id)
-    for asset_id, r_start, r_end, pid, pname in session.execute(stmt) if with_booking else ():
+    for asset_id, r_start, r_end, pid, pname in bookings:
         if asset_id is None or asset_id not in assets:
             continue
         tag = assets[asset_id].tag
@@ -333,25 +381,7 @@ def _asset_chunk(
         )
 
     # Open check-out lines (out, or marked missing on a production).
-    lines = (
-        ()
-        if not with_line
-        else session.execute(
-            select(
-                CheckoutLine.asset_id,
-                CheckoutLine.condition,
-                Checkout.out_at,
-                Checkout.due_back,
-                Production.id,
-                Production.name,
-                Person.name,
-            )
-            .join(Checkout, Checkout.id == CheckoutLine.checkout_id)
-            .join(Production, Production.id == Checkout.production_id)
-            .join(Person, Person.id == Checkout.custodian_id)
-            .where(CheckoutLine.asset_id.in_(with_line), CheckoutLine.returned_at.is_(None))
-        )
-    )
+    lines = connection.execute(_LINES, {"ids": with_line}) if with_line else ()
     missing: set[int] = set()
     for asset_id, condition, out_at, due_back, pid, pname, person in lines:
         if asset_id is None or asset_id not in assets:
@@ -390,18 +420,7 @@ def _asset_chunk(
 
     # Open service tickets.
     ticketed: set[int] = set()
-    tickets = (
-        ()
-        if not with_ticket
-        else session.execute(
-            select(
-                ServiceTicket.asset_id,
-                ServiceTicket.id,
-                ServiceTicket.note,
-                ServiceTicket.opened_at,
-            ).where(ServiceTicket.asset_id.in_(with_ticket), ServiceTicket.closed_at.is_(None))
-        )
-    )
+    tickets = connection.execute(_TICKETS, {"ids": with_ticket}) if with_ticket else ()
     for asset_id, ticket_id, note, opened_at in tickets:
         if asset_id is None or asset_id not in assets:
             continue
