@@ -26,8 +26,8 @@ from gearroom.db import (
     known_revision,
     partial_name,
     sqlite_backup,
-    sqlite_path,
 )
+from gearroom.engine import sqlite_path
 from gearroom.errors import DatabaseError, ValidationError
 from gearroom.services import history_anchor
 

@@ -10,29 +10,30 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError as _SAError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import StaticPool
 
 from gearroom import integrity_stamp, revisions
 from gearroom.config import default_database_url, history_anchor_file
+from gearroom.engine import create_gearroom_engine, sqlite_path
 from gearroom.errors import DatabaseError
 from gearroom.paths import migrations_dir
-from gearroom.wal import AUTOCHECKPOINT_PAGES, CHECKPOINT_BYTES, WalCheckpointer
+from gearroom.quick_read import QuickReader
+from gearroom.wal import WalCheckpointer
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-BUSY_TIMEOUT_MS = 15_000
+T = TypeVar("T")
 
 
 def alembic_config(url: str | None = None) -> Config:
@@ -71,85 +72,6 @@ def known_revision(revision: str) -> bool:
         return script.get_revision(revision) is not None
     except CommandError:
         return False
-
-
-def sqlite_path(url: str) -> Path | None:
-    """The file behind a SQLite URL, or None for other engines and in-memory databases."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return None
-    database = parsed.database or ""
-    if database in ("", ":memory:") or database.startswith("file::memory:"):
-        return None
-    return Path(database).expanduser()
-
-
-def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
-    # Let SQLAlchemy's "begin" event emit BEGIN itself (DEFERRED or IMMEDIATE).
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute("PRAGMA journal_mode=WAL")
-        # FULL: each commit is on the disk when it returns (NORMAL would lose the last
-        # commits at a power cut; see docs/benchmarks.md for what it would save).
-        cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
-        cursor.execute(f"PRAGMA journal_size_limit={CHECKPOINT_BYTES}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    finally:
-        cursor.close()
-
-
-def _on_sqlite_begin(conn: Connection) -> None:
-    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-    conn.exec_driver_sql(f"BEGIN {mode}")
-
-
-class TransactionLost(_SAError):
-    """SQLite ended the transaction on its own (disk full, I/O error): nothing of it was kept."""
-
-
-def _guard_sqlite_transaction(
-    conn: Connection,
-    _cursor: object,
-    statement: str,
-    _parameters: object,
-    _context: object,
-    _executemany: bool,
-) -> None:
-    """Refuse any statement that would run outside the transaction the caller believes open.
-
-    After some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM) SQLite rolls the whole transaction
-    back by itself. The connection runs in autocommit mode (BEGIN is emitted explicitly), so a
-    statement sent after that would commit on its own: half an operation kept. Here every
-    statement inside a transaction checks that SQLite still has one open.
-    """
-    if not conn.in_transaction() or statement.lstrip()[:5].upper() == "BEGIN":
-        return
-    dbapi = conn.connection.dbapi_connection
-    if isinstance(dbapi, sqlite3.Connection) and not dbapi.in_transaction:
-        raise TransactionLost(
-            "the database ended the transaction after an error; nothing of it was saved"
-        )
-
-
-def create_gearroom_engine(url: str) -> Engine:
-    """An engine with Gearroom's settings for its backend (pragmas and BEGIN for SQLite)."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        kwargs: dict[str, Any] = {"connect_args": {"timeout": BUSY_TIMEOUT_MS / 1000}}
-        if sqlite_path(url) is None:
-            kwargs["poolclass"] = StaticPool
-            kwargs["connect_args"]["check_same_thread"] = False
-        engine = create_engine(url, **kwargs)
-        event.listen(engine, "connect", _on_sqlite_connect)
-        event.listen(engine, "begin", _on_sqlite_begin)
-        event.listen(engine, "before_cursor_execute", _guard_sqlite_transaction)
-        return engine
-    # A server that stops answering must not freeze the app for the system's TCP timeout.
-    connect_args = {"connect_timeout": 5} if parsed.get_backend_name() == "postgresql" else {}
-    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
 @dataclass(frozen=True)
@@ -433,6 +355,8 @@ class Database:
         self.engine = engine
         self.anchor_file = anchor_file or history_anchor_file()
         info = {ANCHOR_FILE_KEY: self.anchor_file}
+        #: Reads at the scanner on a connection of their own (see gearroom.quick_read).
+        self.quick = QuickReader(engine, info)
         self._read = sessionmaker(bind=engine, expire_on_commit=False, info=info)
         writer = engine.execution_options(sqlite_begin="IMMEDIATE")
         self._write = sessionmaker(bind=writer, expire_on_commit=False, info=info)
@@ -456,6 +380,11 @@ class Database:
                 yield session
             finally:
                 session.rollback()
+
+    def quick_read(self, fn: Callable[[Session], T]) -> T:
+        """``fn`` with a read session at the scanner's speed: no transaction, no pool, each
+        statement its own snapshot (:class:`gearroom.quick_read.QuickReader`)."""
+        return self.quick.run(fn)
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -501,6 +430,7 @@ class Database:
         return DatabaseState(_redacted(self.url), self.backend, current, head_revision(), integrity)
 
     def dispose(self) -> None:
+        self.quick.close()
         self.engine.dispose()
         path = self.path
         if path is not None and path.exists() and not path.with_name(f"{path.name}-wal").exists():

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError as _SAError
 
-from gearroom.db import BUSY_TIMEOUT_MS, TransactionLost, _redacted, sqlite_path
+from gearroom.db import _redacted
+from gearroom.engine import BUSY_TIMEOUT_MS, TransactionLost, sqlite_path
 from gearroom.errors import DatabaseError, GearroomError, ValidationError
 
 

@@ -30,7 +30,8 @@ from pathlib import Path
 from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
 
-from gearroom.db import BUSY_TIMEOUT_MS, Database
+from gearroom.db import Database
+from gearroom.engine import BUSY_TIMEOUT_MS
 from gearroom.models import Operator, utcnow
 from gearroom.services import operators
 from gearroom.services.actor import Actor

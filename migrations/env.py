@@ -13,7 +13,7 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 
-from gearroom.db import create_gearroom_engine
+from gearroom.engine import create_gearroom_engine
 from gearroom.models import Base
 from gearroom.models.base import UTCDateTime
 

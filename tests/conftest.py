@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from engines import ENGINES, PostgresServer, PostgresUnavailable, require_postgres
 
-from gearroom.db import Database, open_database, sqlite_path
+from gearroom.db import Database, open_database
+from gearroom.engine import sqlite_path
 from gearroom.services import catalog
 from gearroom.services.actor import Actor, Role
 from gearroom.services.setup import ensure_standard_categories

@@ -5,8 +5,9 @@ A check-out scan asks five things of an asset: what the tag names, whether anoth
 booked it in the window, whether it is out or has an open service ticket, whether a model of
 the cart is booked by another production, and which kit it belongs to. Asked one at a time
 through the ORM that is five statements and most of the time goes to building them in Python;
-here they are one SQLAlchemy Core statement, built once and kept in SQLAlchemy's compiled
-cache, executed on the session's connection.
+here they are one SQLAlchemy Core statement, compiled once per dialect and per size of the
+cart's list and sent as one statement (:mod:`gearroom.quick_read`: at the start of a read
+session, outside a transaction, in one round trip).
 
 The answer is only ever used to say *yes*: when the statement finds anything that could stand
 in the way (a booking, an open line, a ticket, a blocking status, a model booked elsewhere),
@@ -21,7 +22,7 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, exists, literal, select
+from sqlalchemy import BindParameter, Select, and_, bindparam, exists, literal, select
 from sqlalchemy.orm import Session
 
 from gearroom.models import (
@@ -36,11 +37,14 @@ from gearroom.models import (
     Tag,
     TagKind,
 )
+from gearroom.quick_read import Query, quick_first
 
 #: Statuses that make an asset unavailable whatever the dates say.
 BLOCKING_STATUSES = frozenset({AssetStatus.RETIRED, AssetStatus.LOST, AssetStatus.IN_SERVICE})
-#: The cart's assets are passed as one expanding IN list; longer carts take the detailed path.
-MAX_CART_IDS = 500
+#: The cart's assets are passed as an IN list of a fixed size (the next power of two, the last
+#: id repeated), so a handful of compiled statements serve every cart; longer carts take the
+#: detailed path.
+MAX_CART_IDS = 512
 
 
 @dataclass(frozen=True)
@@ -68,9 +72,19 @@ class ScanLookup:
         )
 
 
+def _list_size(count: int) -> int:
+    """The IN list's size for a cart of ``count`` assets: 0, or the next power of two."""
+    return 0 if count == 0 else 1 << (count - 1).bit_length()
+
+
 @cache
-def _statement(with_production: bool) -> Select[*tuple[Any, ...]]:
-    """The one statement (two variants: a cart with or without a production)."""
+def _query(with_production: bool, cart_size: int) -> Query:
+    """The one statement: for a cart with or without a production, and with an IN list of
+    ``cart_size`` assets."""
+    return Query(_statement(with_production, cart_size))
+
+
+def _statement(with_production: bool, cart_size: int) -> Select[*tuple[Any, ...]]:
     t, a = Tag.__table__.c, Asset.__table__.c
     r, ln = Reservation.__table__.c, CheckoutLine.__table__.c
     s, ka, k = ServiceTicket.__table__.c, KitAsset.__table__.c, Kit.__table__.c
@@ -83,18 +97,16 @@ def _statement(with_production: bool) -> Select[*tuple[Any, ...]]:
     if with_production:
         booked.append(r.production_id != bindparam("production_id"))
     model_elsewhere = mr.production_id != bindparam("production_id")
-    models_booked = (
-        exists().where(mr.model_id == a.model_id, model_elsewhere).correlate(Asset.__table__)
-        | exists()
-        .where(
-            other.id.in_(bindparam("cart_ids", expanding=True)),
-            mr.model_id == other.model_id,
-            model_elsewhere,
+    models_booked: Any = literal(False)
+    if with_production:
+        models_booked = (
+            exists().where(mr.model_id == a.model_id, model_elsewhere).correlate(Asset.__table__)
         )
-        .correlate(Asset.__table__)
-        if with_production
-        else literal(False)
-    )
+    if with_production and cart_size:
+        cart_ids: list[BindParameter[Any]] = [bindparam(f"cart_{i}") for i in range(cart_size)]
+        models_booked = models_booked | exists().where(
+            other.id.in_(cart_ids), mr.model_id == other.model_id, model_elsewhere
+        ).correlate(Asset.__table__)
     kit_tag = (
         select(k.tag)
         .select_from(KitAsset.__table__.join(Kit.__table__, k.id == ka.kit_id))
@@ -135,16 +147,20 @@ def lookup_scan(
     cart_asset_ids: Sequence[int],
 ) -> ScanLookup | None:
     """What ``tag`` names (None: no such tag) and its availability flags for ``start``..``end``
-    widened by ``gap`` days, in one statement on the session's connection."""
+    widened by ``gap`` days, in one statement (see :func:`gearroom.quick_read.quick_first`)."""
     params: dict[str, object] = {
         "tag": tag,
         "widened_start": start - timedelta(days=gap),
         "widened_end": end + timedelta(days=gap),
     }
+    size = 0
     if production_id is not None:
         params["production_id"] = production_id
-        params["cart_ids"] = list(cart_asset_ids)
-    row = session.connection().execute(_statement(production_id is not None), params).first()
+        size = _list_size(len(cart_asset_ids))
+        params.update(
+            (f"cart_{i}", cart_asset_ids[min(i, len(cart_asset_ids) - 1)]) for i in range(size)
+        )
+    row = quick_first(session, _query(production_id is not None, size), params)
     if row is None:
         return None
     kind, ref_id, name, status, booked, open_line, ticket, models, kit_tag = row

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from gearroom import __version__
 from gearroom.config import default_data_dir, default_operator, file_places, load_settings
-from gearroom.db import open_database, sqlite_path
+from gearroom.db import open_database
+from gearroom.engine import sqlite_path
 from gearroom.errors import GearroomError
 from gearroom.paths import demo_dir
 from gearroom.services import catalog, operators

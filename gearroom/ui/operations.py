@@ -136,6 +136,12 @@ class Job:
         with self._context.guard(), self._context.database.read() as session:
             yield session
 
+    def quick_read(self, fn: Callable[[Session], T]) -> T:
+        """``fn`` on the database's quick reader: no transaction, one round trip a statement
+        (:meth:`gearroom.db.Database.quick_read`; for the scanner's verdicts)."""
+        with self._context.guard():
+            return self._context.database.quick_read(fn)
+
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A session whose work commits as one transaction; its events are remembered."""
@@ -344,10 +350,14 @@ class Operations(QObject):
         on_error: Callable[[GearroomError], object] | None = None,
         description: str = "Reading",
         synchronous: bool | None = None,
+        quick: bool = False,
     ) -> Operation[T]:
-        """A read-only service call in its own session."""
+        """A read-only service call in its own session; ``quick``: on the quick reader (a
+        scan's verdict, whose statements need not share a snapshot)."""
 
         def work(job: Job) -> T:
+            if quick:
+                return job.quick_read(fn)
             with job.read() as session:
                 return fn(session)
 

@@ -21,7 +21,8 @@ import pytest
 from sqlalchemy import create_engine, select
 
 from gearroom.cli import main
-from gearroom.db import open_database, sqlite_path
+from gearroom.db import open_database
+from gearroom.engine import sqlite_path
 from gearroom.models import Base
 from gearroom.services import catalog, people, productions, stock
 from gearroom.services.actor import Actor, Role

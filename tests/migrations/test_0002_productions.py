@@ -11,7 +11,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from gearroom.db import create_gearroom_engine, downgrade_schema, open_database, upgrade_schema
+from gearroom.db import downgrade_schema, open_database, upgrade_schema
+from gearroom.engine import create_gearroom_engine
 from gearroom.services import (
     availability,
     catalog,

@@ -9,7 +9,8 @@ from datetime import datetime
 import pytest
 from sqlalchemy import Engine, text
 
-from gearroom.db import create_gearroom_engine, downgrade_schema, open_database, upgrade_schema
+from gearroom.db import downgrade_schema, open_database, upgrade_schema
+from gearroom.engine import create_gearroom_engine
 from gearroom.services import asset_search, catalog, people, productions
 from gearroom.text import name_key
 

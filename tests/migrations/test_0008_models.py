@@ -10,7 +10,8 @@ import pytest
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, text
 
-from gearroom.db import create_gearroom_engine, downgrade_schema, open_database, upgrade_schema
+from gearroom.db import downgrade_schema, open_database, upgrade_schema
+from gearroom.engine import create_gearroom_engine
 from gearroom.services import catalog, model_bookings, product_models, productions
 from gearroom.services.actor import Actor
 from gearroom.services.productions import ShootDayDraft

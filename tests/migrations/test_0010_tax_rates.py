@@ -10,7 +10,8 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import Engine, text
 
-from gearroom.db import create_gearroom_engine, downgrade_schema, upgrade_schema
+from gearroom.db import downgrade_schema, upgrade_schema
+from gearroom.engine import create_gearroom_engine
 
 NOW = datetime(2026, 11, 1, 9, 30)
 

@@ -19,12 +19,12 @@ from sqlalchemy import Engine, inspect, text
 
 from gearroom.db import (
     alembic_config,
-    create_gearroom_engine,
     downgrade_schema,
     head_revision,
     open_database,
     upgrade_schema,
 )
+from gearroom.engine import create_gearroom_engine
 from gearroom.models import Base
 from gearroom.paths import migrations_dir
 

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from gearroom.config import Settings
-from gearroom.db import Database, create_gearroom_engine, open_database
+from gearroom.db import Database, open_database
+from gearroom.engine import create_gearroom_engine
 from gearroom.errors import ConnectionLost
 from gearroom.models import Asset, Location
 from gearroom.services import catalog

@@ -16,16 +16,14 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from gearroom import db as gdb
 from gearroom.db import (
-    BUSY_TIMEOUT_MS,
     Database,
     alembic_config,
-    create_gearroom_engine,
     downgrade_schema,
     head_revision,
     open_database,
-    sqlite_path,
     upgrade_schema,
 )
+from gearroom.engine import BUSY_TIMEOUT_MS, create_gearroom_engine, sqlite_path
 from gearroom.errors import DatabaseError
 from gearroom.models import Category, Event
 from gearroom.services import catalog

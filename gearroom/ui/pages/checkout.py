@@ -298,6 +298,7 @@ class CheckoutPage(Page):
             on_done=done,
             on_error=failed,
             description="Checking the scan",
+            quick=True,
         )
 
     def _take_scan(self, cart: Cart, result: ScanResult) -> None:

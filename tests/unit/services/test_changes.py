@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import event, insert, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from gearroom.db import Database, create_gearroom_engine, open_database
+from gearroom.db import Database, open_database
+from gearroom.engine import create_gearroom_engine
 from gearroom.errors import ConnectionLost, DatabaseError
 from gearroom.models import Event, Location
 from gearroom.services import catalog, changes, history
