@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import BindParameter, Select, bindparam, select
 from sqlalchemy.orm import Session
@@ -162,6 +162,19 @@ class AssetAvailability:
         return not self.conflicts
 
 
+class AssetFlags(NamedTuple):
+    """What the availability check's first query reads of an asset: it is free unless a flag
+    (or its status) says otherwise, and the detail queries run only for the flags set."""
+
+    id: int
+    tag: str
+    name: str
+    status: AssetStatus
+    booked: bool  # another production holds it in the window widened by the turnaround
+    open_line: bool
+    open_ticket: bool
+
+
 @dataclass(frozen=True)
 class StockDay:
     day: date
@@ -229,19 +242,25 @@ def asset_conflicts(
     production_id: int | None = None,
     buffer: int | None = None,
     today: date | None = None,
+    flags: Sequence[AssetFlags] = (),
 ) -> dict[int, AssetAvailability]:
     """Availability of many assets for ``start``..``end`` in four batched queries per chunk.
 
     ``production_id`` is the production asking: its own reservations and check-outs do not
-    count against it.
+    count against it. ``flags``: assets whose first query was already answered, for the same
+    window, production and turnaround (a scan's one statement); only their details are read.
     """
     check_window(start, end)
-    ids = sorted(set(asset_ids))
+    known = {f.id: f for f in flags}
+    ids = sorted(set(asset_ids) - known.keys())
     gap = turnaround_days(session) if buffer is None else buffer
     today = today or date.today()
     out: dict[int, AssetAvailability] = {}
-    for part in chunks(ids):
-        out.update(_asset_chunk(session, part, start, end, production_id, gap, today))
+    parts: list[tuple[Sequence[int], Sequence[AssetFlags]]] = [(p, ()) for p in chunks(ids)]
+    if known:
+        parts.append(((), list(known.values())))
+    for part, given in parts:
+        out.update(_asset_chunk(session, part, start, end, production_id, gap, today, given))
     return out
 
 
@@ -329,6 +348,7 @@ def _asset_chunk(
     production_id: int | None,
     gap: int,
     today: date,
+    given: Sequence[AssetFlags] = (),
 ) -> dict[int, AssetAvailability]:
     widened_start, widened_end = start - timedelta(days=gap), end + timedelta(days=gap)
     params: dict[str, Any] = {
@@ -344,7 +364,12 @@ def _asset_chunk(
     with_booking: list[int] = []
     with_line: list[int] = []
     with_ticket: list[int] = []
-    for r in connection.execute(_flags_statement(with_production), {**params, "ids": list(ids)}):
+    rows = (
+        connection.execute(_flags_statement(with_production), {**params, "ids": list(ids)})
+        if ids
+        else ()
+    )
+    for r in [*given, *(AssetFlags(*row) for row in rows)]:
         assets[r[0]] = r
         if r[4]:
             with_booking.append(r[0])

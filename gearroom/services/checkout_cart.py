@@ -31,6 +31,7 @@ from gearroom.models import (
     TagKind,
 )
 from gearroom.services.availability import (
+    AssetFlags,
     BlockKind,
     Conflict,
     asset_conflicts,
@@ -289,7 +290,8 @@ def scan_into_cart(
         if isinstance(found, ScanLookup) and found.free and cart.line(tag) is None:
             assert found.asset_name is not None
             return _added(cart, entry.ref_id, tag, found.asset_name, found.kit_tag)
-        return _scan_asset(session, cart, entry.ref_id, tag, today)
+        flags = found.flags(tag) if isinstance(found, ScanLookup) else None
+        return _scan_asset(session, cart, entry.ref_id, tag, today, flags)
     if entry.kind is TagKind.STOCK:
         return _scan_stock(session, cart, entry.ref_id, tag, qty, today, None)
     if entry.kind is TagKind.KIT:
@@ -325,7 +327,15 @@ def _lookup(session: Session, cart: Cart, tag: str, today: date) -> ScanLookup |
     )
 
 
-def _scan_asset(session: Session, cart: Cart, asset_id: int, tag: str, today: date) -> ScanResult:
+def _scan_asset(
+    session: Session,
+    cart: Cart,
+    asset_id: int,
+    tag: str,
+    today: date,
+    flags: AssetFlags | None = None,
+) -> ScanResult:
+    """``flags``: what the scan's one statement already read for the cart's window."""
     if cart.line(tag) is not None:
         return ScanResult(
             cart, ScanVerdict(ScanOutcome.ALREADY_IN_CART, f"{tag} is in the cart already.", tag)
@@ -339,6 +349,7 @@ def _scan_asset(session: Session, cart: Cart, asset_id: int, tag: str, today: da
         production_id=cart.production_id,
         buffer=cart.turnaround,
         today=today,
+        flags=() if flags is None else (flags,),
     )[asset_id]
     if found.conflicts:
         return ScanResult(

@@ -38,6 +38,7 @@ from gearroom.models import (
     TagKind,
 )
 from gearroom.quick_read import Query, quick_first
+from gearroom.services.availability import AssetFlags
 
 #: Statuses that make an asset unavailable whatever the dates say.
 BLOCKING_STATUSES = frozenset({AssetStatus.RETIRED, AssetStatus.LOST, AssetStatus.IN_SERVICE})
@@ -61,6 +62,21 @@ class ScanLookup:
     open_ticket: bool = False
     models_booked: bool = False  # a model of the cart or of this asset booked elsewhere
     kit_tag: str | None = None
+
+    def flags(self, tag: str) -> AssetFlags | None:
+        """What the availability check's first query would read of the asset (None when the
+        tag names no asset row)."""
+        if self.asset_name is None or self.status is None:
+            return None
+        return AssetFlags(
+            self.ref_id,
+            tag,
+            self.asset_name,
+            self.status,
+            self.booked,
+            self.open_line,
+            self.open_ticket,
+        )
 
     @property
     def free(self) -> bool:

@@ -215,3 +215,31 @@ def test_a_free_asset_is_answered_in_one_statement(house):
     # One statement on the quick reader's connection; no BEGIN, no ROLLBACK, nothing else.
     assert db.quick.statements - before == 1
     assert statements == []
+
+
+@pytest.mark.parametrize(
+    ("state", "details"),
+    [("booked_elsewhere", "reservations"), ("out_elsewhere", "checkout_lines"),
+     ("ticket", "service_tickets")],
+)  # fmt: skip
+def test_an_item_that_is_not_free_reads_only_its_details(house, state, details):
+    """The scan's statement already read the flags: the refusal reads the reason alone."""
+    db, tags = house
+    cart = _cart(db, tags["alpha"])
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    before = db.quick.statements
+    try:
+        result = db.quick_read(
+            lambda s: checkout_cart.scan_into_cart(s, cart, tags[state], today=day(0))
+        )
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert result.verdict.outcome is ScanOutcome.UNAVAILABLE
+    assert db.quick.statements - before == 1
+    assert len(statements) == 1, statements
+    assert f"FROM {details}" in statements[0], statements
