@@ -94,6 +94,8 @@ class AssetBatch:
         self.models: dict[tuple[int, str], int] = {}
         self.loaded_categories: set[int] = set()
         self.currency: str | None = None
+        #: Each category's next tag number before the pending rows took theirs.
+        self.numbers: dict[int, tuple[Category, int]] = {}
         event.listen(session, "after_flush", self._after_flush)
 
     def close(self) -> None:
@@ -204,6 +206,7 @@ class AssetBatch:
         if category.prefix not in self.loaded_prefixes:
             self._load_prefix(category.prefix)
         number = category.next_number
+        self.numbers.setdefault(category.id, (category, number))
         while True:
             candidate = f"{category.prefix}-{number:04d}"
             number += 1
@@ -219,6 +222,7 @@ class AssetBatch:
         if not self.pending:
             return
         batch, self.pending = self.pending, []
+        numbers, self.numbers = list(self.numbers.values()), {}
         self.pending_tags.clear()
         savepoint = self.session.begin_nested()
         try:
@@ -226,6 +230,8 @@ class AssetBatch:
             self.session.flush()
         except (IntegrityError, DataError):
             savepoint.rollback()
+            for category, number in numbers:
+                category.next_number = number  # the batch's tags were not taken
             self.forget()
             for item in batch:
                 item.redo()
@@ -242,11 +248,10 @@ class AssetBatch:
         rows = []
         for item in batch:
             rows.append({**item.values, "model_id": self.models[item.model_key]})
-        ids = list(
-            self.session.execute(
-                insert(assets).returning(assets.c.id, sort_by_parameter_order=True), rows
-            ).scalars()
-        )
+        # returned in any order (in one statement per page of rows): matched by their tags
+        returned = self.session.execute(insert(assets).returning(assets.c.tag, assets.c.id), rows)
+        id_of = {str(tag): int(asset_id) for tag, asset_id in returned}
+        ids = [id_of[r["tag"]] for r in rows]
         tags = [
             {"tag": r["tag"], "kind": TagKind.ASSET, "ref_id": i}
             for r, i in zip(rows, ids, strict=True)
@@ -273,11 +278,12 @@ class AssetBatch:
         if not new:
             return
         table = _table(ProductModel)
-        ids = self.session.execute(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True), list(new.values())
-        ).scalars()
-        for key, model_id in zip(list(new), ids, strict=True):
-            self.models[key] = model_id
+        returned = self.session.execute(
+            insert(table).returning(table.c.id, table.c.category_id, table.c.name_key),
+            list(new.values()),
+        )
+        for model_id, category_id, key in returned:
+            self.models[(int(category_id), str(key))] = int(model_id)
 
     def _write_events(self, batch: list[_Pending], ids: list[int]) -> tuple[int, str]:
         """The batch's history events, chained as :func:`gearroom.services.history.record`
