@@ -198,6 +198,8 @@ class RowContext:
 
     def preload_tags(self, key: str) -> None:
         """Which of the file's tags (or badges) are free, in one query per 500."""
+        if key not in self.column_of:
+            return
         wanted = sorted(
             {normalize_tag(self.values(row).get(key, "")) for row in self.table.rows} - {""}
         )

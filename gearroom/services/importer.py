@@ -13,8 +13,10 @@ The steps, shared by the ``gearroom import`` command and the import wizard:
    same source (:class:`MappingStore`, keyed by the preset name or a hash of the header row).
 3. :func:`run_import` runs every row through the ordinary services (so every imported item has
    its history event) in one transaction, each row in a savepoint so that one bad row does not
-   hide the problems of the next. A dry run rolls everything back and reports what would be
-   created or updated and every row's problems (line, column, why). A commit with any problem
+   hide the problems of the next; new assets whose category and location exist are written
+   in batches with the same rows and events (:mod:`gearroom.services.import_bulk`). A dry
+   run rolls everything back and reports what would be created or updated and every row's
+   problems (line, column, why). A commit with any problem
    raises :class:`ImportRefused` and writes nothing: an import is all or nothing.
 """
 
