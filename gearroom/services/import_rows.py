@@ -10,14 +10,17 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from gearroom.errors import GearroomError, ValidationError
-from gearroom.models import AssetStatus, Tag, TagKind
+from gearroom.models import AssetStatus, Category, Location, Tag, TagKind
 from gearroom.services import catalog
 from gearroom.services.actor import Actor
+from gearroom.services.catalog import AssetDraft
 from gearroom.services.ensure import ensure_category, ensure_location
+from gearroom.services.import_bulk import BATCH_ROWS, AssetBatch
 from gearroom.services.import_files import (
     ImportKind,
     SourceRow,
@@ -29,7 +32,7 @@ from gearroom.services.import_files import (
 from gearroom.services.import_mapping import ATTRIBUTE_PREFIX, fields_for
 from gearroom.services.import_report import ImportOptions, Problem, RowResult
 from gearroom.services.names import nearest_names
-from gearroom.services.tags import normalize_tag, validate_tag
+from gearroom.services.tags import lookup_text, normalize_tag, validate_tag
 from gearroom.services.validation import clean_text
 from gearroom.text import name_key
 
@@ -107,6 +110,13 @@ class RowContext:
         self.seen_tags: dict[str, int] = {}
         self.seen_names: dict[str, int] = {}
         self.custody_tag: str | None = None
+        self.results: list[RowResult] = []
+        #: New assets written in batches (see :mod:`gearroom.services.import_bulk`).
+        self.bulk = AssetBatch(session, actor)
+        #: Tags of the file that were not in the database when the import began.
+        self.absent_tags: set[str] = set()
+        self._categories: dict[str, Category] = {}
+        self._locations: dict[str, Location] = {}
 
     # ------------------------------------------------------------------ cells
 
@@ -186,8 +196,64 @@ class RowContext:
         self.seen_tags[tag] = row.line
         return tag
 
+    def preload_tags(self, key: str) -> None:
+        """Which of the file's tags (or badges) are free, in one query per 500."""
+        if key not in self.column_of:
+            return
+        wanted = sorted(
+            {normalize_tag(self.values(row).get(key, "")) for row in self.table.rows} - {""}
+        )
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            found = set(self.session.scalars(select(Tag.tag).where(Tag.tag.in_(chunk))))
+            self.absent_tags.update(t for t in chunk if t not in found)
+
     def existing(self, tag: str | None) -> Tag | None:
-        return self.session.get(Tag, tag) if tag else None
+        if not tag:
+            return None
+        if tag in self.bulk.pending_tags:
+            return self.bulk.pending_tags[tag]
+        if tag in self.absent_tags and tag not in self.bulk.written:
+            return None
+        return self.session.get(Tag, tag)
+
+    def find_category(self, name: str) -> Category | None:
+        """:func:`catalog.find_category`, each name looked up once while it is found."""
+        key = lookup_text(name)
+        found = self._categories.get(key)
+        if found is None:
+            found = catalog.find_category(self.session, name)
+            if found is not None:
+                self._categories[key] = found
+        return found
+
+    def find_location(self, name: str) -> Location | None:
+        """:func:`catalog.find_location`, each name looked up once while it is found."""
+        key = lookup_text(name)
+        found = self._locations.get(key)
+        if found is None:
+            found = catalog.find_location(self.session, name)
+            if found is not None:
+                self._locations[key] = found
+        return found
+
+    def queue_asset(
+        self, row: SourceRow, draft: AssetDraft, redo: Callable[[], None]
+    ) -> RowResult | None:
+        """A new asset whose category and location exist, queued for the next batch; None
+        when the row must be written the ordinary way."""
+        category = self.find_category(draft.category)
+        location = self.find_location(draft.location) if draft.location else None
+        if category is None or (draft.location and location is None):
+            return None
+        if len(self.bulk.pending) >= BATCH_ROWS:
+            self.bulk.write()
+        queued = self.bulk.add(draft, category, location, redo)
+        return None if queued is None else RowResult(row.line, "create", *queued)
+
+    def redo(self, position: int, result: RowResult) -> None:
+        """A row of a batch the database refused, run again on its own: its report."""
+        self.results[position] = result
 
     def refuse_existing(self, row: SourceRow, key: str, entry: Tag, wanted: TagKind) -> Problem:
         if entry.kind is wanted:
@@ -207,7 +273,7 @@ class RowContext:
         """The category's name; an unknown one is created (when allowed) or reported."""
         if not value:
             return ""
-        found = catalog.find_category(self.session, value)
+        found = self.find_category(value)
         if found is not None:
             return found.name
         if not self.options.create_categories:
@@ -262,6 +328,7 @@ class RowContext:
         """Run ``work`` for a row in a savepoint; a failure becomes the row's problems."""
         if problems:
             return RowResult(row.line, "error", "", "", tuple(problems))
+        self.bulk.write()  # the rows before this one, so that history keeps their order
         savepoint = self.session.begin_nested()
         categories, locations = len(self.new_categories), len(self.new_locations)
         try:
@@ -293,6 +360,9 @@ class RowContext:
         savepoint.rollback()
         del self.new_categories[categories:]
         del self.new_locations[locations:]
+        self.bulk.forget()
+        self._categories.clear()
+        self._locations.clear()
 
     def status_value(
         self, row: SourceRow, values: Mapping[str, str], problems: list[Problem]
@@ -359,7 +429,7 @@ class RowContext:
         }
         if not raw:
             return {}
-        found = catalog.find_category(self.session, category) if category else None
+        found = self.find_category(category) if category else None
         view = catalog.category_view(found) if found is not None else None
         specs = {f.key: f for f in view.fields} if view else {}
         out: dict[str, Any] = {}

@@ -13,8 +13,10 @@ The steps, shared by the ``gearroom import`` command and the import wizard:
    same source (:class:`MappingStore`, keyed by the preset name or a hash of the header row).
 3. :func:`run_import` runs every row through the ordinary services (so every imported item has
    its history event) in one transaction, each row in a savepoint so that one bad row does not
-   hide the problems of the next. A dry run rolls everything back and reports what would be
-   created or updated and every row's problems (line, column, why). A commit with any problem
+   hide the problems of the next; new assets whose category and location exist are written
+   in batches with the same rows and events (:mod:`gearroom.services.import_bulk`). A dry
+   run rolls everything back and reports what would be created or updated and every row's
+   problems (line, column, why). A commit with any problem
    raises :class:`ImportRefused` and writes nothing: an import is all or nothing.
 """
 
@@ -104,6 +106,18 @@ class _Importer(RowContext):
         if entry is not None and not (self.options.update_existing and entry.kind is TagKind.ASSET):
             problems.append(self.refuse_existing(row, "tag", entry, TagKind.ASSET))
 
+        draft = AssetDraft(
+            name=name,
+            category=category,
+            tag=tag,
+            location=location,
+            purchase_date=purchase_date,
+            purchase_value=purchase_value,
+            notes=notes,
+            attributes=attributes,
+            **texts,
+        )
+
         def work() -> tuple[str, str, str]:
             self.ensure_category(row, category)
             where = self.ensure_location(row, location)
@@ -127,33 +141,28 @@ class _Importer(RowContext):
                 self.apply_custody(after.tag, custodian)
                 same = replace(after, updated_at=before.updated_at) == before
                 return ("unchanged" if same else "update"), after.tag, after.name
-            view = catalog.create_asset(
-                self.session,
-                self.actor,
-                AssetDraft(
-                    name=name,
-                    category=category,
-                    tag=tag,
-                    location=where,
-                    purchase_date=purchase_date,
-                    purchase_value=purchase_value,
-                    notes=notes,
-                    attributes=attributes,
-                    **texts,
-                ),
-            )
+            view = catalog.create_asset(self.session, self.actor, replace(draft, location=where))
             if status is not None:
                 self.apply_status(view.tag, status)
             self.apply_custody(view.tag, custodian)
             return "create", view.tag, view.name
 
-        result = self.guarded(row, work, problems)
-        return replace(
-            result,
-            name=result.name or name,
-            tag=result.tag or values.get("tag", "")[:40],
-            custodian=custodian if self.reports_custody and not result.problems else "",
-        )
+        def finish(result: RowResult) -> RowResult:
+            return replace(
+                result,
+                name=result.name or name,
+                tag=result.tag or values.get("tag", "")[:40],
+                custodian=custodian if self.reports_custody and not result.problems else "",
+            )
+
+        queued = None
+        custody = custodian and not self.reports_custody and self.custody_tag is not None
+        if not problems and entry is None and status is None and category and not custody:
+            position = len(self.results)
+            queued = self.queue_asset(
+                row, draft, lambda: self.redo(position, finish(self.guarded(row, work, [])))
+            )
+        return finish(queued or self.guarded(row, work, problems))
 
     @property
     def reports_custody(self) -> bool:
@@ -435,13 +444,14 @@ class _Importer(RowContext):
             ImportKind.PEOPLE: self.person_row,
         }[self.kind]
         self.prepare_custody()
-        results = []
+        self.preload_tags("badge" if self.kind is ImportKind.PEOPLE else "tag")
         for done, row in enumerate(rows):
             if done % 25 == 0:
                 tick(done)
-            results.append(handler(row))
+            self.results.append(handler(row))
+        self.bulk.write()
         tick(total)
-        return results
+        return self.results
 
 
 def attribute_keys(session: Session) -> list[str]:
@@ -490,6 +500,8 @@ def run_import(
         outer.rollback()
         session.info.pop(history._TAIL_KEY, None)
         raise
+    finally:
+        importer.bulk.close()
     report = ImportReport(
         kind=kind,
         source=table.name,
