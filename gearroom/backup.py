@@ -66,7 +66,8 @@ def list_backups(database: Database) -> list[BackupInfo]:
         match = _NAME.match(item.name)
         if not match:
             continue
-        taken = datetime.strptime(f"{match.group(1)}{match.group(2)}", "%Y%m%d%H%M%S")
+        # ISO 8601's basic format (strptime would cost every start ~40 ms of locale set-up)
+        taken = datetime.fromisoformat(f"{match.group(1)}T{match.group(2)}")
         found.append(
             BackupInfo(item, match.group("label"), taken.replace(tzinfo=UTC), item.stat().st_size)
         )
