@@ -4,23 +4,26 @@ mixed load of eight workers (:mod:`benchmarks.pg_load`).
 A PostgreSQL server is started for the run with the test suite's helper
 (:class:`tests.engines.PostgresServer`, the machine's own server binaries); the generated
 quick house is copied into a fresh database (every table, row for row). The proxy
-(:class:`DelayProxy`, asyncio on a thread of its own) forwards each chunk after sleeping
+(:class:`DelayProxy`, in a process of its own) forwards each chunk after sleeping
 ``delay`` seconds, in both directions, and counts round trips: a message from the client after
-an answer from the server starts a new one.
+an answer from the server starts a new one; what it really adds to a round trip is measured
+with ``SELECT 1`` and given in the note.
 
 ``python -m benchmarks.pg_lan`` runs the scan alone and prints the figures.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
+import multiprocessing
+import socket
 import sys
 import threading
 import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Integer, create_engine, insert, select, text
 
@@ -34,67 +37,103 @@ TARGET = Target(10.0)
 
 
 class DelayProxy:
-    """A TCP proxy on 127.0.0.1 that delays every chunk by ``delay`` seconds each way."""
+    """A TCP proxy on 127.0.0.1 that delays every chunk by ``delay`` seconds each way.
+
+    It runs in a process of its own: in the measuring process it would wait for the
+    interpreter lock behind the work it measures and add more than ``delay`` to each trip.
+    ``round_trips`` counts, over every connection, a client message after a server answer.
+    """
 
     def __init__(self, target_port: int, delay: float = LAN_DELAY_S) -> None:
         self.target_port = target_port
         self.delay = delay
-        self.round_trips = 0
         self.port = 0
-        self._loop = asyncio.new_event_loop()
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._serve, name="delay-proxy", daemon=True)
-        self._server: asyncio.AbstractServer | None = None
+        context = multiprocessing.get_context("spawn")
+        self._trips = context.Value("q", 0)
+        self._ports, child = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_run_proxy,
+            args=(target_port, delay, self._trips, child),
+            name="delay-proxy",
+            daemon=True,
+        )
+
+    @property
+    def round_trips(self) -> int:
+        return int(self._trips.value)
 
     def start(self) -> int:
-        self._thread.start()
-        if not self._ready.wait(10):
+        self._process.start()
+        if not self._ports.poll(30):
             raise RuntimeError("the delay proxy did not start")
+        self.port = int(self._ports.recv())
         return self.port
 
     def stop(self) -> None:
-        async def close() -> None:
-            if self._server is not None:
-                self._server.close()
-            pipes = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-            for task in pipes:
-                task.cancel()
-            await asyncio.gather(*pipes, return_exceptions=True)
+        self._process.terminate()
+        self._process.join(5)
 
-        asyncio.run_coroutine_threadsafe(close(), self._loop).result(5)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(5)
 
-    def _serve(self) -> None:
-        asyncio.set_event_loop(self._loop)
-
-        async def begin() -> None:
-            self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
-            self.port = self._server.sockets[0].getsockname()[1]
-            self._ready.set()
-
-        self._loop.run_until_complete(begin())
-        self._loop.run_forever()
-
-    async def _handle(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
-        server_r, server_w = await asyncio.open_connection("127.0.0.1", self.target_port)
+def _run_proxy(target_port: int, delay: float, trips: Any, ports: Any) -> None:
+    """The proxy process: serve until terminated. Plain sockets and a thread per direction:
+    ``time.sleep`` keeps to the delay within some 0.1 ms, where asyncio's timers (epoll waits
+    in whole milliseconds) added up to a millisecond more each way."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    ports.send(listener.getsockname()[1])
+    while True:
+        client, _address = listener.accept()
+        server = socket.create_connection(("127.0.0.1", target_port))
+        for sock in (client, server):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         last = ["down"]
+        for src, dst, direction in ((client, server, "up"), (server, client, "down")):
+            threading.Thread(
+                target=_pipe, args=(src, dst, direction, last, delay, trips), daemon=True
+            ).start()
 
-        async def pipe(
-            src: asyncio.StreamReader, dst: asyncio.StreamWriter, direction: str
-        ) -> None:
-            with contextlib.suppress(ConnectionError):
-                while data := await src.read(65536):
-                    if direction == "up" and last[0] == "down":
-                        self.round_trips += 1
-                    last[0] = direction
-                    await asyncio.sleep(self.delay)
-                    dst.write(data)
-                    await dst.drain()
-            with contextlib.suppress(Exception):
-                dst.close()
 
-        await asyncio.gather(pipe(client_r, server_w, "up"), pipe(server_r, client_w, "down"))
+def _pipe(
+    src: socket.socket,
+    dst: socket.socket,
+    direction: str,
+    last: list[str],
+    delay: float,
+    trips: Any,
+) -> None:
+    """Forward what ``src`` sends to ``dst``, each chunk ``delay`` seconds after it arrived."""
+    with contextlib.suppress(OSError):
+        while data := src.recv(65536):
+            arrived = time.perf_counter()
+            if direction == "up" and last[0] == "down":
+                with trips.get_lock():
+                    trips.value += 1
+            last[0] = direction
+            time.sleep(max(0.0, delay - (time.perf_counter() - arrived)))
+            dst.sendall(data)
+    with contextlib.suppress(OSError):
+        dst.shutdown(socket.SHUT_WR)
+
+
+def proxy_overhead(url: str, proxy: DelayProxy, runs: int = 200) -> float:
+    """The median time one ``SELECT 1`` round trip gains through the proxy, in seconds (2 ×
+    the delay, plus what the proxy itself costs)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    def median_trip(target: str) -> float:
+        parsed = make_url(target)
+        with psycopg.connect(
+            host=parsed.host, port=parsed.port, user=parsed.username,
+            password=parsed.password, dbname=parsed.database, autocommit=True,
+        ) as conn:  # fmt: skip
+            times = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                conn.execute("SELECT 1").fetchone()
+                times.append(time.perf_counter() - started)
+        return sorted(times)[len(times) // 2]
+
+    return median_trip(_through(url, proxy.port)) - median_trip(url)
 
 
 def copy_house(source: Path, url: str) -> None:
@@ -157,6 +196,7 @@ def bench_scan_lan(runs: int) -> list[Result]:
         proxy = DelayProxy(port)
         proxy.start()
         try:
+            added_ms = proxy_overhead(url, proxy) * 1000
             for key, label, target_url in (
                 ("scan_pg", "scan on PostgreSQL (local socket)", url),
                 ("scan_pg_lan", "scan on PostgreSQL, +1 ms each way", _through(url, proxy.port)),
@@ -173,7 +213,12 @@ def bench_scan_lan(runs: int) -> list[Result]:
                     times,
                     target=TARGET if lan else None,
                     note="checkout_cart.scan_into_cart in db.quick_read(), quick house copied in"
-                    + (f"; {trips:.1f} round trips per scan (counted at the proxy)" if lan else ""),
+                    + (
+                        f"; {trips:.1f} round trips per scan (counted at the proxy), each "
+                        f"{added_ms:.2f} ms longer through it (SELECT 1, median)"
+                        if lan
+                        else ""
+                    ),
                 )
                 if lan:
                     result.round_trips = trips
