@@ -26,28 +26,26 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import BindParameter, Select, bindparam, select
+from sqlalchemy import (
+    select,
+)
 from sqlalchemy.orm import Session
 
 from gearroom.errors import ValidationError
 from gearroom.models import (
-    Asset,
     AssetStatus,
     Checkout,
     CheckoutLine,
-    Person,
-    Production,
     Reservation,
     ReturnCondition,
-    ServiceTicket,
     Setting,
     StockItem,
 )
 from gearroom.services import history
 from gearroom.services.actor import Actor, Permission
+from gearroom.services.availability_queries import AssetFlags, details, flags_statement
 from gearroom.services.validation import parse_int
 
 TURNAROUND_KEY = "turnaround_days"
@@ -162,19 +160,6 @@ class AssetAvailability:
         return not self.conflicts
 
 
-class AssetFlags(NamedTuple):
-    """What the availability check's first query reads of an asset: it is free unless a flag
-    (or its status) says otherwise, and the detail queries run only for the flags set."""
-
-    id: int
-    tag: str
-    name: str
-    status: AssetStatus
-    booked: bool  # another production holds it in the window widened by the turnaround
-    open_line: bool
-    open_ticket: bool
-
-
 @dataclass(frozen=True)
 class StockDay:
     day: date
@@ -264,82 +249,6 @@ def asset_conflicts(
     return out
 
 
-# The statements of the availability check, built once: each call only binds its values (the
-# assets as one expanding IN list, the widened window, the production asking).
-_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
-
-
-@cache
-def _flags_statement(with_production: bool) -> Select[*tuple[Any, ...]]:
-    """Each asset with three flags: booked in the widened window, on an open line, ticketed."""
-    booked = select(Reservation.id).where(
-        Reservation.asset_id == Asset.id,
-        Reservation.start_date <= bindparam("widened_end"),
-        Reservation.end_date >= bindparam("widened_start"),
-    )
-    if with_production:
-        booked = booked.where(Reservation.production_id != bindparam("production_id"))
-    open_line = select(CheckoutLine.id).where(
-        CheckoutLine.asset_id == Asset.id, CheckoutLine.returned_at.is_(None)
-    )
-    open_ticket = select(ServiceTicket.id).where(
-        ServiceTicket.asset_id == Asset.id, ServiceTicket.closed_at.is_(None)
-    )
-    return select(
-        Asset.id,
-        Asset.tag,
-        Asset.name,
-        Asset.status,
-        booked.exists(),
-        open_line.exists(),
-        open_ticket.exists(),
-    ).where(Asset.id.in_(_IDS))
-
-
-@cache
-def _bookings_statement(with_production: bool) -> Select[*tuple[Any, ...]]:
-    """Reservations of other productions that touch the widened window."""
-    stmt = (
-        select(
-            Reservation.asset_id,
-            Reservation.start_date,
-            Reservation.end_date,
-            Production.id,
-            Production.name,
-        )
-        .join(Production, Production.id == Reservation.production_id)
-        .where(
-            Reservation.asset_id.in_(_IDS),
-            Reservation.start_date <= bindparam("widened_end"),
-            Reservation.end_date >= bindparam("widened_start"),
-        )
-        .order_by(Reservation.start_date)
-    )
-    if with_production:
-        stmt = stmt.where(Reservation.production_id != bindparam("production_id"))
-    return stmt
-
-
-_LINES = (
-    select(
-        CheckoutLine.asset_id,
-        CheckoutLine.condition,
-        Checkout.out_at,
-        Checkout.due_back,
-        Production.id,
-        Production.name,
-        Person.name,
-    )
-    .join(Checkout, Checkout.id == CheckoutLine.checkout_id)
-    .join(Production, Production.id == Checkout.production_id)
-    .join(Person, Person.id == Checkout.custodian_id)
-    .where(CheckoutLine.asset_id.in_(_IDS), CheckoutLine.returned_at.is_(None))
-)
-_TICKETS = select(
-    ServiceTicket.asset_id, ServiceTicket.id, ServiceTicket.note, ServiceTicket.opened_at
-).where(ServiceTicket.asset_id.in_(_IDS), ServiceTicket.closed_at.is_(None))
-
-
 def _asset_chunk(
     session: Session,
     ids: Sequence[int],
@@ -365,7 +274,7 @@ def _asset_chunk(
     with_line: list[int] = []
     with_ticket: list[int] = []
     rows = (
-        connection.execute(_flags_statement(with_production), {**params, "ids": list(ids)})
+        connection.execute(flags_statement(with_production), {**params, "ids": list(ids)})
         if ids
         else ()
     )
@@ -384,10 +293,8 @@ def _asset_chunk(
         found[asset_id].append(Conflict(kind, "asset", asset_id, a.tag, a.name, message, **kw))
 
     # Reservations of other productions that touch the window once widened by the buffer.
-    bookings = (
-        connection.execute(_bookings_statement(with_production), {**params, "ids": with_booking})
-        if with_booking
-        else ()
+    bookings, lines, tickets = details(
+        connection, with_production, params, with_booking, with_line, with_ticket
     )
     for asset_id, r_start, r_end, pid, pname in bookings:
         if asset_id is None or asset_id not in assets:
@@ -406,7 +313,6 @@ def _asset_chunk(
         )
 
     # Open check-out lines (out, or marked missing on a production).
-    lines = connection.execute(_LINES, {"ids": with_line}) if with_line else ()
     missing: set[int] = set()
     for asset_id, condition, out_at, due_back, pid, pname, person in lines:
         if asset_id is None or asset_id not in assets:
@@ -445,7 +351,6 @@ def _asset_chunk(
 
     # Open service tickets.
     ticketed: set[int] = set()
-    tickets = connection.execute(_TICKETS, {"ids": with_ticket}) if with_ticket else ()
     for asset_id, ticket_id, note, opened_at in tickets:
         if asset_id is None or asset_id not in assets:
             continue

@@ -31,7 +31,6 @@ from gearroom.models import (
     TagKind,
 )
 from gearroom.services.availability import (
-    AssetFlags,
     BlockKind,
     Conflict,
     asset_conflicts,
@@ -41,6 +40,7 @@ from gearroom.services.availability import (
     stock_shortage,
     turnaround_days,
 )
+from gearroom.services.availability_queries import AssetFlags
 from gearroom.services.gear_lists import expand_kits, parse_item
 from gearroom.services.model_bookings import serials_short
 from gearroom.services.people import person_by_key

@@ -38,7 +38,7 @@ from gearroom.models import (
     TagKind,
 )
 from gearroom.quick_read import Query, quick_first
-from gearroom.services.availability import AssetFlags
+from gearroom.services.availability_queries import AssetFlags
 
 #: Statuses that make an asset unavailable whatever the dates say.
 BLOCKING_STATUSES = frozenset({AssetStatus.RETIRED, AssetStatus.LOST, AssetStatus.IN_SERVICE})

@@ -217,13 +217,10 @@ def test_a_free_asset_is_answered_in_one_statement(house):
     assert statements == []
 
 
-@pytest.mark.parametrize(
-    ("state", "details"),
-    [("booked_elsewhere", "reservations"), ("out_elsewhere", "checkout_lines"),
-     ("ticket", "service_tickets")],
-)  # fmt: skip
-def test_an_item_that_is_not_free_reads_only_its_details(house, state, details):
-    """The scan's statement already read the flags: the refusal reads the reason alone."""
+@pytest.mark.parametrize("state", ["booked_elsewhere", "out_elsewhere", "ticket"])
+def test_an_item_that_is_not_free_reads_only_its_details(house, state):
+    """The scan's statement already read the flags: the refusal reads its reasons (bookings,
+    open lines, tickets) in one more statement."""
     db, tags = house
     cart = _cart(db, tags["alpha"])
     statements: list[str] = []
@@ -242,4 +239,4 @@ def test_an_item_that_is_not_free_reads_only_its_details(house, state, details):
     assert result.verdict.outcome is ScanOutcome.UNAVAILABLE
     assert db.quick.statements - before == 1
     assert len(statements) == 1, statements
-    assert f"FROM {details}" in statements[0], statements
+    assert "UNION ALL" in statements[0], statements
