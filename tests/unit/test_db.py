@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import event, inspect, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from gearroom import db as gdb
+from gearroom import db as gdb, engine as gengine
 from gearroom.db import (
     Database,
     alembic_config,
@@ -108,7 +108,7 @@ def test_write_sessions_begin_immediate_and_reads_deferred(database):
 def test_a_second_writer_waits_at_begin_not_halfway(database, db_url, monkeypatch):
     """A writer holds the write lock from its first statement, even before it writes: a second
     writer is turned away at BEGIN (busy), never after it has read and decided what to write."""
-    monkeypatch.setattr(gdb, "BUSY_TIMEOUT_MS", 150)
+    monkeypatch.setattr(gengine, "BUSY_TIMEOUT_MS", 150)
     other = open_database(db_url)
     try:
         with database.write() as first:
