@@ -59,8 +59,10 @@ def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
     session.execute(insert(table).returning(key), rows).all()
 
 
-#: Rows written together (one statement per table for each batch).
-BATCH_ROWS = 500
+#: Rows written together (one statement per table for each batch). The driver binds a batch's
+#: values holding the interpreter lock: at 500 rows the window's thread waited up to 100 ms
+#: for it during a batch; at 100 rows some 30 ms (benchmarks/stall.py).
+BATCH_ROWS = 100
 
 
 @dataclass
