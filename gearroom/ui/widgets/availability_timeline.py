@@ -132,7 +132,8 @@ class AvailabilityTimeline(QWidget):
                 p.drawRoundedRect(rect, 4, 4)
                 p.setPen(QColor("#ffffff"))
                 counted = row.item_kind in ("stock", "model")
-                text = bar.production + (f" ×{bar.quantity}" if counted else "")
+                # the quantity first: a short bar elides the production's name, not the count
+                text = f"{bar.quantity} × {bar.production}" if counted else bar.production
                 p.drawText(
                     rect.adjusted(5, 0, -3, 0),
                     int(Qt.AlignmentFlag.AlignVCenter),
