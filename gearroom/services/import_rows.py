@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
@@ -37,6 +37,8 @@ from gearroom.services.validation import clean_text
 from gearroom.text import name_key
 
 # --------------------------------------------------------------------------- the import
+
+_Found = TypeVar("_Found")
 
 
 class _RowFailed(Exception):
@@ -219,23 +221,13 @@ class RowContext:
 
     def find_category(self, name: str) -> Category | None:
         """:func:`catalog.find_category`, each name looked up once while it is found."""
-        key = lookup_text(name)
-        found = self._categories.get(key)
-        if found is None:
-            found = catalog.find_category(self.session, name)
-            if found is not None:
-                self._categories[key] = found
-        return found
+        return _remembered(
+            self._categories, name, lambda: catalog.find_category(self.session, name)
+        )
 
     def find_location(self, name: str) -> Location | None:
         """:func:`catalog.find_location`, each name looked up once while it is found."""
-        key = lookup_text(name)
-        found = self._locations.get(key)
-        if found is None:
-            found = catalog.find_location(self.session, name)
-            if found is not None:
-                self._locations[key] = found
-        return found
+        return _remembered(self._locations, name, lambda: catalog.find_location(self.session, name))
 
     def queue_asset(
         self, row: SourceRow, draft: AssetDraft, redo: Callable[[], None]
@@ -481,3 +473,17 @@ class RowContext:
         return int(number)
 
     # ------------------------------------------------------------------ people
+
+
+def _remembered(
+    found: dict[str, _Found], name: str, find: Callable[[], _Found | None]
+) -> _Found | None:
+    """``find()``, remembered in ``found`` under the name's lookup key once it finds something
+    (a name not found yet may be created by a later row)."""
+    key = lookup_text(name)
+    if key not in found:
+        hit = find()
+        if hit is None:
+            return None
+        found[key] = hit
+    return found[key]
